@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { WaveFile } from 'wavefile';
+import { AudioFormatError } from '../errors';
+
+export interface Audio {
+  sampleRate: number;
+  /** Mono samples in [-1, 1]. */
+  samples: Float32Array;
+}
+
+/** WAVE format tags wavefile can turn into linear samples: PCM and IEEE float. */
+const SUPPORTED_FORMATS = new Set([1, 3, 0xfffe]);
+
+/**
+ * Decodes a WAV buffer to mono float samples at `targetRate` (if given). Multichannel audio is
+ * averaged; any other rate is resampled with wavefile's sinc interpolator.
+ */
+export function decodeWav(bytes: Uint8Array, name: string, targetRate?: number): Audio {
+  const wav = new WaveFile();
+  try {
+    wav.fromBuffer(bytes);
+  } catch (err) {
+    throw new AudioFormatError('WAV_UNREADABLE', `${name}: not a readable WAV file (${(err as Error).message})`, { cause: err });
+  }
+  const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
+  if (!SUPPORTED_FORMATS.has(fmt.audioFormat)) {
+    throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${fmt.audioFormat} is not PCM or float`);
+  }
+  if (!(fmt.numChannels >= 1) || !(fmt.sampleRate > 0)) {
+    throw new AudioFormatError('WAV_BAD_HEADER', `${name}: WAV header has ${fmt.numChannels} channels at ${fmt.sampleRate} Hz`);
+  }
+  if (targetRate && fmt.sampleRate !== targetRate) {
+    try {
+      wav.toSampleRate(targetRate, { method: 'sinc' });
+    } catch (err) {
+      throw new AudioFormatError('WAV_RESAMPLE_FAILED', `${name}: cannot resample ${fmt.sampleRate} Hz to ${targetRate} Hz (${(err as Error).message})`, { cause: err });
+    }
+  }
+  const rate = (wav.fmt as { sampleRate: number }).sampleRate;
+  const bits = (wav.fmt as { bitsPerSample: number }).bitsPerSample;
+  const isFloat = (wav.fmt as { audioFormat: number }).audioFormat === 3 || bits === 32 && fmt.audioFormat === 3;
+  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+  const channels = Array.isArray(raw) ? raw : [raw];
+  const length = channels[0]?.length ?? 0;
+  if (length === 0) throw new AudioFormatError('WAV_EMPTY', `${name}: WAV file holds no samples`);
+  // wavefile returns integers in the file's own range; bring them to [-1, 1].
+  const scale = isFloat ? 1 : bits === 8 ? 128 : Math.pow(2, bits - 1);
+  const offset = !isFloat && bits === 8 ? 128 : 0;
+  const samples = new Float32Array(length);
+  for (const ch of channels) {
+    for (let i = 0; i < length; i++) samples[i] += (ch[i] - offset) / scale / channels.length;
+  }
+  return { sampleRate: rate, samples };
+}
+
+export function readWav(path: string, targetRate?: number): Audio {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new AudioFormatError('WAV_NOT_FOUND', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+  }
+  return decodeWav(bytes, basename(path), targetRate);
+}
+
+/** 16-bit PCM WAV bytes of mono float samples (used by tests, benchmarks and enrollment takes). */
+export function encodeWav(samples: Float32Array, sampleRate: number): Uint8Array {
+  const wav = new WaveFile();
+  const ints = new Int16Array(samples.length);
+  for (let i = 0; i < samples.length; i++) ints[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i] * 32767)));
+  wav.fromScratch(1, sampleRate, '16', ints);
+  return wav.toBuffer();
+}

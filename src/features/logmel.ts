@@ -1,0 +1,110 @@
+/**
+ * The one feature-extraction module: training, evaluation and live inference all call it,
+ * so the features a model sees in the editor are computed exactly as in training.
+ */
+import Meyda from 'meyda';
+import { FEATURE_CONFIG, FeatureConfig } from './config';
+
+interface MeydaState {
+  bufferSize: number;
+  sampleRate: number;
+  melBands: number;
+  windowingFunction: string;
+  melFilterBank?: unknown;
+  barkScale?: unknown;
+}
+
+function configureMeyda(cfg: FeatureConfig): void {
+  // Meyda is a process-wide singleton and caches its filterbank keyed on band count only,
+  // so reset the cache whenever rate or frame size changes.
+  const m = Meyda as unknown as MeydaState;
+  if (m.bufferSize !== cfg.frameSize || m.sampleRate !== cfg.sampleRate || m.melBands !== cfg.melBands) {
+    m.bufferSize = cfg.frameSize;
+    m.sampleRate = cfg.sampleRate;
+    m.melBands = cfg.melBands;
+    m.melFilterBank = undefined;
+    m.barkScale = undefined;
+  }
+  m.windowingFunction = cfg.window;
+}
+
+/** Number of whole frames in `length` samples (at least one: short input is zero-padded). */
+export function frameCount(length: number, cfg: FeatureConfig = FEATURE_CONFIG): number {
+  if (length <= cfg.frameSize) return 1;
+  return 1 + Math.floor((length - cfg.frameSize) / cfg.hopSize);
+}
+
+/**
+ * Log-mel of one frame. `frame` holds `frameSize` samples in [-1, 1]; frame i of a signal
+ * starts at sample i * hopSize, which lets the streaming engine compute frames incrementally.
+ */
+export function logMelFrame(frame: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG): Float32Array {
+  if (frame.length !== cfg.frameSize) {
+    throw new RangeError(`logMelFrame: frame has ${frame.length} samples, expected ${cfg.frameSize}`);
+  }
+  configureMeyda(cfg);
+  const scaled = new Float32Array(cfg.frameSize);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = frame[i] * cfg.inputScale;
+  const bands = Meyda.extract('melBands', scaled) as unknown as number[];
+  return Float32Array.from(bands);
+}
+
+/** Log-mel frames of a whole signal, frame-major: out[f * melBands + b]. */
+export function logMelFrames(samples: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG): { data: Float32Array; frames: number } {
+  const frames = frameCount(samples.length, cfg);
+  const data = new Float32Array(frames * cfg.melBands);
+  const buf = new Float32Array(cfg.frameSize);
+  for (let f = 0; f < frames; f++) {
+    const start = f * cfg.hopSize;
+    buf.fill(0);
+    buf.set(samples.subarray(start, Math.min(start + cfg.frameSize, samples.length)));
+    data.set(logMelFrame(buf, cfg), f * cfg.melBands);
+  }
+  return { data, frames };
+}
+
+/**
+ * Model input [frames × melBands] from any number of computed frames: left-aligned, cropped to
+ * `cfg.frames`, the rest filled with the log-mel of silence (log(1 + 0) = 0).
+ */
+export function toModelInput(data: Float32Array, frames: number, cfg: FeatureConfig = FEATURE_CONFIG): Float32Array {
+  const out = new Float32Array(cfg.frames * cfg.melBands);
+  const n = Math.min(frames, cfg.frames);
+  out.set(data.subarray(0, n * cfg.melBands));
+  return out;
+}
+
+/** Features of one utterance, ready for the classifier. */
+export function utteranceFeatures(samples: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG): Float32Array {
+  const { data, frames } = logMelFrames(samples, cfg);
+  return toModelInput(data, frames, cfg);
+}
+
+/**
+ * Cuts leading and trailing silence (frames 40 dB below the loudest), keeping a 30 ms margin.
+ * FSDD words sit in clips with uneven silence; the streaming VAD hands the model similarly
+ * trimmed segments, so training on trimmed clips keeps the two aligned.
+ */
+export function trimSilence(samples: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG, dbBelowPeak = 40): Float32Array {
+  const win = cfg.hopSize;
+  const n = Math.floor(samples.length / win);
+  if (n < 3) return samples;
+  const energy = new Float64Array(n);
+  let peak = 0;
+  for (let i = 0; i < n; i++) {
+    let e = 0;
+    for (let j = i * win; j < (i + 1) * win; j++) e += samples[j] * samples[j];
+    energy[i] = e / win;
+    if (energy[i] > peak) peak = energy[i];
+  }
+  if (peak === 0) return samples;
+  const floor = peak * Math.pow(10, -dbBelowPeak / 10);
+  let first = 0;
+  while (first < n && energy[first] < floor) first++;
+  let last = n - 1;
+  while (last > first && energy[last] < floor) last--;
+  const margin = Math.round((0.03 * cfg.sampleRate) / win);
+  const a = Math.max(0, first - margin) * win;
+  const b = Math.min(samples.length, (last + 1 + margin) * win);
+  return samples.subarray(a, b);
+}

@@ -1,0 +1,51 @@
+/** One recognised digit, as emitted by the streaming engine (CLI JSON line, editor, panel). */
+export interface Decision {
+  digit: number;
+  confidence: number;
+  /** Times in ms from the start of the stream. */
+  startMs: number;
+  decisionMs: number;
+  endMs: number;
+  /** True when the decoder decided while the word was still being spoken. */
+  earlyExit: boolean;
+  /** Top three [digit, probability] pairs, best first. */
+  top: Array<[number, number]>;
+  /** Most salient feature bands, best first. */
+  why: BandSaliency[];
+  /** Full per-band saliency (one score per feature band), for the heat strip. */
+  saliency?: number[];
+  mode: RecognitionMode;
+}
+
+export interface BandSaliency {
+  band: number;
+  /** Centre frequency of the band in Hz. */
+  hz: number;
+  score: number;
+}
+
+export type RecognitionMode = 'base' | 'proto' | 'hybrid';
+
+/** Live progress while a word is being spoken (panel confidence bars). */
+export interface Hypothesis {
+  timeMs: number;
+  probs: number[];
+  consecutive: number;
+}
+
+export type VadState = 'silence' | 'speech';
+
+export interface LevelEvent {
+  timeMs: number;
+  /** RMS in dBFS. */
+  rmsDb: number;
+  vad: VadState;
+}
+
+/** An utterance the rejection rule threw away (noise, cough, non-digit speech). */
+export interface Rejection {
+  startMs: number;
+  endMs: number;
+  reason: string;
+  top: Array<[number, number]>;
+}
