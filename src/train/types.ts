@@ -1,0 +1,53 @@
+export interface TrainOptions {
+  /** Folder of `{digit}_{speaker}_{take}.wav`. */
+  data: string;
+  /** Folder to write `digits.onnx` (+ `training.json`) into. */
+  out: string;
+  epochs: number;
+  batchSize: number;
+  augment: boolean;
+  seed: number;
+  /** Hold out this speaker (train on the others, test on it) instead of the take-based split. */
+  loso?: string;
+  /** Use at most this many training files (smoke runs). */
+  limit?: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  macroF1: number;
+  /** confusion[true][predicted] */
+  confusion: number[][];
+  seconds: number;
+  best: boolean;
+}
+
+export interface TrainHooks {
+  onEpoch?(m: EpochMetrics): void;
+  /** Samples done within the current epoch. */
+  onProgress?(epoch: number, done: number, total: number): void;
+  onLog?(line: string): void;
+  signal?: AbortSignal;
+}
+
+export interface TrainResult {
+  modelPath: string;
+  best: EpochMetrics;
+  history: EpochMetrics[];
+  /** Max |onnx − trainer| probability difference over the test split. */
+  exportMaxAbsDiff: number;
+  skipped: { count: number; examples: string[] };
+}
+
+export interface EvalReport {
+  n: number;
+  accuracy: number;
+  macroF1: number;
+  perClass: Array<{ digit: number; precision: number; recall: number; f1: number; support: number }>;
+  confusion: number[][];
+  skipped: { count: number; examples: string[] };
+}
