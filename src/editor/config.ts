@@ -1,0 +1,100 @@
+/**
+ * The extension's settings as one typed, validated object (rust-analyzer's `Config` idea). This
+ * file is vscode-free: `parseConfig` takes a getter, so tests feed it plain objects. Out-of-range
+ * or mistyped values fall back to the default and are reported, never passed to the engine.
+ */
+import type { RecognitionMode } from '../stream/types';
+
+export type Separator = 'none' | 'space' | 'comma';
+export type ModelChoice = 'bundled' | 'trained';
+export type VadKind = 'energy' | 'silero';
+
+export interface DictationConfig {
+  mode: RecognitionMode;
+  hybridWeight: number;
+  separator: Separator;
+  /** "" = the system default input device. */
+  microphone: string;
+  typeIntoTerminal: boolean;
+  model: ModelChoice;
+  earlyExit: { thresh: number; consec: number; every: number };
+  vad: { kind: VadKind; thresholdMultiplier: number; minSpeechMs: number; hangoverMs: number };
+  enrollment: { takes: number };
+}
+
+export const CONFIG_SECTION = 'digitDictation';
+
+/** Defaults mirror package.json; early-exit values are the lineage's 0.88 / 2 / 2. */
+export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<DictationConfig>({
+  mode: 'hybrid',
+  hybridWeight: 0.5,
+  separator: 'none',
+  microphone: '',
+  typeIntoTerminal: true,
+  model: 'bundled',
+  earlyExit: { thresh: 0.88, consec: 2, every: 2 },
+  vad: { kind: 'energy', thresholdMultiplier: 3, minSpeechMs: 120, hangoverMs: 150 },
+  enrollment: { takes: 3 },
+});
+
+export interface ParsedConfig {
+  config: DictationConfig;
+  /** One line per setting that was ignored, for the output channel. */
+  problems: string[];
+}
+
+/** `get(key)` returns the raw value of `digitDictation.<key>` (undefined when unset). */
+export function parseConfig(get: (key: string) => unknown): ParsedConfig {
+  const problems: string[] = [];
+  const pick = <T>(key: string, fallback: T, ok: (v: unknown) => v is T, expected: string): T => {
+    const v = get(key);
+    if (v === undefined || v === null) return fallback;
+    if (ok(v)) return v;
+    problems.push(`${CONFIG_SECTION}.${key}: ${JSON.stringify(v)} is not ${expected}; using ${JSON.stringify(fallback)}`);
+    return fallback;
+  };
+  const oneOf =
+    <T extends string>(allowed: readonly T[]) =>
+    (v: unknown): v is T =>
+      typeof v === 'string' && (allowed as readonly string[]).includes(v);
+  const num =
+    (min: number, max: number, integer = false) =>
+    (v: unknown): v is number =>
+      typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!integer || Number.isInteger(v));
+  const str = (v: unknown): v is string => typeof v === 'string';
+  const bool = (v: unknown): v is boolean => typeof v === 'boolean';
+  const d = DEFAULT_CONFIG;
+
+  const config: DictationConfig = {
+    mode: pick('mode', d.mode, oneOf(['base', 'proto', 'hybrid'] as const), 'one of base, proto, hybrid'),
+    hybridWeight: pick('hybridWeight', d.hybridWeight, num(0, 1), 'a number in [0, 1]'),
+    separator: pick('separator', d.separator, oneOf(['none', 'space', 'comma'] as const), 'one of none, space, comma'),
+    microphone: pick('microphone', d.microphone, str, 'a string').trim(),
+    typeIntoTerminal: pick('typeIntoTerminal', d.typeIntoTerminal, bool, 'true or false'),
+    model: pick('model', d.model, oneOf(['bundled', 'trained'] as const), 'bundled or trained'),
+    earlyExit: {
+      thresh: pick('earlyExit.thresh', d.earlyExit.thresh, num(0.5, 1), 'a number in [0.5, 1]'),
+      consec: pick('earlyExit.consec', d.earlyExit.consec, num(1, 20, true), 'an integer in [1, 20]'),
+      every: pick('earlyExit.every', d.earlyExit.every, num(1, 20, true), 'an integer in [1, 20]'),
+    },
+    vad: {
+      kind: pick('vad.kind', d.vad.kind, oneOf(['energy', 'silero'] as const), 'energy or silero'),
+      thresholdMultiplier: pick('vad.thresholdMultiplier', d.vad.thresholdMultiplier, num(1, 50), 'a number in [1, 50]'),
+      minSpeechMs: pick('vad.minSpeechMs', d.vad.minSpeechMs, num(0, 2000, true), 'an integer in [0, 2000]'),
+      hangoverMs: pick('vad.hangoverMs', d.vad.hangoverMs, num(0, 2000, true), 'an integer in [0, 2000]'),
+    },
+    enrollment: { takes: pick('enrollment.takes', d.enrollment.takes, num(1, 5, true), 'an integer in [1, 5]') },
+  };
+  return { config, problems };
+}
+
+/** Top-level groups that differ, so listeners restart only what a change touches. */
+export type ConfigGroup = keyof DictationConfig;
+
+export function changedGroups(a: DictationConfig, b: DictationConfig): Set<ConfigGroup> {
+  const out = new Set<ConfigGroup>();
+  for (const k of Object.keys(a) as ConfigGroup[]) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.add(k);
+  }
+  return out;
+}

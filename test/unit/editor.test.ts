@@ -1,0 +1,129 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DEFAULT_CONFIG, changedGroups, parseConfig } from '../../src/editor/config';
+import { continuesRun, digitText } from '../../src/editor/format';
+import { presentStatus } from '../../src/editor/statusText';
+import { Disposable, disposeAll, Emitter, toDisposable } from '../../src/dispose';
+
+const getter = (o: Record<string, unknown>) => (k: string) => o[k];
+
+test('config: defaults when nothing is set', () => {
+  const { config, problems } = parseConfig(getter({}));
+  assert.deepEqual(config, DEFAULT_CONFIG);
+  assert.deepEqual(problems, []);
+});
+
+test('config: reads valid values', () => {
+  const { config, problems } = parseConfig(
+    getter({
+      mode: 'proto',
+      hybridWeight: 0.25,
+      separator: 'comma',
+      microphone: '  USB Mic ',
+      'earlyExit.thresh': 0.95,
+      'earlyExit.consec': 3,
+      'earlyExit.every': 1,
+      'vad.kind': 'silero',
+      'vad.hangoverMs': 300,
+      'enrollment.takes': 2,
+      model: 'trained',
+      typeIntoTerminal: false,
+    }),
+  );
+  assert.deepEqual(problems, []);
+  assert.equal(config.mode, 'proto');
+  assert.equal(config.hybridWeight, 0.25);
+  assert.equal(config.separator, 'comma');
+  assert.equal(config.microphone, 'USB Mic');
+  assert.deepEqual(config.earlyExit, { thresh: 0.95, consec: 3, every: 1 });
+  assert.equal(config.vad.kind, 'silero');
+  assert.equal(config.vad.hangoverMs, 300);
+  assert.equal(config.enrollment.takes, 2);
+  assert.equal(config.model, 'trained');
+  assert.equal(config.typeIntoTerminal, false);
+});
+
+test('config: bad values fall back to defaults and are reported', () => {
+  const { config, problems } = parseConfig(
+    getter({ mode: 'loud', hybridWeight: 2, 'earlyExit.consec': 1.5, 'earlyExit.thresh': 'high', 'enrollment.takes': 0, separator: ';' }),
+  );
+  assert.equal(config.mode, DEFAULT_CONFIG.mode);
+  assert.equal(config.hybridWeight, DEFAULT_CONFIG.hybridWeight);
+  assert.equal(config.earlyExit.consec, DEFAULT_CONFIG.earlyExit.consec);
+  assert.equal(config.earlyExit.thresh, DEFAULT_CONFIG.earlyExit.thresh);
+  assert.equal(config.enrollment.takes, DEFAULT_CONFIG.enrollment.takes);
+  assert.equal(config.separator, 'none');
+  assert.equal(problems.length, 6);
+  assert.match(problems.join('\n'), /digitDictation\.mode: "loud"/);
+});
+
+test('config: changedGroups names only what changed', () => {
+  const a = parseConfig(getter({})).config;
+  const b = parseConfig(getter({ 'earlyExit.thresh': 0.9, separator: 'space' })).config;
+  assert.deepEqual([...changedGroups(a, b)].sort(), ['earlyExit', 'separator']);
+  assert.equal(changedGroups(a, a).size, 0);
+});
+
+test('format: separators go between digits of one run only', () => {
+  assert.equal(digitText(4, 'space', false), '4');
+  assert.equal(digitText(2, 'space', true), ' 2');
+  assert.equal(digitText(7, 'comma', true), ', 7');
+  assert.equal(digitText(0, 'none', true), '0');
+  assert.throws(() => digitText(10, 'none', false), RangeError);
+});
+
+test('format: a run continues only at the same place in the same document version', () => {
+  const end = { document: 'file:///a.txt', version: 5, offsets: [10, 20] };
+  assert.equal(continuesRun(undefined, end), false);
+  assert.equal(continuesRun(end, { ...end, offsets: [20, 10] }), true);
+  assert.equal(continuesRun(end, { ...end, version: 6 }), false);
+  assert.equal(continuesRun(end, { ...end, document: 'file:///b.txt' }), false);
+  assert.equal(continuesRun(end, { ...end, offsets: [10, 21] }), false);
+  assert.equal(continuesRun(end, { ...end, offsets: [10] }), false);
+});
+
+test('status: text contains "Digits"; tooltip and aria name state, microphone and mode', () => {
+  const states = [
+    ['idle', 'idle'],
+    ['listening', 'listening'],
+    ['speech', 'hearing speech'],
+    ['error', 'error'],
+  ] as const;
+  for (const [state, words] of states) {
+    const p = presentStatus({ state, microphone: '', mode: 'hybrid' });
+    assert.match(p.text, /Digits/);
+    assert.match(p.tooltip, new RegExp(words));
+    assert.match(p.tooltip, /system default microphone/);
+    assert.match(p.tooltip, /Mode: hybrid/);
+    assert.match(p.ariaLabel, new RegExp(words));
+  }
+  const p = presentStatus({ state: 'listening', microphone: 'USB', mode: 'base', detail: 'No text editor is active: "4" was not typed' });
+  assert.match(p.ariaLabel, /microphone "USB"/);
+  assert.match(p.tooltip, /not typed/);
+  assert.equal(p.background, 'statusBarItem.warningBackground');
+  assert.equal(presentStatus({ state: 'error', microphone: '', mode: 'base', detail: 'x' }).background, 'statusBarItem.errorBackground');
+});
+
+test('dispose: owners dispose what they registered, in reverse, once', () => {
+  const log: string[] = [];
+  class Owner extends Disposable {
+    constructor() {
+      super();
+      this.register(toDisposable(() => log.push('a')));
+      this.register(toDisposable(() => log.push('b')));
+    }
+  }
+  const o = new Owner();
+  o.dispose();
+  o.dispose();
+  assert.deepEqual(log, ['b', 'a']);
+  const e = new Emitter<number>();
+  const seen: number[] = [];
+  const sub = e.event((n) => seen.push(n));
+  e.fire(1);
+  sub.dispose();
+  e.fire(2);
+  assert.deepEqual(seen, [1]);
+  assert.throws(() => disposeAll([toDisposable(() => { throw new Error('x'); }), toDisposable(() => log.push('c'))]), /x/);
+  assert.deepEqual(log, ['b', 'a', 'c']);
+});
