@@ -1,0 +1,177 @@
+/**
+ * The digit CNN in tfjs-core. Convolutions over time (mel bands as channels) are written as
+ * im2col — pad, shifted slices, concat, matMul — because the tfjs wasm backend registers no
+ * Conv2DBackpropFilter kernel, while pad/slice/concat/matMul all have gradients there.
+ * Measured here: ~3 GFLOP/s on one core, ~380 samples/s for a model of this size.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { Rng, gaussian } from './rng';
+
+export interface ConvSpec {
+  kernel: number;
+  out: number;
+  /** Max-pool by 2 over time after this layer. */
+  pool: boolean;
+}
+
+export interface NetSpec {
+  frames: number;
+  bands: number;
+  convs: ConvSpec[];
+  /** Width of the hidden dense layer, which is also the embedding. */
+  embedding: number;
+  classes: number;
+  dropout: number;
+}
+
+export const DEFAULT_NET: NetSpec = {
+  frames: 80,
+  bands: 40,
+  convs: [
+    { kernel: 3, out: 48, pool: false },
+    { kernel: 3, out: 48, pool: true },
+    { kernel: 3, out: 64, pool: true },
+    { kernel: 3, out: 64, pool: false },
+  ],
+  embedding: 64,
+  classes: 10,
+  dropout: 0.2,
+};
+
+export const BN_EPS = 1e-5;
+const BN_MOMENTUM = 0.9;
+
+export function describeNet(spec: NetSpec): string {
+  const convs = spec.convs.map((c) => `conv${c.kernel}×${c.out}+BN+ReLU${c.pool ? '+maxpool2' : ''}`).join(' → ');
+  return `log-mel ${spec.frames}×${spec.bands} → ${convs} → [mean‖max over time] → dense ${spec.embedding}+ReLU (embedding, L2-normalised) → dense ${spec.classes} → softmax`;
+}
+
+interface ConvParams {
+  w: tf.Variable; // [kernel * in, out], row = tap * in + channel
+  gamma: tf.Variable;
+  beta: tf.Variable;
+  runMean: tf.Variable;
+  runVar: tf.Variable;
+}
+
+/** Plain-array snapshot of every parameter, for checkpoints and export. */
+export type Weights = Record<string, { shape: number[]; values: Float32Array }>;
+
+export class DigitNet {
+  readonly convs: ConvParams[] = [];
+  readonly d1w: tf.Variable;
+  readonly d1b: tf.Variable;
+  readonly d2w: tf.Variable;
+  readonly d2b: tf.Variable;
+
+  constructor(readonly spec: NetSpec, rng: Rng) {
+    // He-normal initialisation from our own seeded generator, so a seed reproduces a run exactly.
+    const he = (shape: number[], fanIn: number, name: string) => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const v = new Float32Array(size);
+      const sd = Math.sqrt(2 / fanIn);
+      for (let i = 0; i < size; i++) v[i] = gaussian(rng) * sd;
+      return tf.variable(tf.tensor(v, shape), true, name);
+    };
+    let cin = spec.bands;
+    spec.convs.forEach((c, i) => {
+      this.convs.push({
+        w: he([c.kernel * cin, c.out], c.kernel * cin, `conv${i}_w`),
+        gamma: tf.variable(tf.ones([c.out]), true, `conv${i}_gamma`),
+        beta: tf.variable(tf.zeros([c.out]), true, `conv${i}_beta`),
+        runMean: tf.variable(tf.zeros([c.out]), false, `conv${i}_mean`),
+        runVar: tf.variable(tf.ones([c.out]), false, `conv${i}_var`),
+      });
+      cin = c.out;
+    });
+    this.d1w = he([2 * cin, spec.embedding], 2 * cin, 'dense1_w');
+    this.d1b = tf.variable(tf.zeros([spec.embedding]), true, 'dense1_b');
+    this.d2w = he([spec.embedding, spec.classes], spec.embedding, 'dense2_w');
+    this.d2b = tf.variable(tf.zeros([spec.classes]), true, 'dense2_b');
+  }
+
+  get trainable(): tf.Variable[] {
+    return [...this.convs.flatMap((c) => [c.w, c.gamma, c.beta]), this.d1w, this.d1b, this.d2w, this.d2b];
+  }
+
+  get all(): tf.Variable[] {
+    return [...this.convs.flatMap((c) => [c.w, c.gamma, c.beta, c.runMean, c.runVar]), this.d1w, this.d1b, this.d2w, this.d2b];
+  }
+
+  parameterCount(): number {
+    return this.trainable.reduce((a, v) => a + v.size, 0);
+  }
+
+  /**
+   * x: [batch, frames, bands], already normalised. In training mode BatchNorm uses batch
+   * statistics and `batchStats` receives them (kept tensors) for the running averages.
+   */
+  forward(x: tf.Tensor3D, training: boolean, dropoutSeed = 0, batchStats?: Array<{ mean: tf.Tensor; variance: tf.Tensor }>) {
+    let h: tf.Tensor3D = x;
+    this.spec.convs.forEach((c, i) => {
+      const p = this.convs[i];
+      h = conv1dSame(h, p.w, c.kernel);
+      let mean: tf.Tensor;
+      let variance: tf.Tensor;
+      if (training) {
+        const m = tf.moments(h, [0, 1]);
+        mean = m.mean;
+        variance = m.variance;
+        batchStats?.push({ mean: tf.keep(mean), variance: tf.keep(variance) });
+      } else {
+        mean = p.runMean;
+        variance = p.runVar;
+      }
+      h = tf.relu(tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, BN_EPS))), p.gamma), p.beta)) as tf.Tensor3D;
+      if (c.pool) {
+        const [b, t, ch] = h.shape;
+        h = tf.max(tf.reshape(h, [b, Math.floor(t / 2), 2, ch]), 2) as tf.Tensor3D;
+      }
+    });
+    const pooled = tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1);
+    const z = tf.relu(tf.add(tf.matMul(pooled, this.d1w), this.d1b)) as tf.Tensor2D;
+    const embedding = tf.div(z, tf.sqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-6)));
+    const zd = training && this.spec.dropout > 0 ? tf.dropout(z, this.spec.dropout, undefined, dropoutSeed) : z;
+    const logits = tf.add(tf.matMul(zd, this.d2w), this.d2b) as tf.Tensor2D;
+    return { logits, embedding };
+  }
+
+  updateRunningStats(stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }>): void {
+    tf.tidy(() => {
+      stats.forEach((s, i) => {
+        const p = this.convs[i];
+        p.runMean.assign(tf.add(tf.mul(p.runMean, BN_MOMENTUM), tf.mul(s.mean, 1 - BN_MOMENTUM)));
+        p.runVar.assign(tf.add(tf.mul(p.runVar, BN_MOMENTUM), tf.mul(s.variance, 1 - BN_MOMENTUM)));
+      });
+    });
+    for (const s of stats) {
+      s.mean.dispose();
+      s.variance.dispose();
+    }
+  }
+
+  snapshot(): Weights {
+    const out: Weights = {};
+    for (const v of this.all) out[v.name] = { shape: v.shape.slice(), values: v.dataSync().slice() as Float32Array };
+    return out;
+  }
+
+  restore(w: Weights): void {
+    for (const v of this.all) v.assign(tf.tensor(w[v.name].values, w[v.name].shape));
+  }
+
+  dispose(): void {
+    for (const v of this.all) v.dispose();
+  }
+}
+
+/** 'Same'-padded 1-D convolution over time as im2col + matMul (see the file comment). */
+export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor, kernel: number): tf.Tensor3D {
+  const [b, t, c] = x.shape;
+  const p = Math.floor(kernel / 2);
+  const xp = tf.pad(x, [[0, 0], [p, kernel - 1 - p], [0, 0]]);
+  const taps: tf.Tensor[] = [];
+  for (let i = 0; i < kernel; i++) taps.push(tf.slice(xp, [0, i, 0], [b, t, c]));
+  const cols = tf.reshape(tf.concat(taps, 2), [b * t, kernel * c]);
+  return tf.reshape(tf.matMul(cols, w as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D;
+}

@@ -1,0 +1,247 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { FEATURE_CONFIG } from '../features/config';
+import { logMelFrames, toModelInput } from '../features/logmel';
+import { Classifier } from '../model/classifier';
+import { DatasetError } from '../errors';
+import { initBackend } from './backend';
+import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
+import { augmentFrames, augmentWaveform } from './augment';
+import { confusionMatrix, formatConfusion, summarize } from './metrics';
+import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
+import { exportOnnx } from './export';
+import { Rng, mulberry32, shuffle } from './rng';
+import { EpochMetrics, TrainHooks, TrainOptions, TrainResult } from './types';
+
+const cfg = FEATURE_CONFIG;
+const FRAME_SIZE = cfg.frames * cfg.melBands;
+
+interface Example {
+  digit: number;
+  /** Feature variants: [clean, augmented…], each unpadded frames. */
+  variants: Array<{ data: Float32Array; frames: number }>;
+}
+
+function featurize(clips: Clip[], variants: number, rng: Rng, onProgress?: (done: number) => void): Example[] {
+  return clips.map((c, i) => {
+    const v = [logMelFrames(c.samples)];
+    for (let k = 0; k < variants; k++) v.push(logMelFrames(augmentWaveform(c.samples, rng)));
+    onProgress?.(i + 1);
+    return { digit: c.digit, variants: v };
+  });
+}
+
+/** Per-band mean and std over the real (unpadded) frames of the clean training clips. */
+export function bandStatistics(examples: Example[]): { mean: number[]; std: number[] } {
+  const B = cfg.melBands;
+  const sum = new Float64Array(B);
+  const sq = new Float64Array(B);
+  let n = 0;
+  for (const e of examples) {
+    const { data, frames } = e.variants[0];
+    for (let f = 0; f < frames; f++) {
+      for (let b = 0; b < B; b++) {
+        const v = data[f * B + b];
+        sum[b] += v;
+        sq[b] += v * v;
+      }
+    }
+    n += frames;
+  }
+  const mean = Array.from(sum, (s) => s / n);
+  const std = Array.from(sq, (s, b) => Math.sqrt(Math.max(s / n - mean[b] * mean[b], 1e-6)));
+  return { mean, std };
+}
+
+function normalisedBatch(inputs: Float32Array[], norm: { mean: number[]; std: number[] }): tf.Tensor3D {
+  const B = cfg.melBands;
+  const out = new Float32Array(inputs.length * FRAME_SIZE);
+  inputs.forEach((x, i) => {
+    const o = i * FRAME_SIZE;
+    for (let j = 0; j < FRAME_SIZE; j++) out[o + j] = (x[j] - norm.mean[j % B]) / norm.std[j % B];
+  });
+  return tf.tensor3d(out, [inputs.length, cfg.frames, B]);
+}
+
+/** Eval-mode probabilities from the tfjs network (the reference the ONNX export is checked against). */
+export function predictProbs(net: DigitNet, inputs: Float32Array[], norm: { mean: number[]; std: number[] }, batch = 100): Float32Array[] {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < inputs.length; i += batch) {
+    const probs = tf.tidy(() => tf.softmax(net.forward(normalisedBatch(inputs.slice(i, i + batch), norm), false).logits));
+    const data = probs.dataSync() as Float32Array;
+    probs.dispose();
+    for (let j = 0; j < data.length; j += 10) out.push(data.slice(j, j + 10));
+  }
+  return out;
+}
+
+const argmax = (p: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
+  return best;
+};
+
+function scoreSet(probs: Float32Array[], digits: number[]) {
+  const confusion = confusionMatrix(digits, probs.map(argmax));
+  return { confusion, ...summarize(confusion) };
+}
+
+/** Learning rate: one warm-up epoch, then cosine decay to 1 % of the peak. */
+function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs: number, peak: number): number {
+  const t = epoch + step / stepsPerEpoch;
+  if (t < 1) return peak * Math.max(0.05, t);
+  return peak * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / Math.max(1, epochs - 1))));
+}
+
+export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: NetSpec = DEFAULT_NET): Promise<TrainResult> {
+  const log = hooks.onLog ?? (() => undefined);
+  await initBackend();
+  const rng = mulberry32(opts.seed);
+  const { clips, skipped } = loadClips(opts.data);
+  const skippedNote = describeSkipped(skipped);
+  if (skippedNote) log(skippedNote);
+  if (opts.loso && !clips.some((c) => c.speaker === opts.loso)) {
+    const speakers = [...new Set(clips.map((c) => c.speaker))].join(', ');
+    throw new DatasetError('LOSO_UNKNOWN_SPEAKER', `--loso ${opts.loso}: no recordings of that speaker in ${opts.data} (speakers: ${speakers})`);
+  }
+  let trainClips = clips.filter((c) => splitOf(c, opts.loso) === 'train');
+  const valClips = clips.filter((c) => splitOf(c, opts.loso) === 'val');
+  const testClips = clips.filter((c) => splitOf(c, opts.loso) === 'test');
+  if (opts.limit) trainClips = shuffle(trainClips.slice(), mulberry32(opts.seed ^ 0x5eed)).slice(0, opts.limit);
+  if (!trainClips.length || !testClips.length) {
+    throw new DatasetError('DATASET_SPLIT_EMPTY', `${opts.data}: split has ${trainClips.length} training and ${testClips.length} test files; need both (takes 0–4 are test, 5–49 train)`);
+  }
+  log(`data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`);
+  log(`model: ${describeNet(spec)}`);
+
+  const variants = opts.augment ? 2 : 0;
+  const t0 = Date.now();
+  const trainEx = featurize(trainClips, variants, rng, (d) => hooks.onProgress?.(0, d, trainClips.length));
+  const norm = bandStatistics(trainEx);
+  const toInputs = (cs: Clip[]) => cs.map((c) => {
+    const f = logMelFrames(c.samples);
+    return toModelInput(f.data, f.frames);
+  });
+  const valInputs = toInputs(valClips);
+  const testInputs = toInputs(testClips);
+  log(`features: ${((Date.now() - t0) / 1000).toFixed(1)} s (${variants} augmented variant(s) per training clip)`);
+
+  const net = new DigitNet(spec, rng);
+  log(`parameters: ${net.parameterCount()}`);
+  const optimizer = tf.train.adam(3e-3);
+  const history: EpochMetrics[] = [];
+  let best: { metrics: EpochMetrics; weights: Weights; valAcc: number; valLoss: number } | undefined;
+  const stepsPerEpoch = Math.ceil(trainEx.length / opts.batchSize);
+  const dropoutSeedBase = Math.floor(rng() * 1e9);
+
+  for (let epoch = 1; epoch <= opts.epochs; epoch++) {
+    if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
+    const started = Date.now();
+    const order = shuffle(trainEx.map((_, i) => i), rng);
+    let lossSum = 0;
+    let correct = 0;
+    for (let s = 0; s < stepsPerEpoch; s++) {
+      const idx = order.slice(s * opts.batchSize, (s + 1) * opts.batchSize);
+      const inputs = idx.map((i) => {
+        const ex = trainEx[i];
+        const v = ex.variants[Math.floor(rng() * ex.variants.length)];
+        const a = opts.augment ? augmentFrames(v.data, v.frames, rng) : v;
+        return toModelInput(a.data, a.frames);
+      });
+      const labels = idx.map((i) => trainEx[i].digit);
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch - 1, s, stepsPerEpoch, opts.epochs, 3e-3);
+      const stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }> = [];
+      const result = tf.tidy(() => {
+        const x = normalisedBatch(inputs, norm);
+        const y = tf.oneHot(tf.tensor1d(labels, 'int32'), spec.classes);
+        let predicted: tf.Tensor | undefined;
+        const loss = optimizer.minimize(() => {
+          const { logits } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
+          predicted = tf.keep(tf.argMax(logits, 1));
+          return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+        }, true, net.trainable)!;
+        return { loss, predicted: predicted! };
+      });
+      net.updateRunningStats(stats);
+      lossSum += (await result.loss.data())[0] * idx.length;
+      const pred = result.predicted.dataSync();
+      labels.forEach((l, i) => (correct += pred[i] === l ? 1 : 0));
+      result.loss.dispose();
+      result.predicted.dispose();
+      hooks.onProgress?.(epoch, Math.min(trainEx.length, (s + 1) * opts.batchSize), trainEx.length);
+      if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
+    }
+    const valProbs = valInputs.length ? predictProbs(net, valInputs, norm) : [];
+    const valScore = scoreSet(valProbs, valClips.map((c) => c.digit));
+    const valLoss = valProbs.reduce((a, p, i) => a - Math.log(Math.max(p[valClips[i].digit], 1e-9)), 0) / Math.max(1, valProbs.length);
+    const test = scoreSet(predictProbs(net, testInputs, norm), testClips.map((c) => c.digit));
+    const better = !best || valScore.accuracy > best.valAcc || (valScore.accuracy === best.valAcc && valLoss < best.valLoss);
+    const metrics: EpochMetrics = {
+      epoch,
+      epochs: opts.epochs,
+      trainLoss: lossSum / trainEx.length,
+      trainAccuracy: correct / trainEx.length,
+      testAccuracy: test.accuracy,
+      macroF1: test.macroF1,
+      confusion: test.confusion,
+      seconds: (Date.now() - started) / 1000,
+      best: better,
+    };
+    history.push(metrics);
+    if (better) best = { metrics, weights: net.snapshot(), valAcc: valScore.accuracy, valLoss };
+    log(
+      `epoch ${epoch}/${opts.epochs}  loss ${metrics.trainLoss.toFixed(4)}  train ${(metrics.trainAccuracy * 100).toFixed(2)}%  ` +
+        `val ${(valScore.accuracy * 100).toFixed(2)}%  test ${(test.accuracy * 100).toFixed(2)}%  macro-F1 ${test.macroF1.toFixed(4)}  ` +
+        `${metrics.seconds.toFixed(1)} s${better ? '  * best (validation)' : ''}\n${formatConfusion(test.confusion)}`,
+    );
+    hooks.onEpoch?.(metrics);
+  }
+
+  net.restore(best!.weights);
+  const refProbs = predictProbs(net, testInputs, norm);
+  const { bytes, modelId } = exportOnnx(spec, best!.weights, {
+    featureConfig: { ...cfg },
+    normalization: norm,
+    labels: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
+    embeddingDim: spec.embedding,
+    architecture: describeNet(spec),
+    parameters: net.parameterCount(),
+    training: {
+      data: opts.data,
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      augment: opts.augment,
+      seed: opts.seed,
+      loso: opts.loso ?? null,
+      bestEpoch: best!.metrics.epoch,
+      testAccuracy: best!.metrics.testAccuracy,
+      macroF1: best!.metrics.macroF1,
+    },
+  });
+  net.dispose();
+  optimizer.dispose();
+  mkdirSync(opts.out, { recursive: true });
+  const modelPath = join(opts.out, 'digits.onnx');
+  writeAtomic(modelPath, bytes);
+
+  // The exported graph must reproduce the trainer's own predictions.
+  const onnxModel = await Classifier.load(modelPath);
+  let exportMaxAbsDiff = 0;
+  try {
+    const got = await onnxModel.classifyBatch(testInputs);
+    got.forEach((g, i) => g.probs.forEach((p, k) => (exportMaxAbsDiff = Math.max(exportMaxAbsDiff, Math.abs(p - refProbs[i][k])))));
+  } finally {
+    await onnxModel.dispose();
+  }
+  log(`exported ${modelPath} (${bytes.length} bytes, model id ${modelId}); ONNX vs trainer max |Δp| = ${exportMaxAbsDiff.toExponential(2)}`);
+  const result: TrainResult = { modelPath, best: best!.metrics, history, exportMaxAbsDiff, skipped: { count: skipped.count, examples: skipped.examples } };
+  writeAtomic(join(opts.out, 'training.json'), JSON.stringify({ options: opts, modelId, bytes: bytes.length, ...result, history: history.map(({ confusion, ...h }) => h), bestConfusion: best!.metrics.confusion }, null, 2) + '\n');
+  return result;
+}
+
+export function writeAtomic(path: string, data: Uint8Array | string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
