@@ -96,6 +96,7 @@ function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs
 
 export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: NetSpec = DEFAULT_NET): Promise<TrainResult> {
   const log = hooks.onLog ?? (() => undefined);
+  const startedAt = Date.now();
   await initBackend();
   const rng = mulberry32(opts.seed);
   const { clips, skipped } = loadClips(opts.data);
@@ -235,7 +236,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
     await onnxModel.dispose();
   }
   log(`exported ${modelPath} (${bytes.length} bytes, model id ${modelId}); ONNX vs trainer max |Δp| = ${exportMaxAbsDiff.toExponential(2)}`);
-  const result: TrainResult = { modelPath, best: best!.metrics, history, exportMaxAbsDiff, skipped: { count: skipped.count, examples: skipped.examples } };
+  const result: TrainResult = { modelPath, best: best!.metrics, history, exportMaxAbsDiff, skipped: { count: skipped.count, examples: skipped.examples }, totalSeconds: (Date.now() - startedAt) / 1000 };
   writeAtomic(join(opts.out, 'training.json'), JSON.stringify({ options: opts, modelId, bytes: bytes.length, ...result, history: history.map(({ confusion, ...h }) => h), bestConfusion: best!.metrics.confusion }, null, 2) + '\n');
   return result;
 }

@@ -41,6 +41,8 @@ export interface TrainResult {
   /** Max |onnx − trainer| probability difference over the test split. */
   exportMaxAbsDiff: number;
   skipped: { count: number; examples: string[] };
+  /** Wall-clock seconds from start to exported, checked model. */
+  totalSeconds: number;
 }
 
 export interface EvalReport {
