@@ -18,7 +18,11 @@ export interface DictationConfig {
   typeIntoTerminal: boolean;
   model: ModelChoice;
   earlyExit: { thresh: number; consec: number; every: number };
-  vad: { kind: VadKind; thresholdMultiplier: number; minSpeechMs: number; hangoverMs: number };
+  /**
+   * Unset knobs stay undefined so the engine's own tuned defaults (src/stream/options.ts) apply;
+   * only values the user chose are passed on.
+   */
+  vad: { kind: VadKind; thresholdMultiplier?: number; minSpeechMs?: number; hangoverMs?: number };
   enrollment: { takes: number };
 }
 
@@ -33,7 +37,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   typeIntoTerminal: true,
   model: 'bundled',
   earlyExit: { thresh: 0.88, consec: 2, every: 2 },
-  vad: { kind: 'energy', thresholdMultiplier: 3, minSpeechMs: 120, hangoverMs: 150 },
+  vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
   enrollment: { takes: 3 },
 });
 
@@ -46,7 +50,7 @@ export interface ParsedConfig {
 /** `get(key)` returns the raw value of `digitDictation.<key>` (undefined when unset). */
 export function parseConfig(get: (key: string) => unknown): ParsedConfig {
   const problems: string[] = [];
-  const pick = <T>(key: string, fallback: T, ok: (v: unknown) => v is T, expected: string): T => {
+  const pick = <T, F extends T | undefined = T>(key: string, fallback: F, ok: (v: unknown) => v is T, expected: string): T | F => {
     const v = get(key);
     if (v === undefined || v === null) return fallback;
     if (ok(v)) return v;

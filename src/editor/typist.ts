@@ -1,0 +1,78 @@
+/**
+ * Puts decided digits where the user expects them.
+ *
+ * - The active text editor: the digit goes in at every cursor (replacing selections), as one
+ *   edit with undo stops before and after, so each utterance is one undo step.
+ * - No text editor, but a terminal: the digit is sent to the active terminal as typed text,
+ *   never followed by Enter, so dictation can never run a command by itself
+ *   (`digitDictation.typeIntoTerminal`, on by default). VS Code's API does not say whether the
+ *   terminal has keyboard focus, so an open text editor always wins; close or leave no editor
+ *   active to dictate into the terminal.
+ * - Neither (or a read-only document): nothing is typed and the reason is returned for the
+ *   status bar and the panel.
+ */
+import * as vscode from 'vscode';
+import type { Delivery } from '../protocol';
+import type { Separator } from './config';
+import { RunEnd, continuesRun, digitText } from './format';
+
+/** Editors that show output or logs rather than a document the user types into. */
+const NON_TYPING_SCHEMES = new Set(['output', 'debug', 'vscode-terminal']);
+
+export class Typist {
+  private lastRun: RunEnd | undefined;
+  private lastTerminal: vscode.Terminal | undefined;
+
+  async type(digit: number, separator: Separator, typeIntoTerminal: boolean): Promise<Delivery> {
+    const editor = vscode.window.activeTextEditor;
+    if (editor && !NON_TYPING_SCHEMES.has(editor.document.uri.scheme)) return this.intoEditor(editor, digit, separator);
+    const terminal = vscode.window.activeTerminal;
+    if (typeIntoTerminal && terminal) {
+      const text = digitText(digit, separator, this.lastTerminal === terminal);
+      terminal.sendText(text, false);
+      this.lastTerminal = terminal;
+      this.lastRun = undefined;
+      return { target: 'terminal', text };
+    }
+    return {
+      target: 'none',
+      reason: `No text editor is active: "${digit}" was not typed. Click into an editor to dictate${typeIntoTerminal ? ' (or close the editors to dictate into the terminal)' : ''}.`,
+    };
+  }
+
+  /** Forget the run (dictation stopped): the next digit never starts with a separator. */
+  reset(): void {
+    this.lastRun = undefined;
+    this.lastTerminal = undefined;
+  }
+
+  private async intoEditor(editor: vscode.TextEditor, digit: number, separator: Separator): Promise<Delivery> {
+    const doc = editor.document;
+    const here = (): RunEnd => ({
+      document: doc.uri.toString(),
+      version: doc.version,
+      offsets: editor.selections.map((s) => doc.offsetAt(s.active)),
+    });
+    const text = digitText(digit, separator, editor.selections.every((s) => s.isEmpty) && continuesRun(this.lastRun, here()));
+    let ok: boolean;
+    try {
+      ok = await editor.edit(
+        (b) => {
+          for (const s of editor.selections) b.replace(s, text);
+        },
+        { undoStopBefore: true, undoStopAfter: true },
+      );
+    } catch (err) {
+      ok = false;
+      this.lastRun = undefined;
+      return { target: 'none', reason: `"${digit}" could not be typed into ${vscode.workspace.asRelativePath(doc.uri)}: ${(err as Error).message}` };
+    }
+    if (!ok) {
+      this.lastRun = undefined;
+      return { target: 'none', reason: `"${digit}" was not typed: ${vscode.workspace.asRelativePath(doc.uri)} refused the edit (read-only?)` };
+    }
+    this.lastRun = here();
+    this.lastTerminal = undefined;
+    return { target: 'editor', text };
+  }
+}
