@@ -142,8 +142,8 @@ export class ProtocolError extends Error {
 
 const DICTATION_ACTIONS = ['start', 'stop', 'toggle'] as const;
 const HOST_COMMANDS: readonly HostCommand[] = ['train', 'evaluate', 'selectMicrophone', 'resetEnrollment'];
-/** Upper bound of takes per digit the UI can ask for; mirrors the setting's maximum. */
-export const MAX_TAKES = 5;
+/** Upper bound of takes per digit; mirrors the setting's maximum and the prototype store's (1–3). */
+export const MAX_TAKES = 3;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -6,12 +6,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DigitDictationError } from '../errors';
+import { evaluate } from './evaluate';
+import type { SplitName } from './dataset';
 import { train } from './train';
 import type { EpochMetrics, EvalReport, TrainOptions, TrainResult } from './types';
 
 export type WorkerJob =
   | { job: 'train'; options: TrainOptions }
-  | { job: 'evaluate'; modelPath: string; data: string };
+  | { job: 'evaluate'; data: string; split: SplitName; modelPath?: string };
 
 export type HostToWorker = { type: 'cancel' };
 
@@ -20,7 +22,7 @@ export type WorkerToHost =
   | { type: 'progress'; epoch: number; done: number; total: number }
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'trained'; result: TrainResult }
-  | { type: 'evaluated'; report: EvalReport }
+  | { type: 'evaluated'; report: EvalReport & { modelId: string } }
   | { type: 'cancelled' }
   | { type: 'failed'; code: string; message: string };
 
@@ -48,12 +50,8 @@ async function run(job: WorkerJob, signal: AbortSignal): Promise<void> {
       return;
     }
     case 'evaluate': {
-      // Loaded on demand: the lead's evaluation module is optional for training-only runs.
-      const mod = (await import('./evaluate').catch(() => undefined)) as
-        | { evaluate?: (model: string, data: string, hooks?: { signal?: AbortSignal; onLog?: (l: string) => void }) => Promise<EvalReport> }
-        | undefined;
-      if (!mod?.evaluate) throw new DigitDictationError('EVAL_UNAVAILABLE', 'this build has no evaluation module');
-      const report = await mod.evaluate(job.modelPath, job.data, { signal, onLog: (line) => post({ type: 'log', line }) });
+      post({ type: 'log', line: `evaluating ${job.modelPath ?? 'the bundled model'} on the ${job.split} split of ${job.data}` });
+      const report = await evaluate(job.data, job.split, job.modelPath);
       post({ type: 'evaluated', report });
       return;
     }
