@@ -49,3 +49,19 @@ export interface Rejection {
   reason: string;
   top: Array<[number, number]>;
 }
+
+/** Engine state for the status bar: not started, waiting for speech, hearing speech. */
+export type EngineState = 'idle' | 'listening' | 'speech';
+
+/**
+ * One utterance, reported when it ends. A 'decision' event fires as soon as the digit is known
+ * (before the word ends, on early exit), when the word's end is not yet known: its `endMs` then
+ * equals `decisionMs`. This event repeats the decision with the true `endMs`, or carries the
+ * rejection; file transcription prints these.
+ */
+export interface UtteranceEvent {
+  startMs: number;
+  endMs: number;
+  decision?: Decision;
+  rejection?: Rejection;
+}

@@ -1,0 +1,99 @@
+/** The live microphone as an AudioSource (decibri Microphone), and the list of input devices. */
+import { Microphone, type MicrophoneInfo } from 'decibri';
+import { AudioSource, ReadableSource, SourceOptions } from './source';
+import { toSourceError } from './sourceErrors';
+
+export interface MicrophoneSummary {
+  index: number;
+  /** Stable id (for settings); empty when the host cannot give one. */
+  id: string;
+  name: string;
+  isDefault: boolean;
+  defaultSampleRate: number;
+}
+
+/** Input devices that can actually capture (decibri also lists output-only ALSA plugins). */
+export function listMicrophones(): MicrophoneSummary[] {
+  let devices: MicrophoneInfo[];
+  try {
+    devices = Microphone.devices();
+  } catch (err) {
+    throw toSourceError(err, 'microphone', 'list', false);
+  }
+  return devices
+    .filter((d) => d.maxInputChannels > 0)
+    .map((d) => ({ index: d.index, id: d.id, name: d.name, isDefault: d.isDefault, defaultSampleRate: d.defaultSampleRate }));
+}
+
+export interface MicrophoneOptions extends SourceOptions {
+  /** Device index, stable id (as listed, e.g. "alsa:..."), or a case-insensitive name substring. Default: the system's. */
+  device?: string | number;
+  /** Rate delivered to us; decibri converts from the device's native rate. */
+  sampleRate: number;
+  /** Chunk length; 32 ms keeps level meters and Silero scores fine-grained. */
+  chunkMs?: number;
+  /** How long to wait for the first audio before giving up with MIC_UNAVAILABLE. */
+  startTimeoutMs?: number;
+}
+
+function deviceSelector(device: string | number | undefined): number | string | { id: string } | undefined {
+  if (device === undefined || device === '') return undefined;
+  if (typeof device === 'number') return device;
+  if (/^\d+$/.test(device)) return Number(device);
+  // Stable ids carry the host prefix ("alsa:", "wasapi:", "coreaudio:") — look them up exactly.
+  const byId = safeDevices().find((d) => d.id === device);
+  return byId ? { id: device } : device;
+}
+
+function safeDevices(): MicrophoneInfo[] {
+  try {
+    return Microphone.devices();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Opens the microphone. Throws MicrophoneError (MIC_NOT_FOUND, MIC_AMBIGUOUS, MIC_UNAVAILABLE,
+ * MIC_PERMISSION_DENIED) when it cannot start; a device lost mid-stream surfaces from the chunk
+ * iteration as MIC_DISCONNECTED.
+ */
+export async function openMicrophone(options: MicrophoneOptions): Promise<AudioSource> {
+  const selector = deviceSelector(options.device);
+  const label = options.device === undefined || options.device === '' ? 'default' : String(options.device);
+  let mic: Microphone;
+  try {
+    mic = await Microphone.open({
+      device: selector,
+      sampleRate: options.sampleRate,
+      dtype: 'float32',
+      framesPerBuffer: Math.max(64, Math.round(((options.chunkMs ?? 32) / 1000) * options.sampleRate)),
+      vad: options.silero ? 'silero' : false,
+    });
+  } catch (err) {
+    throw toSourceError(err, 'microphone', label, false);
+  }
+  // Wait for audio (or the device's refusal) so a dead microphone fails here, not later.
+  await firstAudio(mic, label, options.startTimeoutMs ?? 3000);
+  return new ReadableSource('microphone', label, options.sampleRate, mic, !!options.silero, () => {
+    mic.stop();
+  });
+}
+
+function firstAudio(mic: Microphone, label: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: unknown) => {
+      clearTimeout(timer);
+      mic.off('readable', onReadable);
+      mic.off('error', done);
+      if (err === undefined) return resolve();
+      mic.stop();
+      reject(toSourceError(err, 'microphone', label, false));
+    };
+    // Peeking through 'readable' leaves the chunk buffered for the iteration.
+    const onReadable = () => done();
+    const timer = setTimeout(() => done(new Error(`no audio within ${timeoutMs} ms`)), timeoutMs);
+    mic.once('readable', onReadable);
+    mic.once('error', done);
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Audio sources behind one interface: the live microphone and recorded audio both arrive as
+ * chunks of mono float samples, so the engine, the CLI and the tests run the same code path.
+ * Both wrap decibri Readables (Microphone, File, File.buffer).
+ */
+import type { Readable } from 'node:stream';
+import { File as DecibriFile } from 'decibri';
+import { AudioSourceError, toSourceError } from './sourceErrors';
+
+export interface AudioChunk {
+  /** Mono samples in [-1, 1] at the source's `sampleRate`. */
+  samples: Float32Array;
+  /**
+   * decibri's Silero speech probability for this chunk, present only when the source was opened
+   * with `silero: true`.
+   */
+  speechProb?: number;
+}
+
+export interface AudioSource {
+  readonly kind: 'microphone' | 'file';
+  /** What the user would call it: a device name or a file name. */
+  readonly label: string;
+  readonly sampleRate: number;
+  /**
+   * The chunks, in order, until the end of the file or `stop()`. Iterate once. Failures surface
+   * as typed `AudioSourceError`s (MicrophoneError for devices) thrown from the iteration.
+   */
+  chunks(): AsyncIterable<AudioChunk>;
+  /** Ends the stream and releases the device. Idempotent. */
+  stop(): void;
+}
+
+export interface SourceOptions {
+  /** Run decibri's Silero VAD alongside the stream and attach its score to each chunk. */
+  silero?: boolean;
+}
+
+interface VadScored {
+  readonly vadScore: number;
+}
+
+/**
+ * Adapts a decibri Readable of float32 bytes. Async iteration of the Readable gives file sources
+ * natural backpressure (the engine's awaits pace decoding); a microphone keeps capturing and
+ * decibri counts overruns if we fall behind.
+ */
+export class ReadableSource implements AudioSource {
+  private stopped = false;
+  private chunksSeen = 0;
+
+  constructor(
+    readonly kind: 'microphone' | 'file',
+    readonly label: string,
+    readonly sampleRate: number,
+    private readonly stream: Readable & VadScored,
+    private readonly withVad: boolean,
+    private readonly onStop: () => void,
+  ) {}
+
+  async *chunks(): AsyncIterable<AudioChunk> {
+    try {
+      for await (const buf of this.stream as AsyncIterable<Buffer>) {
+        this.chunksSeen++;
+        // Copy: the Buffer may sit at an offset that is not 4-byte aligned in a shared pool.
+        const samples = new Float32Array(buf.byteLength / 4);
+        new Uint8Array(samples.buffer).set(buf.subarray(0, samples.length * 4));
+        yield this.withVad ? { samples, speechProb: this.stream.vadScore } : { samples };
+        if (this.stopped) break;
+      }
+    } catch (err) {
+      if (this.stopped && !this.stream.errored) return;
+      throw toSourceError(err, this.kind, this.label, this.chunksSeen > 0);
+    } finally {
+      this.stop();
+    }
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.onStop();
+  }
+}
+
+/**
+ * Recorded audio as a source: a path (WAV, AIFF or FLAC, read by decibri) or samples already in
+ * memory. Audio at another rate is resampled by decibri to `sampleRate`.
+ */
+export async function fileSource(
+  input: string | Float32Array,
+  sampleRate: number,
+  options: SourceOptions & { inputRate?: number } = {},
+): Promise<AudioSource> {
+  const common = { sampleRate, dtype: 'float32' as const, vad: options.silero ? ('silero' as const) : (false as const) };
+  let file: DecibriFile;
+  let label: string;
+  try {
+    if (typeof input === 'string') {
+      label = input;
+      file = await DecibriFile.open(input, common);
+    } else {
+      label = `${input.length} samples`;
+      file = DecibriFile.buffer(input, { ...common, inputRate: options.inputRate ?? sampleRate });
+    }
+  } catch (err) {
+    throw toSourceError(err, 'file', typeof input === 'string' ? input : 'buffer', false);
+  }
+  return new ReadableSource('file', label, sampleRate, file, !!options.silero, () => {
+    file.close();
+    file.destroy();
+  });
+}
+
+export { AudioSourceError };

@@ -1,0 +1,82 @@
+/**
+ * The early-exit decoder for one utterance, as a small state machine:
+ * listening (checks running) → decided (early, nothing more is emitted for this utterance) or
+ * → ended (decide on the whole utterance). It only counts; the engine runs the classifier.
+ */
+export interface EarlyExitPolicy {
+  eeThresh: number;
+  eeConsec: number;
+  eeEvery: number;
+  earlyExit: boolean;
+}
+
+export type CheckOutcome =
+  /** Not enough evidence yet. */
+  | { type: 'continue'; consecutive: number }
+  /** Confident for `consec` checks running: decide now. */
+  | { type: 'decide'; digit: number; consecutive: number };
+
+export class UtteranceDecoder {
+  private consecutive = 0;
+  private lastDigit = -1;
+  private decidedDigit: number | undefined;
+  private framesSeen = 0;
+
+  constructor(private readonly policy: () => EarlyExitPolicy) {}
+
+  get decided(): boolean {
+    return this.decidedDigit !== undefined;
+  }
+
+  /** Counts one more frame of the utterance; true when a check is due on this frame. */
+  frameArrived(): boolean {
+    this.framesSeen++;
+    const p = this.policy();
+    return p.earlyExit && !this.decided && this.framesSeen % p.eeEvery === 0;
+  }
+
+  /**
+   * Feeds one check's probabilities. The same digit must lead with ≥ eeThresh on `eeConsec`
+   * checks in a row; a different leader restarts the count. `allowed` = false (the rejection
+   * rule objects) counts as a miss.
+   */
+  check(probs: ArrayLike<number>, allowed = true): CheckOutcome {
+    if (this.decided) throw new Error('UtteranceDecoder: already decided; one digit per utterance');
+    const p = this.policy();
+    const digit = argmax(probs);
+    if (allowed && probs[digit] >= p.eeThresh) {
+      this.consecutive = digit === this.lastDigit ? this.consecutive + 1 : 1;
+      this.lastDigit = digit;
+    } else {
+      this.consecutive = 0;
+      this.lastDigit = -1;
+    }
+    if (this.consecutive >= p.eeConsec) {
+      this.decidedDigit = digit;
+      return { type: 'decide', digit, consecutive: this.consecutive };
+    }
+    return { type: 'continue', consecutive: this.consecutive };
+  }
+
+  /** At the end of the utterance: true when a final decision is still owed. */
+  needsFinalDecision(): boolean {
+    return !this.decided;
+  }
+
+  markDecided(digit: number): void {
+    this.decidedDigit = digit;
+  }
+}
+
+export function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
+/** The `n` best [digit, probability] pairs, best first. */
+export function topN(probs: ArrayLike<number>, n = 3): Array<[number, number]> {
+  return Array.from(probs, (p, d) => [d, p] as [number, number])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n);
+}

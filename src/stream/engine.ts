@@ -1,0 +1,319 @@
+/**
+ * The live dictation engine: audio source → frames → VAD → early-exit decoder → decisions.
+ * The same object serves the microphone, files and tests; it has no editor dependency.
+ */
+import { EventEmitter } from 'node:events';
+import type { AudioSource } from '../audio/source';
+import { DigitDictationError, PrototypeStoreError } from '../errors';
+import { logMelFrame, toModelInput } from '../features/logmel';
+import type { FeatureConfig } from '../features/config';
+import { modeProbs } from '../enroll/head';
+import type { PrototypeStore } from '../enroll/store';
+import { bandSaliency, topBands } from '../explain/saliency';
+import type { ClassifierLike } from './classifierLike';
+import { argmax, topN, UtteranceDecoder } from './decoder';
+import { FrameBuffer, FrameInfo } from './frames';
+import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions } from './options';
+import { rejectReason } from './reject';
+import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, UtteranceEvent } from './types';
+import { EnergyVad } from './vad';
+
+export type { EngineOptions, EngineOptionsPatch } from './options';
+
+export class EngineError extends DigitDictationError {}
+
+export interface EngineEvents {
+  decision: [Decision];
+  hypothesis: [Hypothesis];
+  level: [LevelEvent];
+  rejection: [Rejection];
+  utterance: [UtteranceEvent];
+  state: [EngineState];
+  error: [DigitDictationError];
+  /** The source ended (end of file, or stop()). */
+  end: [];
+}
+
+/**
+ * Frames kept after the last speech frame in the final decision: the 30 ms margin trimSilence
+ * leaves on training clips, so end-of-word features look like what the model was trained on.
+ */
+const TAIL_FRAMES = 3;
+
+interface Utterance {
+  /** First frame of the features (pre-roll included). */
+  startFrame: number;
+  /** Frame where the VAD heard speech. */
+  onsetFrame: number;
+  /** Log-mel frames so far, frame-major. */
+  data: Float32Array;
+  count: number;
+  decoder: UtteranceDecoder;
+  decision?: Decision;
+}
+
+export class DictationEngine extends EventEmitter<EngineEvents> {
+  private opts: EngineOptions;
+  private store: PrototypeStore | undefined;
+  private readonly cfg: FeatureConfig;
+  private vad: EnergyVad;
+  private frames: FrameBuffer;
+  private utt: Utterance | undefined;
+  private source: AudioSource | undefined;
+  private running: Promise<void> | undefined;
+  private stopping = false;
+  private failure: DigitDictationError | undefined;
+  private levelPeak = 0;
+  private levelFrames = 0;
+  private currentState: EngineState = 'idle';
+  private lastFrame = 0;
+
+  constructor(
+    private readonly classifier: ClassifierLike,
+    options: EngineOptionsPatch = {},
+  ) {
+    super();
+    this.cfg = classifier.meta.featureConfig;
+    this.opts = mergeOptions(DEFAULT_ENGINE_OPTIONS, options);
+    this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
+    this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
+  }
+
+  get options(): Readonly<EngineOptions> {
+    return this.opts;
+  }
+
+  get state(): EngineState {
+    return this.currentState;
+  }
+
+  get prototypes(): PrototypeStore | undefined {
+    return this.store;
+  }
+
+  /** Applies option changes live (the next frame sees them). */
+  setOptions(patch: EngineOptionsPatch): void {
+    this.opts = mergeOptions(this.opts, patch);
+    this.vad.setOptions(this.opts.vad);
+  }
+
+  /**
+   * Installs the user's prototypes (or removes them: modes proto and hybrid then fall back to the
+   * base model). Prototypes made with another model are refused.
+   */
+  setPrototypes(store: PrototypeStore | undefined): void {
+    if (store && store.modelId !== this.classifier.meta.modelId) {
+      throw new PrototypeStoreError('PROTOTYPES_OTHER_MODEL', `prototypes were made with model ${store.modelId}, the engine runs ${this.classifier.meta.modelId}; enroll again`);
+    }
+    this.store = store;
+  }
+
+  /** Starts listening to `source`; resolves once running. Decisions arrive as events. */
+  async start(source: AudioSource): Promise<void> {
+    if (this.running) throw new EngineError('ENGINE_BUSY', 'the engine is already listening; stop it first');
+    if (source.sampleRate !== this.cfg.sampleRate) {
+      source.stop();
+      throw new EngineError('ENGINE_RATE_MISMATCH', `${source.label}: delivers ${source.sampleRate} Hz, the model needs ${this.cfg.sampleRate} Hz; open the source at the model's rate`);
+    }
+    this.source = source;
+    this.stopping = false;
+    this.failure = undefined;
+    this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
+    this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
+    this.utt = undefined;
+    this.setState('listening');
+    this.running = this.loop(source).finally(() => {
+      this.running = undefined;
+      this.source = undefined;
+    });
+  }
+
+  /** Resolves when the current source has ended (end of file or stop()); rejects with its error. */
+  async finished(): Promise<void> {
+    await this.running;
+    if (this.failure) throw this.failure;
+  }
+
+  /** start() + finished(): processes a whole file source. */
+  async run(source: AudioSource): Promise<void> {
+    await this.start(source);
+    await this.finished();
+  }
+
+  /** Stops listening and releases the source; an utterance in progress is decided first. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.source?.stop();
+    await this.running;
+  }
+
+  dispose(): void {
+    this.stopping = true;
+    this.source?.stop();
+    this.removeAllListeners();
+  }
+
+  private get hopMs(): number {
+    return (this.cfg.hopSize / this.cfg.sampleRate) * 1000;
+  }
+
+  private frameStartMs(i: number): number {
+    return ((i * this.cfg.hopSize) / this.cfg.sampleRate) * 1000;
+  }
+
+  private frameEndMs(i: number): number {
+    return ((i * this.cfg.hopSize + this.cfg.frameSize) / this.cfg.sampleRate) * 1000;
+  }
+
+  private setState(s: EngineState): void {
+    if (s === this.currentState) return;
+    this.currentState = s;
+    this.emit('state', s);
+  }
+
+  private async loop(source: AudioSource): Promise<void> {
+    try {
+      for await (const chunk of source.chunks()) {
+        this.frames.push(chunk.samples);
+        for (const f of this.frames.frames(chunk.speechProb)) await this.onFrame(f);
+        this.frames.discardBefore(this.keepFrom());
+        if (this.stopping) break;
+      }
+      const end = this.vad.flush();
+      if (end && this.utt) await this.finishUtterance(end.lastSpeechFrame, end.tooShort, this.lastFrame);
+    } catch (err) {
+      this.failure =
+        err instanceof DigitDictationError ? err : new EngineError('ENGINE_FAILED', `dictation stopped: ${(err as Error)?.message ?? err}`, { cause: err });
+      if (this.listenerCount('error') > 0) this.emit('error', this.failure);
+    } finally {
+      source.stop();
+      this.utt = undefined;
+      this.setState('idle');
+      this.emit('end');
+    }
+  }
+
+  /** Oldest frame still needed: the utterance's start, or the pre-roll before the next onset. */
+  private keepFrom(): number {
+    if (this.utt) return this.utt.startFrame;
+    const next = Math.floor((this.frames.received - this.cfg.frameSize) / this.cfg.hopSize) + 1;
+    return Math.max(0, next - Math.ceil(this.opts.vad.preRollMs / this.hopMs) - 2);
+  }
+
+  private async onFrame(f: FrameInfo): Promise<void> {
+    this.lastFrame = f.index;
+    const ev = this.vad.push(f.index, f.emphasised, f.speechProb);
+    this.level(f);
+    if (ev.type === 'start') {
+      const maxFrames = Math.ceil(this.opts.reject.maxWordMs / this.hopMs) + this.cfg.frames + 8;
+      this.utt = {
+        startFrame: ev.startFrame,
+        onsetFrame: f.index,
+        data: new Float32Array(maxFrames * this.cfg.melBands),
+        count: 0,
+        decoder: new UtteranceDecoder(() => this.opts),
+      };
+      for (let i = ev.startFrame; i < f.index; i++) this.addFrame(this.utt, i);
+      this.setState('speech');
+    }
+    const u = this.utt;
+    if (!u) return;
+    this.addFrame(u, f.index);
+    if (u.decoder.frameArrived() && u.count <= this.cfg.frames) await this.check(u, f.index);
+    if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
+  }
+
+  /** Log-mel of one more frame; frames past the buffer's capacity (over-long utterances) are not needed. */
+  private addFrame(u: Utterance, index: number): void {
+    const bands = this.cfg.melBands;
+    if ((u.count + 1) * bands > u.data.length) return;
+    u.data.set(logMelFrame(this.frames.frame(index), this.cfg), u.count * bands);
+    u.count++;
+  }
+
+  private level(f: FrameInfo): void {
+    this.levelPeak = Math.max(this.levelPeak, f.power);
+    if (++this.levelFrames * this.hopMs < this.opts.levelEveryMs) return;
+    const event: LevelEvent = {
+      timeMs: this.frameEndMs(f.index),
+      rmsDb: 10 * Math.log10(this.levelPeak + 1e-12),
+      vad: this.vad.state === 'silence' ? 'silence' : 'speech',
+    };
+    this.levelPeak = 0;
+    this.levelFrames = 0;
+    this.emit('level', event);
+  }
+
+  private async classify(features: Float32Array) {
+    const c = await this.classifier.classify(features);
+    const m = modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight);
+    return { ...m, embedding: c.embedding, baseProbs: c.probs };
+  }
+
+  /** One early-exit check on the utterance so far. */
+  private async check(u: Utterance, frame: number): Promise<void> {
+    const features = toModelInput(u.data, u.count, this.cfg);
+    const r = await this.classify(features);
+    const digit = argmax(r.probs);
+    const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
+    const reason = rejectReason({ confidence: r.probs[digit], durationMs, final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    const out = u.decoder.check(r.probs, reason === undefined);
+    this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
+    if (out.type !== 'decide') return;
+    u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true);
+    this.emit('decision', u.decision);
+  }
+
+  private async finishUtterance(lastSpeechFrame: number, tooShort: boolean, nowFrame: number): Promise<void> {
+    const u = this.utt;
+    this.utt = undefined;
+    this.setState(this.stopping ? this.currentState : 'listening');
+    if (!u) return;
+    const startMs = this.frameStartMs(u.onsetFrame);
+    const endMs = this.frameEndMs(lastSpeechFrame);
+    if (u.decision) {
+      this.emit('utterance', { startMs, endMs, decision: { ...u.decision, endMs } });
+      return;
+    }
+    const reject = (reason: string, top: Array<[number, number]>) => {
+      const rejection: Rejection = { startMs, endMs, reason, top };
+      this.emit('rejection', rejection);
+      this.emit('utterance', { startMs, endMs, rejection });
+    };
+    if (tooShort) return reject(`too short for a word (click or noise)`, []);
+    const count = Math.min(lastSpeechFrame + TAIL_FRAMES - u.startFrame + 1, u.count);
+    const features = toModelInput(u.data, count, this.cfg);
+    const r = await this.classify(features);
+    const digit = argmax(r.probs);
+    const reason = rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    if (reason) return reject(reason, topN(r.probs, 3));
+    const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false);
+    decision.endMs = endMs;
+    u.decoder.markDecided(decision.digit);
+    this.emit('decision', decision);
+    this.emit('utterance', { startMs, endMs, decision });
+  }
+
+  private async decision(u: Utterance, features: Float32Array, probs: Float32Array, mode: Decision['mode'], lastFrame: number, decisionFrame: number, earlyExit: boolean): Promise<Decision> {
+    const digit = argmax(probs);
+    const decisionMs = this.frameEndMs(decisionFrame);
+    const d: Decision = {
+      digit,
+      confidence: probs[digit],
+      startMs: this.frameStartMs(u.onsetFrame),
+      decisionMs,
+      endMs: earlyExit ? decisionMs : this.frameEndMs(lastFrame),
+      earlyExit,
+      top: topN(probs, 3),
+      why: [],
+      mode,
+    };
+    if (this.opts.explain) {
+      const probsOf = (c: { probs: Float32Array; embedding: Float32Array }) =>
+        modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight).probs;
+      d.saliency = await bandSaliency(this.classifier, features, digit, probsOf);
+      d.why = topBands(d.saliency, this.opts.whyBands, this.cfg.melBands);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,123 @@
+/** Every knob of the live engine, with its default and where the default comes from. */
+import type { RecognitionMode } from './types';
+
+export interface VadOptions {
+  /** 'energy': adaptive-floor energy detector. 'silero': the same, gated by decibri's Silero score. */
+  kind: 'energy' | 'silero';
+  /** Speech when frame energy exceeds the noise floor by this factor (power ratio; 4 ≈ +6 dB). */
+  thresholdMultiplier: number;
+  /** Frames never count as speech below this level, so digital silence cannot trigger. */
+  minLevelDb: number;
+  /** Speech shorter than this is dropped as a click (not a word). */
+  minSpeechMs: number;
+  /**
+   * Silence needed to end an utterance. Must stay below the shortest pause between digits
+   * (150 ms in the benchmark) yet bridge the stop closures inside a word ("six", "eight").
+   */
+  hangoverMs: number;
+  /** Audio kept from before the onset, since energy onsets trail the real word start. */
+  preRollMs: number;
+  /** Time constant of the noise-floor tracker while no speech is heard. */
+  floorAdaptMs: number;
+  /** Silero speech probability needed (kind 'silero'). */
+  sileroThreshold: number;
+}
+
+export interface RejectOptions {
+  /** Decisions below this confidence are rejected (noise, non-digit words). */
+  minConfidence: number;
+  /** Utterances shorter than this are not words. */
+  minWordMs: number;
+  /** Utterances longer than this are phrases or sentences, not one digit. */
+  maxWordMs: number;
+  /** With prototypes loaded: the embedding must be at least this close (cosine) to the digit's prototype. */
+  minPrototypeCosine: number;
+}
+
+export interface EngineOptions {
+  mode: RecognitionMode;
+  /** Hybrid: weight of the prototype head (0 = base only, 1 = prototypes only). */
+  hybridWeight: number;
+  /** Early exit: decide when the top probability ≥ eeThresh … */
+  eeThresh: number;
+  /** … for this many consecutive checks (same digit) … */
+  eeConsec: number;
+  /** … checking every this many hops (10 ms each). Lineage defaults 0.88 / 2 / 2. */
+  eeEvery: number;
+  /** Turns early exit off: always decide at the end of the utterance. */
+  earlyExit: boolean;
+  /** Compute per-band saliency for each decision (40 extra classifications, batched). */
+  explain: boolean;
+  /** How many bands to list in Decision.why. */
+  whyBands: number;
+  /** Interval of 'level' events. */
+  levelEveryMs: number;
+  vad: VadOptions;
+  reject: RejectOptions;
+}
+
+export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
+  mode: 'base',
+  hybridWeight: 0.5,
+  eeThresh: 0.88,
+  eeConsec: 2,
+  eeEvery: 2,
+  earlyExit: true,
+  explain: true,
+  whyBands: 5,
+  levelEveryMs: 50,
+  vad: Object.freeze({
+    kind: 'energy',
+    thresholdMultiplier: 6,
+    minLevelDb: -65,
+    minSpeechMs: 60,
+    hangoverMs: 110,
+    preRollMs: 40,
+    floorAdaptMs: 400,
+    sileroThreshold: 0.5,
+  }),
+  reject: Object.freeze({
+    minConfidence: 0.6,
+    minWordMs: 100,
+    maxWordMs: 1200,
+    minPrototypeCosine: 0.5,
+  }),
+}) as EngineOptions;
+
+export type EngineOptionsPatch = Partial<Omit<EngineOptions, 'vad' | 'reject'>> & {
+  vad?: Partial<VadOptions>;
+  reject?: Partial<RejectOptions>;
+};
+
+/** Merges a patch over a full option set, checking ranges so a bad setting fails loudly. */
+export function mergeOptions(base: EngineOptions, patch: EngineOptionsPatch = {}): EngineOptions {
+  const out: EngineOptions = {
+    ...base,
+    ...stripUndefined(patch),
+    vad: { ...base.vad, ...stripUndefined(patch.vad ?? {}) },
+    reject: { ...base.reject, ...stripUndefined(patch.reject ?? {}) },
+  };
+  validateOptions(out);
+  return out;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function validateOptions(o: EngineOptions): void {
+  const bad = (name: string, why: string) => {
+    throw new RangeError(`engine option ${name} ${why}`);
+  };
+  if (!['base', 'proto', 'hybrid'].includes(o.mode)) bad('mode', `must be base, proto or hybrid (got ${o.mode})`);
+  if (!(o.hybridWeight >= 0 && o.hybridWeight <= 1)) bad('hybridWeight', 'must be in [0, 1]');
+  if (!(o.eeThresh > 0 && o.eeThresh <= 1)) bad('eeThresh', 'must be in (0, 1]');
+  if (!(Number.isInteger(o.eeConsec) && o.eeConsec >= 1)) bad('eeConsec', 'must be an integer ≥ 1');
+  if (!(Number.isInteger(o.eeEvery) && o.eeEvery >= 1)) bad('eeEvery', 'must be an integer ≥ 1');
+  if (!['energy', 'silero'].includes(o.vad.kind)) bad('vad.kind', 'must be energy or silero');
+  if (!(o.vad.thresholdMultiplier >= 1)) bad('vad.thresholdMultiplier', 'must be ≥ 1');
+  for (const k of ['minSpeechMs', 'hangoverMs', 'preRollMs', 'floorAdaptMs'] as const) {
+    if (!(o.vad[k] >= 0)) bad(`vad.${k}`, 'must be ≥ 0');
+  }
+  if (!(o.reject.minWordMs >= 0 && o.reject.maxWordMs > o.reject.minWordMs)) bad('reject.maxWordMs', 'must exceed reject.minWordMs');
+}

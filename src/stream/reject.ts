@@ -1,0 +1,26 @@
+/**
+ * The rejection rule: what must hold for an utterance to type a digit. Noise, coughs, clicks and
+ * non-digit speech fail one of these; each failure names its reason for the panel and the logs.
+ */
+import type { RejectOptions } from './options';
+
+export interface RejectInput {
+  confidence: number;
+  /** Utterance length so far (early exit) or in full (end). */
+  durationMs: number;
+  /** True when the utterance is over: only then can it be too long. */
+  final: boolean;
+  /** Cosine to the decided digit's prototype, when prototypes are loaded for that digit. */
+  prototypeCosine?: number;
+}
+
+/** The reason to reject, or undefined to accept. */
+export function rejectReason(x: RejectInput, o: RejectOptions): string | undefined {
+  if (x.durationMs < o.minWordMs) return `too short (${Math.round(x.durationMs)} ms < ${o.minWordMs} ms)`;
+  if (x.final && x.durationMs > o.maxWordMs) return `too long for one digit (${Math.round(x.durationMs)} ms > ${o.maxWordMs} ms)`;
+  if (x.confidence < o.minConfidence) return `low confidence (${x.confidence.toFixed(2)} < ${o.minConfidence})`;
+  if (x.prototypeCosine !== undefined && !Number.isNaN(x.prototypeCosine) && x.prototypeCosine < o.minPrototypeCosine) {
+    return `far from the enrolled voice (cosine ${x.prototypeCosine.toFixed(2)} < ${o.minPrototypeCosine})`;
+  }
+  return undefined;
+}

@@ -1,0 +1,195 @@
+/**
+ * The early-exit state machine and the engine around it, on real FSDD audio through decibri
+ * File.buffer. The classifier here is scripted from the features it receives (how many frames the
+ * utterance has so far), so the state machine's rules can be checked exactly; the real model's
+ * behaviour is tested in stream.model.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DecibriError, File as DecibriFile } from 'decibri';
+import { fileSource, ReadableSource } from '../../src/audio/source';
+import { digitStream, loadFsdd } from '../../src/bench/corpus';
+import { MicrophoneError } from '../../src/errors';
+import { FEATURE_CONFIG } from '../../src/features/config';
+import type { Classification } from '../../src/model/classifier';
+import type { ClassifierLike } from '../../src/stream/classifierLike';
+import { UtteranceDecoder } from '../../src/stream/decoder';
+import { DictationEngine } from '../../src/stream/engine';
+import { EngineOptionsPatch } from '../../src/stream/options';
+import type { Decision, EngineState, Rejection, UtteranceEvent } from '../../src/stream/types';
+import { FSDD } from './helpers';
+
+const bands = FEATURE_CONFIG.melBands;
+
+function framesIn(features: Float32Array): number {
+  let n = 0;
+  for (let f = 0; f < features.length / bands; f++) if (features.subarray(f * bands, (f + 1) * bands).some((v) => v !== 0)) n++;
+  return n;
+}
+
+/** probs(frames so far) → a classifier the engine can run. */
+function scripted(probs: (frames: number, call: number) => number[]): ClassifierLike & { calls: number } {
+  const c = {
+    calls: 0,
+    meta: { modelId: 'scripted', embeddingDim: 3, featureConfig: FEATURE_CONFIG },
+    async classify(features: Float32Array): Promise<Classification> {
+      return (await c.classifyBatch([features]))[0];
+    },
+    async classifyBatch(batch: Float32Array[]): Promise<Classification[]> {
+      return batch.map((f) => ({ probs: Float32Array.from(probs(framesIn(f), c.calls++)), embedding: Float32Array.of(1, 0, 0) }));
+    },
+  };
+  return c;
+}
+
+const confidentAfter = (frames: number, digit = 3, p = 0.95) => (n: number) =>
+  n >= frames ? Array.from({ length: 10 }, (_, d) => (d === digit ? p : (1 - p) / 9)) : Array(10).fill(0.1);
+
+const clips = loadFsdd(FSDD, 'test').filter((c) => c.take === 0 && c.speaker === 'jackson').slice(0, 5);
+const stream = digitStream(clips, { seed: 11, gapMs: [300, 600] });
+
+async function runEngine(classifier: ClassifierLike, options: EngineOptionsPatch = {}) {
+  const engine = new DictationEngine(classifier, { explain: false, ...options });
+  const decisions: Decision[] = [];
+  const rejections: Rejection[] = [];
+  const utterances: UtteranceEvent[] = [];
+  const states: EngineState[] = [];
+  engine.on('decision', (d) => decisions.push(d));
+  engine.on('rejection', (r) => rejections.push(r));
+  engine.on('utterance', (u) => utterances.push(u));
+  engine.on('state', (s) => states.push(s));
+  await engine.run(await fileSource(stream.samples, FEATURE_CONFIG.sampleRate));
+  engine.dispose();
+  return { decisions, rejections, utterances, states };
+}
+
+test('decoder: the same digit must lead for consec checks in a row', () => {
+  const policy = { eeThresh: 0.88, eeConsec: 2, eeEvery: 2, earlyExit: true };
+  const d = new UtteranceDecoder(() => policy);
+  const p = (digit: number, v: number) => Array.from({ length: 10 }, (_, i) => (i === digit ? v : (1 - v) / 9));
+  assert.equal(d.check(p(4, 0.9)).type, 'continue');
+  assert.equal(d.check(p(5, 0.95)).type, 'continue', 'a new leader restarts the count');
+  assert.equal(d.check(p(5, 0.8)).type, 'continue', 'below threshold resets');
+  assert.equal(d.check(p(5, 0.9)).type, 'continue');
+  assert.equal(d.check(p(5, 0.9), false).type, 'continue', 'a rejected check resets');
+  assert.equal(d.check(p(5, 0.9)).type, 'continue');
+  assert.deepEqual(d.check(p(5, 0.9)), { type: 'decide', digit: 5, consecutive: 2 });
+  assert.throws(() => d.check(p(5, 0.99)), /one digit per utterance/);
+  assert.equal(d.needsFinalDecision(), false);
+});
+
+test('decoder: checks fall every eeEvery frames and stop after the decision', () => {
+  const policy = { eeThresh: 0.5, eeConsec: 1, eeEvery: 3, earlyExit: true };
+  const d = new UtteranceDecoder(() => policy);
+  const due = Array.from({ length: 9 }, () => d.frameArrived());
+  assert.deepEqual(due, [false, false, true, false, false, true, false, false, true]);
+  d.check(Array.from({ length: 10 }, (_, i) => (i === 1 ? 0.9 : 0.01)));
+  assert.equal(Array.from({ length: 6 }, () => d.frameArrived()).some(Boolean), false);
+});
+
+test('engine: one early decision per word, before the word ends, never a second one', async () => {
+  const { decisions, utterances, states } = await runEngine(scripted(confidentAfter(15)));
+  assert.equal(decisions.length, stream.words.length);
+  assert.equal(utterances.length, stream.words.length);
+  for (const [i, d] of decisions.entries()) {
+    const w = stream.words[i];
+    assert.equal(d.digit, 3);
+    assert.equal(d.earlyExit, true);
+    assert.ok(d.decisionMs > w.startMs && d.decisionMs < w.endMs, `${w.name}: decided at ${d.decisionMs}, word ${w.startMs}–${w.endMs}`);
+    assert.ok(utterances[i].decision && utterances[i].endMs > d.decisionMs, 'the utterance event carries the real end');
+    assert.equal(d.top[0][0], 3);
+    assert.equal(d.top.length, 3);
+  }
+  assert.equal(states[0], 'listening');
+  assert.equal(states.filter((s) => s === 'speech').length, stream.words.length);
+  assert.equal(states.at(-1), 'idle');
+});
+
+test('engine: with early exit off, or a threshold above the confidence, it decides at the end of each word', async () => {
+  for (const opts of [{ earlyExit: false }, { eeThresh: 0.99 }]) {
+    const { decisions, utterances } = await runEngine(scripted(confidentAfter(15)), opts);
+    assert.equal(decisions.length, stream.words.length, JSON.stringify(opts));
+    for (const [i, d] of decisions.entries()) {
+      assert.equal(d.earlyExit, false);
+      assert.equal(d.endMs, utterances[i].endMs);
+      assert.ok(d.decisionMs >= d.endMs, `decided at ${d.decisionMs}, ended ${d.endMs}`);
+    }
+  }
+});
+
+test('engine: eeEvery sets how often the classifier runs', async () => {
+  const every2 = scripted(() => Array(10).fill(0.1).map((v, i) => (i === 0 ? 0.7 : 0.3 / 9)));
+  await runEngine(every2, { eeEvery: 2 });
+  const every6 = scripted(() => Array(10).fill(0.1).map((v, i) => (i === 0 ? 0.7 : 0.3 / 9)));
+  await runEngine(every6, { eeEvery: 6 });
+  assert.ok(every6.calls < every2.calls / 2, `every 6: ${every6.calls} calls, every 2: ${every2.calls}`);
+});
+
+test('engine: a leader that keeps changing never exits early', async () => {
+  const flip = scripted((n, call) => Array.from({ length: 10 }, (_, d) => (d === call % 2 ? 0.95 : 0.05 / 9)));
+  const { decisions } = await runEngine(flip);
+  assert.equal(decisions.length, stream.words.length);
+  assert.ok(decisions.every((d) => !d.earlyExit));
+});
+
+test('engine: low-confidence words are rejected, not typed', async () => {
+  const { decisions, rejections } = await runEngine(scripted(() => Array(10).fill(0.1)));
+  assert.equal(decisions.length, 0);
+  assert.equal(rejections.length, stream.words.length);
+  assert.ok(rejections.every((r) => /low confidence/.test(r.reason)));
+});
+
+test('engine: an over-long utterance is rejected as not one digit', async () => {
+  const { decisions, rejections } = await runEngine(scripted(confidentAfter(1000)), { reject: { maxWordMs: 200, minWordMs: 50 } });
+  assert.equal(decisions.length, 0);
+  assert.ok(rejections.some((r) => /too long/.test(r.reason)));
+});
+
+test('engine: setOptions applies live (early exit switched off after the first decision)', async () => {
+  const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false });
+  const decisions: Decision[] = [];
+  engine.on('decision', (d) => {
+    decisions.push(d);
+    engine.setOptions({ earlyExit: false });
+  });
+  await engine.run(await fileSource(stream.samples, FEATURE_CONFIG.sampleRate));
+  assert.equal(decisions.length, stream.words.length);
+  assert.equal(decisions[0].earlyExit, true);
+  assert.ok(decisions.slice(1).every((d) => !d.earlyExit));
+  assert.throws(() => engine.setOptions({ eeConsec: 0 }), RangeError);
+});
+
+test('engine: a microphone lost mid-stream emits a typed error and stops cleanly', async () => {
+  const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false });
+  const file = DecibriFile.buffer(stream.samples, { inputRate: 8000, sampleRate: 8000, dtype: 'float32' });
+  const source = new ReadableSource('microphone', 'USB mic', 8000, file, false, () => file.destroy());
+  const errors: unknown[] = [];
+  const states: EngineState[] = [];
+  let ended = false;
+  engine.on('error', (e) => errors.push(e));
+  engine.on('state', (s) => states.push(s));
+  engine.on('end', () => (ended = true));
+  engine.on('level', () => {
+    if (!file.destroyed) file.destroy(Object.assign(new DecibriError('decibri: audio device error: device unplugged'), { code: 'DEVICE_FAILED' }));
+  });
+  await engine.start(source);
+  await assert.rejects(engine.finished(), (e: unknown) => e instanceof MicrophoneError && e.code === 'MIC_DISCONNECTED');
+  assert.equal(errors.length, 1);
+  assert.equal(states.at(-1), 'idle');
+  assert.ok(ended);
+  // The engine can start again afterwards.
+  await engine.run(await fileSource(stream.samples.subarray(0, 8000), 8000));
+  engine.dispose();
+});
+
+test('engine: stop() ends a running stream promptly; a wrong sample rate is refused', async () => {
+  const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false });
+  const long = new Float32Array(8000 * 600);
+  await engine.start(await fileSource(long, 8000));
+  await new Promise((r) => setTimeout(r, 20));
+  const t = Date.now();
+  await engine.stop();
+  assert.ok(Date.now() - t < 1000);
+  assert.equal(engine.state, 'idle');
+  await assert.rejects(engine.start(await fileSource(long.subarray(0, 1600), 16000, { inputRate: 8000 })), (e: unknown) => (e as { code?: string }).code === 'ENGINE_RATE_MISMATCH');
+});
