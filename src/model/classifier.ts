@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
@@ -16,9 +16,13 @@ export const INPUT_NAME = 'features';
 export const PROBS_NAME = 'probs';
 export const EMBEDDING_NAME = 'embedding';
 
-/** The model shipped with the extension: `models/` beside the bundle's `dist/`. */
+/**
+ * The model shipped with the extension: `models/` at the package root, found from wherever the
+ * calling bundle sits (dist/, dist/bench/, out/test/unit/).
+ */
 export function bundledModelPath(): string {
-  return join(__dirname, '..', 'models', 'digits.onnx');
+  const candidates = [1, 2, 3].map((up) => join(__dirname, ...Array<string>(up).fill('..'), 'models', 'digits.onnx'));
+  return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
 /**
