@@ -1,0 +1,49 @@
+/** `live`: dictation from the microphone in a terminal, printing each digit as it is decided. */
+import { Command } from 'commander';
+import { listMicrophones, openMicrophone } from '../audio/microphone';
+import { Classifier } from '../model/classifier';
+import { DictationEngine } from '../stream/engine';
+import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch } from './streamOptions';
+
+interface LiveOptions extends EngineCliOptions {
+  device?: string;
+  listDevices?: boolean;
+  seconds?: number;
+}
+
+export function registerLive(program: Command): void {
+  addEngineOptions(
+    program
+      .command('live')
+      .description('recognise digits from the microphone as they are spoken (Ctrl+C to stop)')
+      .option('--device <id|name|index>', 'input device (see --list-devices); default: the system default')
+      .option('--list-devices', 'list input devices and exit')
+      .option('--seconds <s>', 'stop after this many seconds', parseFloat),
+  ).action(async (o: LiveOptions) => {
+    if (o.listDevices) {
+      for (const d of listMicrophones()) console.log(`${d.index}\t${d.id || '-'}\t${d.name}${d.isDefault ? '  (default)' : ''}`);
+      return;
+    }
+    const classifier = await Classifier.load(o.model);
+    const engine = new DictationEngine(classifier, toEnginePatch(o));
+    engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
+    engine.on('decision', (d) => console.log(o.json ? JSON.stringify(decisionJson(d)) : formatDecision(d)));
+    if (o.rejections) engine.on('rejection', (r) => console.log(o.json ? JSON.stringify({ rejected: true, ...r }) : formatRejection(r)));
+    engine.on('state', (s) => {
+      if (!o.json) console.error(`[${s}]`);
+    });
+    const source = await openMicrophone({ device: o.device, sampleRate: classifier.meta.featureConfig.sampleRate, silero: engine.options.vad.kind === 'silero' });
+    if (!o.json) console.error(`listening on ${source.label} (Ctrl+C to stop)`);
+    const stop = () => void engine.stop();
+    process.once('SIGINT', stop);
+    const timer = o.seconds ? setTimeout(stop, o.seconds * 1000) : undefined;
+    try {
+      await engine.run(source);
+    } finally {
+      clearTimeout(timer);
+      process.off('SIGINT', stop);
+      engine.dispose();
+      await classifier.dispose();
+    }
+  });
+}

@@ -1,0 +1,126 @@
+/** Engine options shared by `transcribe` and `live`: one definition, so both take the same flags. */
+import { Command, Option } from 'commander';
+import { DigitDictationError } from '../errors';
+import { PrototypeStore } from '../enroll/store';
+import { Classifier } from '../model/classifier';
+import type { EngineOptionsPatch } from '../stream/options';
+import type { Decision, RecognitionMode, Rejection } from '../stream/types';
+
+export function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .option('--model <file>', 'ONNX model (default: the shipped model)')
+    .addOption(new Option('--mode <mode>', 'recognition mode').choices(['base', 'proto', 'hybrid']).default('base'))
+    .option('--hybrid-weight <w>', 'hybrid mode: weight of the prototypes (0–1)', parseFloat)
+    .option('--prototypes <file>', 'enrollment prototypes (from "enroll")')
+    .option('--ee-thresh <p>', 'early exit: top probability needed (default 0.88)', parseFloat)
+    .option('--ee-consec <n>', 'early exit: consecutive confident checks (default 2)', parseInt)
+    .option('--ee-every <n>', 'early exit: check every n hops of 10 ms (default 2)', parseInt)
+    .option('--no-early-exit', 'always decide at the end of the word')
+    .addOption(new Option('--vad <kind>', 'voice activity detector').choices(['energy', 'silero']))
+    .option('--vad-threshold <x>', 'VAD: speech when energy exceeds the noise floor by this power ratio', parseFloat)
+    .option('--vad-min-speech <ms>', 'VAD: shortest speech that counts', parseFloat)
+    .option('--vad-hangover <ms>', 'VAD: silence that ends an utterance', parseFloat)
+    .option('--vad-pre-roll <ms>', 'VAD: audio kept before the onset', parseFloat)
+    .option('--vad-min-level <dB>', 'VAD: level below which nothing is speech (dBFS)', parseFloat)
+    .option('--silero-threshold <p>', 'VAD silero: speech probability needed', parseFloat)
+    .option('--reject-min-confidence <p>', 'reject decisions below this confidence', parseFloat)
+    .option('--reject-max-word <ms>', 'reject utterances longer than this', parseFloat)
+    .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
+    .option('--no-why', 'skip the per-band saliency')
+    .option('--rejections', 'also print rejected utterances')
+    .option('--json', 'one JSON object per line per decision');
+}
+
+export interface EngineCliOptions {
+  model?: string;
+  mode: RecognitionMode;
+  hybridWeight?: number;
+  prototypes?: string;
+  eeThresh?: number;
+  eeConsec?: number;
+  eeEvery?: number;
+  earlyExit: boolean;
+  vad?: 'energy' | 'silero';
+  vadThreshold?: number;
+  vadMinSpeech?: number;
+  vadHangover?: number;
+  vadPreRoll?: number;
+  vadMinLevel?: number;
+  sileroThreshold?: number;
+  rejectMinConfidence?: number;
+  rejectMaxWord?: number;
+  rejectMinCosine?: number;
+  why: boolean;
+  rejections?: boolean;
+  json?: boolean;
+}
+
+export function toEnginePatch(o: EngineCliOptions): EngineOptionsPatch {
+  return {
+    mode: o.mode,
+    hybridWeight: o.hybridWeight,
+    eeThresh: o.eeThresh,
+    eeConsec: o.eeConsec,
+    eeEvery: o.eeEvery,
+    earlyExit: o.earlyExit,
+    explain: o.why,
+    vad: {
+      kind: o.vad,
+      thresholdMultiplier: o.vadThreshold,
+      minSpeechMs: o.vadMinSpeech,
+      hangoverMs: o.vadHangover,
+      preRollMs: o.vadPreRoll,
+      minLevelDb: o.vadMinLevel,
+      sileroThreshold: o.sileroThreshold,
+    },
+    reject: { minConfidence: o.rejectMinConfidence, maxWordMs: o.rejectMaxWord, minPrototypeCosine: o.rejectMinCosine },
+  };
+}
+
+/**
+ * Loads prototypes if asked. A store that cannot be used (missing, damaged, another model) is
+ * reported on stderr and the base model is used, as the editor does.
+ */
+export function loadPrototypesOrWarn(path: string | undefined, classifier: Classifier, mode: RecognitionMode): PrototypeStore | undefined {
+  if (!path) {
+    if (mode !== 'base') console.error(`warning: mode ${mode} needs --prototypes; using the base model`);
+    return undefined;
+  }
+  try {
+    return PrototypeStore.load(path, classifier.meta.modelId, classifier.meta.embeddingDim);
+  } catch (err) {
+    if (!(err instanceof DigitDictationError)) throw err;
+    console.error(`warning [${err.code}]: ${err.message}`);
+    return undefined;
+  }
+}
+
+export function decisionJson(d: Decision): Record<string, unknown> {
+  return {
+    digit: d.digit,
+    confidence: round(d.confidence, 4),
+    startMs: Math.round(d.startMs),
+    decisionMs: Math.round(d.decisionMs),
+    endMs: Math.round(d.endMs),
+    earlyExit: d.earlyExit,
+    top: d.top.map(([digit, p]) => [digit, round(p, 4)]),
+    why: d.why.map((b) => ({ band: b.band, hz: b.hz, score: round(b.score, 4) })),
+    mode: d.mode,
+  };
+}
+
+export function formatDecision(d: Decision): string {
+  const s = (ms: number) => (ms / 1000).toFixed(2);
+  const top = d.top.map(([digit, p]) => `${digit}:${p.toFixed(2)}`).join(' ');
+  const why = d.why.length ? `  why ${d.why.map((b) => `${b.hz} Hz`).join(', ')}` : '';
+  return `${d.digit}  conf ${d.confidence.toFixed(2)}  ${s(d.startMs)}–${s(d.endMs)} s  decided ${s(d.decisionMs)} s${d.earlyExit ? ' (early)' : ''}  top ${top}${why}`;
+}
+
+export function formatRejection(r: Rejection): string {
+  return `-  rejected ${(r.startMs / 1000).toFixed(2)}–${(r.endMs / 1000).toFixed(2)} s: ${r.reason}`;
+}
+
+function round(x: number, digits: number): number {
+  const f = Math.pow(10, digits);
+  return Math.round(x * f) / f;
+}
