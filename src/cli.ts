@@ -3,12 +3,18 @@
 import { Command } from 'commander';
 import { registerTrain } from './cli/train';
 import { registerEval } from './cli/eval';
+import { registerTranscribe } from './cli/transcribe';
+import { registerLive } from './cli/live';
+import { registerEnroll } from './cli/enroll';
 import { DigitDictationError } from './errors';
 
 const program = new Command();
 program.name('digit-dictation').description('Spoken-digit recognition: train, evaluate, transcribe, dictate').showHelpAfterError();
 registerTrain(program);
 registerEval(program);
+registerTranscribe(program);
+registerLive(program);
+registerEnroll(program);
 // streaming commands (transcribe / live / enroll) register here
 
 program.parseAsync(process.argv).catch((err: unknown) => {
