@@ -3,6 +3,7 @@
  * file is vscode-free: `parseConfig` takes a getter, so tests feed it plain objects. Out-of-range
  * or mistyped values fall back to the default and are reported, never passed to the engine.
  */
+import type { EngineOptionsPatch } from '../stream/options';
 import type { RecognitionMode } from '../stream/types';
 
 export type Separator = 'none' | 'space' | 'comma';
@@ -87,7 +88,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
       minSpeechMs: pick('vad.minSpeechMs', d.vad.minSpeechMs, num(0, 2000, true), 'an integer in [0, 2000]'),
       hangoverMs: pick('vad.hangoverMs', d.vad.hangoverMs, num(0, 2000, true), 'an integer in [0, 2000]'),
     },
-    enrollment: { takes: pick('enrollment.takes', d.enrollment.takes, num(1, 5, true), 'an integer in [1, 5]') },
+    enrollment: { takes: pick('enrollment.takes', d.enrollment.takes, num(1, 3, true), 'an integer in [1, 3]') },
   };
   return { config, problems };
 }
@@ -101,4 +102,25 @@ export function changedGroups(a: DictationConfig, b: DictationConfig): Set<Confi
     if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.add(k);
   }
   return out;
+}
+
+/** The engine's view of the settings. VAD knobs the user left unset are omitted (engine defaults). */
+export function toEngineOptions(c: DictationConfig): EngineOptionsPatch {
+  const vad: EngineOptionsPatch['vad'] = { kind: c.vad.kind };
+  if (c.vad.thresholdMultiplier !== undefined) vad.thresholdMultiplier = c.vad.thresholdMultiplier;
+  if (c.vad.minSpeechMs !== undefined) vad.minSpeechMs = c.vad.minSpeechMs;
+  if (c.vad.hangoverMs !== undefined) vad.hangoverMs = c.vad.hangoverMs;
+  return {
+    mode: c.mode,
+    hybridWeight: c.hybridWeight,
+    eeThresh: c.earlyExit.thresh,
+    eeConsec: c.earlyExit.consec,
+    eeEvery: c.earlyExit.every,
+    vad,
+  };
+}
+
+/** The mode decisions will actually use: proto and hybrid need enrolled prototypes. */
+export function effectiveMode(c: DictationConfig, hasPrototypes: boolean): RecognitionMode {
+  return hasPrototypes ? c.mode : 'base';
 }

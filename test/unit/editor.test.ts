@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CONFIG, changedGroups, parseConfig } from '../../src/editor/config';
+import { DEFAULT_CONFIG, changedGroups, effectiveMode, parseConfig, toEngineOptions } from '../../src/editor/config';
+import { DEFAULT_ENGINE_OPTIONS, mergeOptions } from '../../src/stream/options';
 import { continuesRun, digitText } from '../../src/editor/format';
 import { presentStatus } from '../../src/editor/statusText';
 import { Disposable, disposeAll, Emitter, toDisposable } from '../../src/dispose';
@@ -62,6 +63,23 @@ test('config: changedGroups names only what changed', () => {
   const b = parseConfig(getter({ 'earlyExit.thresh': 0.9, separator: 'space' })).config;
   assert.deepEqual([...changedGroups(a, b)].sort(), ['earlyExit', 'separator']);
   assert.equal(changedGroups(a, a).size, 0);
+});
+
+test('config: engine options pass user values and leave unset VAD knobs to the engine', () => {
+  const unset = toEngineOptions(parseConfig(getter({})).config);
+  assert.deepEqual(unset.vad, { kind: 'energy' });
+  assert.equal(unset.eeThresh, 0.88);
+  const merged = mergeOptions(DEFAULT_ENGINE_OPTIONS, unset);
+  assert.equal(merged.vad.hangoverMs, DEFAULT_ENGINE_OPTIONS.vad.hangoverMs);
+  const set = toEngineOptions(parseConfig(getter({ 'vad.hangoverMs': 200, 'earlyExit.consec': 3, mode: 'proto', hybridWeight: 0.7 })).config);
+  assert.equal(set.vad?.hangoverMs, 200);
+  assert.equal(set.eeConsec, 3);
+  assert.equal(set.mode, 'proto');
+  assert.equal(set.hybridWeight, 0.7);
+  // Every value the settings allow is accepted by the engine.
+  assert.doesNotThrow(() => mergeOptions(DEFAULT_ENGINE_OPTIONS, set));
+  assert.equal(effectiveMode(parseConfig(getter({ mode: 'hybrid' })).config, false), 'base');
+  assert.equal(effectiveMode(parseConfig(getter({ mode: 'hybrid' })).config, true), 'hybrid');
 });
 
 test('format: separators go between digits of one run only', () => {

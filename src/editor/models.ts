@@ -1,0 +1,79 @@
+/**
+ * Which classifier dictation and enrollment use: the bundled model, or the one "Train Model"
+ * wrote to globalStorage. The bundled model stays the fallback: a trained model that is missing
+ * or broken is reported once and the bundled one is used instead.
+ */
+import { join } from 'node:path';
+import type * as vscode from 'vscode';
+import type { Classifier } from '../model/classifier';
+import { Disposable } from '../dispose';
+import type { ModelChoice } from './config';
+import { runtime } from './runtime';
+
+export interface LoadedModel {
+  classifier: Classifier;
+  choice: ModelChoice;
+  /** Set when the trained model was asked for but the bundled one is used. */
+  fallbackReason?: string;
+}
+
+export class ModelProvider extends Disposable {
+  private loaded: { choice: ModelChoice; model: Promise<LoadedModel> } | undefined;
+
+  constructor(
+    private readonly storageDir: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+  }
+
+  /** Where "Train Model" installs its result. */
+  get trainedModelPath(): string {
+    return join(this.storageDir, 'models', 'trained', 'digits.onnx');
+  }
+
+  get(choice: ModelChoice): Promise<LoadedModel> {
+    if (this.loaded?.choice !== choice) {
+      this.release();
+      const model = this.load(choice);
+      this.loaded = { choice, model };
+      model.catch(() => {
+        if (this.loaded?.model === model) this.loaded = undefined;
+      });
+    }
+    return this.loaded.model;
+  }
+
+  /** Drops the cached classifier (a new model was trained, or the choice changed). */
+  release(): void {
+    const old = this.loaded;
+    this.loaded = undefined;
+    // A session still running on it keeps working: onnxruntime frees it once released here and
+    // no longer referenced; callers restart dictation after a model change.
+    void old?.model.then((m) => m.classifier.dispose()).catch(() => undefined);
+  }
+
+  private async load(choice: ModelChoice): Promise<LoadedModel> {
+    const rt = await runtime();
+    if (choice === 'trained') {
+      try {
+        const classifier = await rt.Classifier.load(this.trainedModelPath);
+        this.log.info(`model: trained ${classifier.meta.modelId} from ${this.trainedModelPath}`);
+        return { classifier, choice };
+      } catch (err) {
+        const reason = `The trained model cannot be used (${(err as Error).message}); using the bundled model. Run "Train Model" again or set digitDictation.model to "bundled".`;
+        this.log.warn(reason);
+        const classifier = await rt.Classifier.load(rt.bundledModelPath());
+        return { classifier, choice, fallbackReason: reason };
+      }
+    }
+    const classifier = await rt.Classifier.load(rt.bundledModelPath());
+    this.log.info(`model: bundled ${classifier.meta.modelId}`);
+    return { classifier, choice };
+  }
+
+  override dispose(): void {
+    this.release();
+    super.dispose();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The heavy half of the extension, loaded on first use. onnxruntime-node and decibri are native
+ * addons (loaded from node_modules at run time) and meyda's feature code is large: activation
+ * must load none of them, so the only path to them is this dynamic import, which esbuild keeps
+ * lazy inside the bundle. Everything else in src/editor refers to these modules with
+ * `import type` only.
+ */
+export async function loadRuntime() {
+  const [engine, classifier, microphone, store, record, logmel] = await Promise.all([
+    import('../stream/engine'),
+    import('../model/classifier'),
+    import('../audio/microphone'),
+    import('../enroll/store'),
+    import('../stream/record'),
+    import('../features/logmel'),
+  ]);
+  return {
+    DictationEngine: engine.DictationEngine,
+    Classifier: classifier.Classifier,
+    bundledModelPath: classifier.bundledModelPath,
+    openMicrophone: microphone.openMicrophone,
+    listMicrophones: microphone.listMicrophones,
+    PrototypeStore: store.PrototypeStore,
+    cosine: store.cosine,
+    recordUtterance: record.recordUtterance,
+    utteranceFeatures: logmel.utteranceFeatures,
+  };
+}
+
+export type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
+
+let cached: Promise<Runtime> | undefined;
+
+/** Loads the runtime once; a failed load (e.g. a missing native binary) is retried next time. */
+export function runtime(): Promise<Runtime> {
+  cached ??= loadRuntime().catch((err: unknown) => {
+    cached = undefined;
+    throw err;
+  });
+  return cached;
+}
