@@ -10,9 +10,16 @@ interface MeydaState {
   sampleRate: number;
   melBands: number;
   windowingFunction: string;
-  melFilterBank?: unknown;
+  melFilterBank?: number[][];
   barkScale?: unknown;
 }
+
+/** Non-zero span of each of meyda's triangular mel filters. */
+interface SparseFilter {
+  start: number;
+  weights: Float64Array;
+}
+let sparseBank: { key: string; filters: SparseFilter[] } | undefined;
 
 function configureMeyda(cfg: FeatureConfig): void {
   // Meyda is a process-wide singleton and caches its filterbank keyed on band count only,
@@ -26,6 +33,23 @@ function configureMeyda(cfg: FeatureConfig): void {
     m.barkScale = undefined;
   }
   m.windowingFunction = cfg.window;
+}
+
+function sparseFilters(cfg: FeatureConfig, bins: number): SparseFilter[] {
+  const key = `${cfg.sampleRate}/${cfg.frameSize}/${cfg.melBands}`;
+  if (sparseBank?.key !== key) {
+    const bank = (Meyda as unknown as MeydaState).melFilterBank;
+    if (!bank || bank.length !== cfg.melBands) throw new Error('meyda mel filterbank not initialised');
+    const filters = bank.map((row) => {
+      let a = 0;
+      while (a < bins && row[a] === 0) a++;
+      let b = Math.min(bins, row.length);
+      while (b > a && row[b - 1] === 0) b--;
+      return { start: a, weights: Float64Array.from(row.slice(a, b)) };
+    });
+    sparseBank = { key, filters };
+  }
+  return sparseBank.filters;
 }
 
 /** Number of whole frames in `length` samples (at least one: short input is zero-padded). */
@@ -45,8 +69,20 @@ export function logMelFrame(frame: Float32Array, cfg: FeatureConfig = FEATURE_CO
   configureMeyda(cfg);
   const scaled = new Float32Array(cfg.frameSize);
   for (let i = 0; i < scaled.length; i++) scaled[i] = frame[i] * cfg.inputScale;
-  const bands = Meyda.extract('melBands', scaled) as unknown as number[];
-  return Float32Array.from(bands);
+  // meyda windows, transforms and builds the filterbank; the band sums are done here over each
+  // filter's non-zero bins only. Meyda's own 'melBands' extractor computes the same
+  // log(1 + Σ filter·power) but allocates 40 arrays per frame and multiplies every filter by every
+  // bin: ~90 µs a frame against ~25 µs, and the streaming engine runs 100 frames a second.
+  const power = Meyda.extract('powerSpectrum', scaled) as unknown as Float32Array;
+  const filters = sparseFilters(cfg, power.length);
+  const out = new Float32Array(cfg.melBands);
+  for (let b = 0; b < filters.length; b++) {
+    const { start, weights } = filters[b];
+    let e = 0;
+    for (let k = 0; k < weights.length; k++) e += weights[k] * power[start + k];
+    out[b] = Math.log(e + 1);
+  }
+  return out;
 }
 
 /** Log-mel frames of a whole signal, frame-major: out[f * melBands + b]. */

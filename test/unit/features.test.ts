@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import Meyda from 'meyda';
 import assert from 'node:assert/strict';
 import { readWav } from '../../src/audio/wav';
 import { FEATURE_CONFIG as cfg } from '../../src/features/config';
@@ -50,6 +51,16 @@ test('meyda log-mel matches an independent DFT + mel filterbank on real speech',
   }
   assert.ok(checked >= 3, `checked ${checked} frames`);
   assert.ok(maxDiff < 1e-3, `max |meyda − reference| = ${maxDiff}`);
+});
+
+test('the sparse band sums equal meyda\'s own melBands extractor', () => {
+  const { samples } = readWav(fsddFile('9_yweweler_3.wav'), cfg.sampleRate);
+  const frame = samples.slice(800, 800 + cfg.frameSize);
+  const got = logMelFrame(frame);
+  const scaled = frame.map((v) => v * cfg.inputScale);
+  const want = Meyda.extract('melBands', scaled) as unknown as number[];
+  assert.equal(want.length, cfg.melBands);
+  for (let b = 0; b < cfg.melBands; b++) assert.ok(Math.abs(got[b] - want[b]) < 1e-4 * Math.max(1, Math.abs(want[b])), `band ${b}: ${got[b]} vs ${want[b]}`);
 });
 
 test('silence gives the padding value and speech is far above it', () => {
