@@ -219,7 +219,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const u = this.utt;
     if (!u) return;
     this.addFrame(u, f.index);
-    if (u.decoder.frameArrived() && u.count <= this.cfg.frames) await this.check(u, f.index);
+    const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
+    if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs) await this.check(u, f.index);
     if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
   }
 

@@ -44,6 +44,11 @@ export interface EngineOptions {
   eeConsec: number;
   /** … checking every this many hops (10 ms each). Lineage defaults 0.88 / 2 / 2. */
   eeEvery: number;
+  /**
+   * No early exit before the utterance has lasted this long: on shorter prefixes the model is
+   * confidently wrong (a word's first 120 ms padded with silence looks like a short complete word).
+   */
+  eeMinMs: number;
   /** Turns early exit off: always decide at the end of the utterance. */
   earlyExit: boolean;
   /** Compute per-band saliency for each decision (40 extra classifications, batched). */
@@ -62,6 +67,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   eeThresh: 0.88,
   eeConsec: 2,
   eeEvery: 2,
+  eeMinMs: 240,
   earlyExit: true,
   explain: true,
   whyBands: 5,
@@ -114,6 +120,7 @@ export function validateOptions(o: EngineOptions): void {
   if (!(o.eeThresh > 0 && o.eeThresh <= 1)) bad('eeThresh', 'must be in (0, 1]');
   if (!(Number.isInteger(o.eeConsec) && o.eeConsec >= 1)) bad('eeConsec', 'must be an integer ≥ 1');
   if (!(Number.isInteger(o.eeEvery) && o.eeEvery >= 1)) bad('eeEvery', 'must be an integer ≥ 1');
+  if (!(o.eeMinMs >= 0)) bad('eeMinMs', 'must be ≥ 0');
   if (!['energy', 'silero'].includes(o.vad.kind)) bad('vad.kind', 'must be energy or silero');
   if (!(o.vad.thresholdMultiplier >= 1)) bad('vad.thresholdMultiplier', 'must be ≥ 1');
   for (const k of ['minSpeechMs', 'hangoverMs', 'preRollMs', 'floorAdaptMs'] as const) {

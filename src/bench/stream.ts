@@ -1,0 +1,338 @@
+/**
+ * `npm run bench:stream`: the streaming figures of issue 3, measured on this machine.
+ *
+ * Digit streams: the FSDD test split (takes 0–4, 300 words), one stream per speaker (a dictation
+ * session is one voice), words in shuffled order with 150–800 ms pauses; clean (a −70 dBFS floor)
+ * and with pink background noise at 20 dB SNR relative to that speaker's words.
+ * Non-digit audio: espeak-ng sentences and isolated command words in several voices, coughs,
+ * clicks and hiss, with silence and with background noise.
+ *
+ * Scoring aligns each decided utterance with the word it overlaps most: a word without a decision
+ * is a deletion, a wrong digit a substitution, a decision on no word (or a second one on the same
+ * word) an insertion. Accuracy = (N − S − D − I) / N, the ASR word accuracy, so insertions count.
+ *
+ * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory.
+ */
+import { resolve } from 'node:path';
+import { fileSource } from '../audio/source';
+import { FEATURE_CONFIG } from '../features/config';
+import { bundledModelPath, Classifier } from '../model/classifier';
+import { DictationEngine } from '../stream/engine';
+import type { EngineOptionsPatch } from '../stream/options';
+import type { Decision, UtteranceEvent } from '../stream/types';
+import { mulberry32, shuffle } from '../train/rng';
+import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, meanPower, noiseBurst, pinkNoise, Stream } from './corpus';
+
+const DATA = process.env.DD_FSDD ?? resolve(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
+const RATE = FEATURE_CONFIG.sampleRate;
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const JSON_OUT = args.includes('--json');
+const modelArg = args.indexOf('--model');
+const MODEL = modelArg >= 0 ? args[modelArg + 1] : bundledModelPath();
+
+const log = (...a: unknown[]) => {
+  if (!JSON_OUT) console.log(...a);
+};
+
+interface RunResult {
+  utterances: UtteranceEvent[];
+  /** Seconds of audio. */
+  audioS: number;
+  wallS: number;
+  cpuS: number;
+}
+
+async function runStream(classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch): Promise<RunResult> {
+  const engine = new DictationEngine(classifier, options);
+  const utterances: UtteranceEvent[] = [];
+  engine.on('utterance', (u) => utterances.push(u));
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await engine.run(await fileSource(samples, RATE, { silero: engine.options.vad.kind === 'silero' }));
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  engine.dispose();
+  return { utterances, audioS: samples.length / RATE, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
+interface Score {
+  n: number;
+  correct: number;
+  sub: number;
+  del: number;
+  ins: number;
+  accuracy: number;
+  /** decisionMs − true word end, for decisions on the right word (ms). */
+  latencies: number[];
+  early: number;
+  decisions: number;
+}
+
+function score(stream: Stream, utterances: UtteranceEvent[]): Score {
+  const decided = utterances.filter((u): u is UtteranceEvent & { decision: Decision } => !!u.decision);
+  const byWord = new Map<number, Decision[]>();
+  let ins = 0;
+  for (const u of decided) {
+    let best = -1;
+    let bestOverlap = 0;
+    stream.words.forEach((w, i) => {
+      const o = Math.min(u.endMs, w.endMs) - Math.max(u.startMs, w.startMs);
+      if (o > bestOverlap) {
+        bestOverlap = o;
+        best = i;
+      }
+    });
+    if (best < 0) ins++;
+    else byWord.set(best, [...(byWord.get(best) ?? []), u.decision]);
+  }
+  let correct = 0;
+  let sub = 0;
+  let del = 0;
+  const latencies: number[] = [];
+  stream.words.forEach((w, i) => {
+    const ds = byWord.get(i) ?? [];
+    if (ds.length === 0) return void del++;
+    ins += ds.length - 1;
+    if (ds[0].digit === w.digit) {
+      correct++;
+      latencies.push(ds[0].decisionMs - w.endMs);
+    } else sub++;
+  });
+  const n = stream.words.length;
+  return { n, correct, sub, del, ins, accuracy: (n - sub - del - ins) / n, latencies, early: decided.filter((u) => u.decision.earlyExit).length, decisions: decided.length };
+}
+
+function merge(scores: Score[]): Score {
+  const s = scores.reduce(
+    (a, b) => ({ ...a, n: a.n + b.n, correct: a.correct + b.correct, sub: a.sub + b.sub, del: a.del + b.del, ins: a.ins + b.ins, latencies: [...a.latencies, ...b.latencies], early: a.early + b.early, decisions: a.decisions + b.decisions }),
+    { n: 0, correct: 0, sub: 0, del: 0, ins: 0, accuracy: 0, latencies: [] as number[], early: 0, decisions: 0 },
+  );
+  s.accuracy = (s.n - s.sub - s.del - s.ins) / s.n;
+  return s;
+}
+
+function quantile(v: number[], q: number): number {
+  if (v.length === 0) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+/** One stream per speaker, shuffled, with the given background. */
+function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number): Stream[] {
+  const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
+  return speakers.map((sp, i) => {
+    const own = shuffle(clips.filter((c) => c.speaker === sp), mulberry32(seed + i));
+    return digitStream(own, { seed: seed * 100 + i, snrDb });
+  });
+}
+
+const SENTENCES = [
+  'The quick brown fox jumps over the lazy dog.',
+  'Please remember to save the file before closing the editor.',
+  'We will meet in the library after lunch.',
+  'This function returns a promise that resolves when the stream ends.',
+  'Could you open the settings and change the theme?',
+  'The weather has been unusually warm this week.',
+  'She sells sea shells by the sea shore.',
+  'Compile the project and run the tests again.',
+  'I think the bug is somewhere in the parser.',
+  'Let us refactor this module into smaller pieces.',
+  'The meeting has been moved to the afternoon.',
+  'Add a comment explaining why this threshold was chosen.',
+  'My keyboard is making a strange clicking noise.',
+  'Good morning, how are you doing today?',
+  'The cache should be cleared when the configuration changes.',
+  'He walked slowly along the river bank.',
+  'Turn left at the next corner and keep going.',
+  'The coffee machine in the kitchen is broken again.',
+  'Remember the milk, the bread and the cheese.',
+  'Our users want a darker colour scheme.',
+  'Merge the branch once the review is done.',
+  'The cat sat quietly by the window.',
+  'Import the module at the top of the file.',
+  'Where did I leave my glasses?',
+  'This sentence has nothing to do with numbers.',
+  'Wait a moment, I need to check something.',
+  'Undo that change and try a different approach.',
+  'The server responded with an error message.',
+  'Scroll down to the bottom of the page.',
+  'Let me think about it for a while.',
+];
+const COMMAND_WORDS = [
+  'hello', 'yes', 'stop', 'cancel', 'delete', 'enter', 'okay', 'next', 'back', 'undo', 'save', 'open', 'close', 'start',
+  'pause', 'right', 'left', 'up', 'down', 'maybe', 'thanks', 'please', 'what', 'again', 'comma', 'period', 'space', 'select', 'copy', 'paste',
+];
+const VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland', 'en-029'];
+
+interface NonDigitSet {
+  name: string;
+  samples: Float32Array;
+}
+
+function nonDigitAudio(quick: boolean): NonDigitSet[] {
+  const rng = mulberry32(77);
+  const voices = quick ? VOICES.slice(0, 2) : VOICES;
+  const sentences: Float32Array[] = [];
+  const words: Float32Array[] = [];
+  for (const v of voices) {
+    for (const s of SENTENCES) sentences.push(level(espeak(s, v, 140 + Math.floor(rng() * 60)), -26));
+    for (const w of COMMAND_WORDS) words.push(level(espeak(w, v, 140 + Math.floor(rng() * 60)), -26));
+  }
+  const events: Float32Array[] = [];
+  for (let i = 0; i < (quick ? 60 : 300); i++) {
+    const kind = (['cough', 'click', 'hiss'] as const)[i % 3];
+    events.push(noiseBurst(kind, -30 + rng() * 20, rng));
+  }
+  const sets: NonDigitSet[] = [
+    { name: 'espeak sentences', samples: concatWithGaps(shuffle(sentences, rng), [300, 1500], 1) },
+    { name: 'espeak command words', samples: concatWithGaps(shuffle(words, rng), [300, 1500], 2) },
+    { name: 'coughs, clicks, hiss', samples: concatWithGaps(events, [300, 1500], 3) },
+  ];
+  // The same speech again under pink noise at 20 dB SNR (words at −26 dBFS).
+  const speech = concatWithGaps(shuffle([...sentences, ...words], rng), [300, 1500], 4);
+  const noise = pinkNoise(speech.length, -46, rng);
+  sets.push({ name: 'espeak speech + pink noise 20 dB', samples: speech.map((v, i) => v + noise[i]) });
+  return sets;
+}
+
+function level(x: Float32Array, db: number): Float32Array {
+  const g = Math.sqrt(Math.pow(10, db / 10) / meanPower(x));
+  return x.map((v) => v * g);
+}
+
+/** Memory over a long stream: heap after a forced GC at every minute of stream time. */
+async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  // Words repeated in random order until the stream is `minutes` long.
+  const rng = mulberry32(5);
+  const picked: Clip[] = [];
+  let ms = 0;
+  while (ms < minutes * 60000) {
+    const c = clips[Math.floor(rng() * clips.length)];
+    picked.push(c);
+    ms += (c.samples.length / RATE) * 1000 + 475;
+  }
+  const stream = digitStream(picked, { seed: 9 });
+  const engine = new DictationEngine(classifier, {});
+  const samples: Array<{ minute: number; heapMB: number; rssMB: number }> = [];
+  let nextMinute = 1;
+  let decisions = 0;
+  engine.on('decision', () => decisions++);
+  engine.on('level', (l) => {
+    if (l.timeMs < nextMinute * 60000) return;
+    gc?.();
+    const m = process.memoryUsage();
+    samples.push({ minute: nextMinute, heapMB: m.heapUsed / 2 ** 20, rssMB: m.rss / 2 ** 20 });
+    nextMinute++;
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await engine.run(await fileSource(stream.samples, RATE));
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  engine.dispose();
+  // Reference: minute 2 (after warm-up); worst deviation of the later minutes from it.
+  const ref = samples.find((s) => s.minute === 2) ?? samples[0];
+  const dev = (k: 'heapMB' | 'rssMB') => Math.max(...samples.filter((s) => s.minute >= 2).map((s) => Math.abs(s[k] - ref[k]) / ref[k]));
+  return { minutes: stream.samples.length / RATE / 60, words: stream.words.length, decisions, samples, heapDev: dev('heapMB'), rssDev: dev('rssMB'), gc: !!gc, rtfWall: stream.samples.length / RATE / wallS, rtfCpu: stream.samples.length / RATE / ((cpu.user + cpu.system) / 1e6) };
+}
+
+async function main() {
+  const classifier = await Classifier.load(MODEL);
+  const clips = loadFsdd(DATA, 'test');
+  log(`model ${MODEL} (id ${classifier.meta.modelId}); FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`);
+  const clean = speakerStreams(clips, undefined, 1);
+  const noisy = speakerStreams(clips, 20, 2);
+  const used = QUICK ? { clean: clean.slice(0, 2), noisy: noisy.slice(0, 2) } : { clean, noisy };
+
+  const defaults: EngineOptionsPatch = {};
+  const rows: Record<string, { score: Score; rtfWall: number; rtfCpu: number; audioS: number }> = {};
+  const condition = async (name: string, streams: Stream[], opts: EngineOptionsPatch) => {
+    const results = [];
+    let audio = 0, wall = 0, cpu = 0;
+    for (const s of streams) {
+      const r = await runStream(classifier, s.samples, opts);
+      results.push(score(s, r.utterances));
+      audio += r.audioS;
+      wall += r.wallS;
+      cpu += r.cpuS;
+    }
+    rows[name] = { score: merge(results), rtfWall: audio / wall, rtfCpu: audio / cpu, audioS: audio };
+  };
+  // Warm-up (JIT, onnxruntime arenas) so the first condition's speed is not understated.
+  await runStream(classifier, used.clean[0].samples.subarray(0, RATE * 20), defaults);
+
+  await condition('clean, early exit', used.clean, defaults);
+  await condition('20 dB SNR, early exit', used.noisy, defaults);
+  await condition('clean, decide at end', used.clean, { earlyExit: false });
+  await condition('20 dB SNR, decide at end', used.noisy, { earlyExit: false });
+  await condition('clean, early exit, no saliency', used.clean, { explain: false });
+  await condition('clean, silero VAD', used.clean, { vad: { kind: 'silero' } });
+  await condition('20 dB SNR, silero VAD', used.noisy, { vad: { kind: 'silero' } });
+
+  const nd = nonDigitAudio(QUICK);
+  const insertions: Record<string, { minutes: number; insertions: number; per10min: number; digits: number[] }> = {};
+  for (const set of nd) {
+    for (const [label, opts] of [['', defaults], [' (silero)', { vad: { kind: 'silero' } }]] as const) {
+      const r = await runStream(classifier, set.samples, opts);
+      const digits = r.utterances.filter((u) => u.decision).map((u) => u.decision!.digit);
+      const minutes = r.audioS / 60;
+      insertions[set.name + label] = { minutes, insertions: digits.length, per10min: (digits.length / minutes) * 10, digits };
+    }
+  }
+
+  const mem = args.includes('--no-memory') ? undefined : await memoryRun(classifier, clips, QUICK ? 5 : 30);
+  await classifier.dispose();
+
+  // ---- report
+  const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
+  const bar = (ok: boolean) => (ok ? '   [meets bar]' : '   [MISSES BAR]');
+  log('\nDigit streams (one per speaker, 150–800 ms pauses). accuracy = (N − S − D − I) / N');
+  log(`${'condition'.padEnd(34)} ${'N'.padStart(4)} ${'acc'.padStart(8)} ${'sub'.padStart(4)} ${'del'.padStart(4)} ${'ins'.padStart(4)} ${'median'.padStart(8)} ${'p95'.padStart(7)} ${'early'.padStart(7)} ${'RTF wall'.padStart(9)} ${'RTF cpu'.padStart(8)}`);
+  for (const [name, r] of Object.entries(rows)) {
+    const s = r.score;
+    log(
+      `${name.padEnd(34)} ${String(s.n).padStart(4)} ${pct(s.accuracy).padStart(8)} ${String(s.sub).padStart(4)} ${String(s.del).padStart(4)} ${String(s.ins).padStart(4)} ${(quantile(s.latencies, 0.5).toFixed(0) + ' ms').padStart(8)} ${(quantile(s.latencies, 0.95).toFixed(0) + ' ms').padStart(7)} ${pct(s.early / Math.max(1, s.decisions)).padStart(7)} ${(r.rtfWall.toFixed(0) + '×').padStart(9)} ${(r.rtfCpu.toFixed(0) + '×').padStart(8)}`,
+    );
+  }
+  const c = rows['clean, early exit'].score;
+  const n = rows['20 dB SNR, early exit'].score;
+  log('\nBars');
+  log(`streaming accuracy, clean                   ${pct(c.accuracy)} (S ${c.sub}, D ${c.del}, I ${c.ins}, N ${c.n})${bar(c.accuracy >= 0.99)}`);
+  log(`streaming accuracy, 20 dB SNR               ${pct(n.accuracy)} (S ${n.sub}, D ${n.del}, I ${n.ins}, N ${n.n})${bar(n.accuracy >= 0.97)}`);
+  const med = quantile([...c.latencies, ...n.latencies], 0.5);
+  log(`decision time − word end, median (clean+noisy) ${med.toFixed(0)} ms, p95 ${quantile([...c.latencies, ...n.latencies], 0.95).toFixed(0)} ms${bar(med <= -100)}`);
+  log(`  clean: median ${quantile(c.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(c.latencies, 0.95).toFixed(0)} ms; 20 dB: median ${quantile(n.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(n.latencies, 0.95).toFixed(0)} ms`);
+  log(`early-exit share                            clean ${pct(c.early / c.decisions)}, 20 dB ${pct(n.early / n.decisions)}`);
+  const ce = rows['clean, decide at end'].score;
+  const ne = rows['20 dB SNR, decide at end'].score;
+  log(`accuracy cost of early exit                 clean ${((ce.accuracy - c.accuracy) * 100).toFixed(2)} points (${pct(ce.accuracy)} at end), 20 dB ${((ne.accuracy - n.accuracy) * 100).toFixed(2)} points (${pct(ne.accuracy)} at end)`);
+  log('\nNon-digit audio (decisions are false insertions)');
+  let totalMin = 0, totalIns = 0;
+  for (const [name, r] of Object.entries(insertions)) {
+    log(`  ${name.padEnd(44)} ${r.minutes.toFixed(1).padStart(5)} min  ${String(r.insertions).padStart(3)} insertions  ${r.per10min.toFixed(2)} per 10 min${r.digits.length ? `  (digits ${r.digits.join(',')})` : ''}`);
+    if (!name.endsWith('(silero)')) {
+      totalMin += r.minutes;
+      totalIns += r.insertions;
+    }
+  }
+  const per10 = (totalIns / totalMin) * 10;
+  log(`false insertions, energy VAD (default), all non-digit audio: ${totalIns} in ${totalMin.toFixed(1)} min = ${per10.toFixed(2)} per 10 min${bar(per10 <= 1)}`);
+  const rtf = rows['clean, early exit'];
+  log(`\nreal-time factor (default options, with saliency): ${rtf.rtfWall.toFixed(0)}× wall, ${rtf.rtfCpu.toFixed(0)}× per CPU-second${bar(rtf.rtfCpu >= 200)}`);
+  log(`real-time factor without saliency: ${rows['clean, early exit, no saliency'].rtfCpu.toFixed(0)}× per CPU-second`);
+  if (mem) {
+    log(`\n${mem.minutes.toFixed(1)}-minute stream (${mem.words} words, ${mem.decisions} decisions, ${mem.rtfCpu.toFixed(0)}× per CPU-second): heap after GC per minute ${mem.samples.map((s) => s.heapMB.toFixed(1)).join(' ')} MB`);
+    log(`memory: max heap deviation from minute 2: ${pct(mem.heapDev)}, RSS ${pct(mem.rssDev)}${mem.gc ? '' : ' (no --expose-gc: heap figures include garbage)'}${bar(Math.max(mem.heapDev, mem.rssDev) <= 0.1)}`);
+  }
+  if (JSON_OUT) {
+    const strip = (s: Score) => ({ ...s, latencies: undefined, medianMs: quantile(s.latencies, 0.5), p95Ms: quantile(s.latencies, 0.95) });
+    console.log(JSON.stringify({ modelId: classifier.meta.modelId, rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, score: strip(r.score) }])), insertions, falseInsertionsPer10Min: per10, memory: mem }));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
