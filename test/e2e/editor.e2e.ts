@@ -1,0 +1,345 @@
+// End-to-end: the packaged extension in a real VS Code host (code-server), driven in a real browser
+// (headless Chromium), hearing a virtual microphone (PulseAudio). Run with `npm run test:e2e`.
+//
+// Stages run in order and each logs what it does; see README-like notes in scripts/e2e/README.md.
+// Environment knobs: DD_E2E_VSIX (test this .vsix instead of packaging the repo), DD_E2E_KEEP=1
+// (keep the run folder), DD_E2E_CACHE (where code-server is cached), DD_E2E_DICTATION (recordings).
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { writeJoined, peak, readWav } from './lib/audio';
+import {
+  ensureCodeServer,
+  extensionHostLogs,
+  installExtension,
+  launchCodeServer,
+  makeProfile,
+  type CodeServer,
+  type Profile,
+} from './lib/codeServer';
+import { assertNotBlank } from './lib/image';
+import { log, waitFor } from './lib/log';
+import { run, stopAll } from './lib/processes';
+import { startVirtualMic, type VirtualMic } from './lib/pulse';
+import {
+  AFTER_STOP,
+  COMMANDS,
+  DICTATION,
+  EXTENSION_ID,
+  PANEL_TITLE,
+  STATUS_ITEM_ID,
+  enrollmentRecording,
+  fsddDir,
+  prototypesFile,
+} from './lib/scenario';
+import { anyFailed, stage } from './lib/stages';
+import {
+  editorText,
+  focusEditor,
+  logConsoleTail,
+  openFile,
+  openWorkbench,
+  runCommand,
+  statusItem,
+  statusLabel,
+  webviewFrame,
+  type Workbench,
+} from './lib/workbench';
+
+function findRepoRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'digit-dictation') return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no digit-dictation package.json above ${from}`);
+  }
+}
+
+const repo = findRepoRoot(__dirname);
+const fsdd = fsddDir(repo);
+const artifacts = path.join(repo, 'test-results', 'e2e');
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dd-e2e-'));
+const workspace = path.join(runDir, 'workspace');
+const NOTES = 'numbers.txt';
+const notesFile = path.join(workspace, NOTES);
+const INITIAL_TEXT = 'Room: ';
+
+let entry = '';
+let vsix = '';
+let profile: Profile;
+let mic: VirtualMic | undefined;
+let server: CodeServer | undefined;
+let bench: Workbench | undefined;
+let panel: Frame | undefined;
+const browserConsole: string[] = [];
+
+const page = (): Page => {
+  if (!bench) throw new Error('the workbench is not open');
+  return bench.page;
+};
+const title = (c: { title: string }): string => `Digit Dictation: ${c.title}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function wav(name: string, recordings: string[], gapMs: number): Promise<string> {
+  return writeJoined(path.join(runDir, 'audio', `${name}.wav`), recordings.map((r) => path.join(fsdd, r)), gapMs);
+}
+
+async function screenshotPanel(name: string): Promise<void> {
+  const file = path.join(artifacts, name);
+  // The outer iframe is the panel as a person sees it (the element that holds the webview).
+  const outer = page().locator('iframe.webview').last();
+  await outer.screenshot({ path: file, timeout: 15_000 });
+  const stats = assertNotBlank(file);
+  log(`saved ${path.relative(repo, file)} (${stats.width}×${stats.height}, luminance σ ${stats.lumaStdDev.toFixed(1)}, ${stats.colours} colours)`);
+}
+
+async function digitsTyped(): Promise<string> {
+  return (await editorText(page())).replace(/\u00a0/g, ' ');
+}
+
+fs.rmSync(artifacts, { recursive: true, force: true });
+fs.mkdirSync(artifacts, { recursive: true });
+log(`run folder ${runDir}; artifacts in ${path.relative(repo, artifacts)}`);
+
+describe('Digit Dictation in a real editor (code-server + Chromium + virtual microphone)', () => {
+  after(async () => {
+    if (anyFailed()) {
+      logConsoleTail(browserConsole);
+      if (server) {
+        fs.writeFileSync(path.join(artifacts, 'code-server.log'), server.output());
+        const hostLogs = extensionHostLogs(server.userDataDir);
+        fs.writeFileSync(path.join(artifacts, 'extension-host.log'), hostLogs);
+        log(`extension host log tail:\n${hostLogs.slice(-2500)}`);
+        if (bench) await bench.page.screenshot({ path: path.join(artifacts, 'failure-workbench.png') }).catch(() => undefined);
+      }
+    }
+    log('cleaning up: browser, code-server, pulseaudio');
+    await bench?.close().catch((e: unknown) => log(`closing the browser: ${String(e)}`));
+    await stopAll();
+    if (process.env.DD_E2E_KEEP) log(`kept ${runDir}`);
+    else fs.rmSync(runDir, { recursive: true, force: true });
+  });
+
+  stage('prerequisites: tools and FSDD recordings', { timeoutMs: 30_000 }, async () => {
+    for (const tool of ['chromium', 'pulseaudio', 'pactl', 'paplay', 'rg']) {
+      await run('sh', ['-c', `command -v ${tool}`]).catch(() => {
+        throw new Error(`"${tool}" is not installed; .ci/run installs the Debian packages the harness needs`);
+      });
+    }
+    const needed = [...DICTATION.recordings, ...AFTER_STOP.recordings];
+    const missing = needed.filter((f) => !fs.existsSync(path.join(fsdd, f)));
+    assert.equal(missing.length, 0, `missing FSDD recordings in ${fsdd}: ${missing.join(', ')}`);
+    for (const f of needed) assert.ok(peak(readWav(path.join(fsdd, f))) > 1000, `${f} is silent`);
+  });
+
+  stage('install code-server into the cache (reused between runs)', { timeoutMs: 8 * 60_000, needs: [] }, async () => {
+    entry = await ensureCodeServer(repo);
+    log(`code-server entry point: ${entry}`);
+  });
+
+  stage('package the extension (.vsix)', { timeoutMs: 5 * 60_000 }, async () => {
+    if (process.env.DD_E2E_VSIX) {
+      vsix = path.resolve(process.env.DD_E2E_VSIX);
+      assert.ok(fs.existsSync(vsix), `DD_E2E_VSIX=${vsix} does not exist`);
+      log(`using the given .vsix ${vsix}`);
+      return;
+    }
+    const started = Date.now();
+    log('npm run build');
+    await run('npm', ['run', 'build'], { cwd: repo, timeoutMs: 180_000 });
+    const scripts = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts ?? {};
+    if (scripts.package) {
+      log('npm run package');
+      await run('npm', ['run', 'package'], { cwd: repo, timeoutMs: 240_000 });
+      const made = fs
+        .readdirSync(repo)
+        .filter((f) => f.endsWith('.vsix'))
+        .map((f) => path.join(repo, f))
+        .filter((f) => fs.statSync(f).mtimeMs >= started - 1000)
+        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+      assert.ok(made.length > 0, '`npm run package` wrote no new .vsix in the repo root');
+      vsix = made[0];
+    } else {
+      vsix = path.join(runDir, 'digit-dictation.vsix');
+      log('no "package" script; npx vsce package --target linux-x64');
+      await run('npx', ['--no-install', 'vsce', 'package', '--target', 'linux-x64', '--out', vsix], { cwd: repo, timeoutMs: 240_000 });
+    }
+    log(`packaged ${path.relative(repo, vsix) || vsix} (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB)`);
+  });
+
+  stage('install the .vsix into code-server', { timeoutMs: 120_000, needs: ['install code-server into the cache (reused between runs)', 'package the extension (.vsix)'] }, async () => {
+    profile = makeProfile(runDir);
+    log(await installExtension(entry, profile, vsix));
+    const installed = fs.readdirSync(profile.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
+    assert.equal(installed.length, 1, `expected ${EXTENSION_ID}-* in ${profile.extensionsDir}, found: ${fs.readdirSync(profile.extensionsDir).join(', ')}`);
+  });
+
+  stage('start the virtual microphone (PulseAudio null sink)', { timeoutMs: 30_000 }, async () => {
+    mic = await startVirtualMic(path.join(runDir, 'pulse'));
+  });
+
+  const UP = 'open the workspace file in Chromium';
+  stage(UP, { timeoutMs: 180_000, needs: ['install the .vsix into code-server', 'start the virtual microphone (PulseAudio null sink)'] }, async () => {
+    fs.mkdirSync(workspace, { recursive: true });
+    fs.writeFileSync(notesFile, INITIAL_TEXT);
+    server = await launchCodeServer(entry, profile, runDir, mic!.env);
+    log(`code-server at ${server.url}`);
+    bench = await openWorkbench(server.url, workspace, browserConsole);
+    log('workbench loaded');
+    await openFile(page(), NOTES);
+    log(`${NOTES} is open in an editor`);
+  });
+
+  const START = 'start dictation from the command palette (F1)';
+  stage(START, { timeoutMs: 60_000, needs: [UP] }, async () => {
+    await runCommand(page(), title(COMMANDS.start));
+    await waitFor(
+      'the status bar item to say it is listening',
+      async () => {
+        const label = await statusLabel(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits');
+        if (/error/i.test(label)) throw new Error(`status bar says: ${label}`);
+        return /listening|hearing/i.test(label) ? label : undefined;
+      },
+      30_000,
+    ).then((label) => log(`status bar: ${label}`));
+    // The microphone delivers audio a moment after it opens; do not talk over that.
+    await sleep(1500);
+    await focusEditor(page());
+  });
+
+  const DICTATE = `dictate ${DICTATION.expected.split('').join(' ')} and see "${DICTATION.expected}" typed`;
+  stage(DICTATE, { timeoutMs: 60_000, needs: [START] }, async () => {
+    const audio = await wav('dictation', DICTATION.recordings, DICTATION.gapMs);
+    log(`playing ${DICTATION.recordings.join(' + ')} (${DICTATION.gapMs} ms gaps) into the virtual microphone`);
+    await mic!.play(audio);
+    let text = '';
+    try {
+      await waitFor(
+        `"${DICTATION.expected}" in the editor`,
+        async () => {
+          text = await digitsTyped();
+          return text.replace(INITIAL_TEXT, '').replace(/\D/g, '').length >= DICTATION.expected.length ? text : undefined;
+        },
+        15_000,
+      );
+    } catch {
+      throw new Error(`the editor reads "${text}" 15 s after the audio ended; expected "${INITIAL_TEXT}${DICTATION.expected}"`);
+    }
+    await sleep(1500); // late or duplicate decisions would show up now
+    text = await digitsTyped();
+    assert.equal(text.replace(INITIAL_TEXT, '').replace(/\D/g, ''), DICTATION.expected, `the editor reads "${text}"`);
+    await page().keyboard.press('Control+S');
+    const onDisk = await waitFor('the file to be saved', () => {
+      const t = fs.readFileSync(notesFile, 'utf8');
+      return t.includes(DICTATION.expected) ? t : undefined;
+    }, 10_000);
+    log(`${NOTES} on disk: ${JSON.stringify(onDisk)}`);
+  });
+
+  const STOP = 'toggle dictation off from the status bar; further audio types nothing';
+  stage(STOP, { timeoutMs: 60_000, needs: [START] }, async () => {
+    const before = await digitsTyped();
+    await statusItem(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits').click();
+    const label = await waitFor(
+      'the status bar item to say it is idle',
+      async () => {
+        const l = await statusLabel(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits');
+        return /idle/i.test(l) && !/listening|hearing/i.test(l) ? l : undefined;
+      },
+      10_000,
+    );
+    log(`status bar: ${label}`);
+    await focusEditor(page());
+    log(`playing ${AFTER_STOP.recordings.join(' + ')} with dictation off`);
+    await mic!.play(await wav('after-stop', AFTER_STOP.recordings, AFTER_STOP.gapMs));
+    await sleep(2500);
+    const after = await digitsTyped();
+    assert.equal(after, before, `text changed while dictation was off: "${before}" → "${after}"`);
+  });
+
+  const PANEL = 'open the panel and screenshot it';
+  stage(PANEL, { timeoutMs: 60_000, needs: [UP] }, async () => {
+    await runCommand(page(), title(COMMANDS.showPanel));
+    panel = await webviewFrame(page(), PANEL_TITLE);
+    for (const id of ['live-digit', 'enroll-start']) {
+      await panel.locator(`[data-testid="${id}"]`).first().waitFor({ timeout: 15_000 }).catch(() => {
+        throw new Error(`the panel has no [data-testid="${id}"]`);
+      });
+    }
+    await sleep(500);
+    await screenshotPanel('panel.png');
+  });
+
+  const ENROLL = 'enroll from played recordings and save';
+  stage(ENROLL, { timeoutMs: 4 * 60_000, needs: [PANEL] }, async () => {
+    const frame = panel!;
+    await frame.locator('[data-testid="enroll-start"]').first().click();
+    const prompt = frame.locator('[data-testid="enroll-prompt"]').first();
+    await prompt.waitFor({ timeout: 15_000 }).catch(() => {
+      throw new Error('no [data-testid="enroll-prompt"] after clicking enroll-start');
+    });
+    const played = new Map<string, number>();
+    let shot = false;
+    for (;;) {
+      const state = await waitFor(
+        'the enrollment prompt to ask for a recording (data-state="recording") or finish ("done")',
+        async () => {
+          const s = await prompt.getAttribute('data-state');
+          return s === 'recording' || s === 'done' ? s : undefined;
+        },
+        20_000,
+      );
+      if (state === 'done') break;
+      const digit = Number(await prompt.getAttribute('data-digit'));
+      const take = Number(await prompt.getAttribute('data-take'));
+      assert.ok(Number.isInteger(digit) && digit >= 0 && digit <= 9, `prompt data-digit is "${await prompt.getAttribute('data-digit')}"`);
+      const key = `${digit}/${take}`;
+      const tries = (played.get(key) ?? 0) + 1;
+      assert.ok(tries <= 3, `the prompt for digit ${digit} take ${take} is still recording after 3 plays`);
+      played.set(key, tries);
+      const rec = enrollmentRecording(digit, Number.isFinite(take) ? take : 1);
+      log(`prompt: digit ${digit}, take ${take}${tries > 1 ? ` (try ${tries})` : ''} → playing ${rec}`);
+      await sleep(300);
+      await mic!.play(path.join(fsdd, rec));
+      if (!shot) {
+        await screenshotPanel('panel-enrolling.png');
+        shot = true;
+      }
+      // Wait for the prompt to move on (another digit/take, or done) before the next recording.
+      await waitFor(
+        'the prompt to move on',
+        async () => {
+          const s = await prompt.getAttribute('data-state');
+          const moved = `${await prompt.getAttribute('data-digit')}/${await prompt.getAttribute('data-take')}` !== key;
+          return s !== 'recording' || moved ? true : undefined;
+        },
+        6_000,
+      ).catch(() => log(`prompt for ${key} still recording; playing it again`));
+    }
+    log(`enrollment prompts answered: ${played.size}`);
+    assert.ok(played.size >= 10, `only ${played.size} prompts before "done"; expected one per digit`);
+    await frame.locator('[data-testid="enroll-save"]').first().click();
+    const status = await waitFor(
+      'enroll-status to read "Saved"',
+      async () => {
+        const t = (await frame.locator('[data-testid="enroll-status"]').first().innerText()).trim();
+        return /saved/i.test(t) ? t : undefined;
+      },
+      20_000,
+    );
+    log(`enroll-status: ${status}`);
+    await screenshotPanel('panel-enrolled.png');
+  });
+
+  stage('prototypes were written to globalStorage', { timeoutMs: 20_000, needs: [ENROLL] }, async () => {
+    const file = prototypesFile(profile.userDataDir);
+    const text = await waitFor(`${file}`, () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined), 10_000);
+    const data: unknown = JSON.parse(text);
+    assert.ok(data && typeof data === 'object', 'prototypes.json is not a JSON object');
+    fs.copyFileSync(file, path.join(artifacts, 'prototypes.json'));
+    log(`prototypes.json: ${text.length} bytes, keys ${Object.keys(data as object).join(', ')}`);
+  });
+});
