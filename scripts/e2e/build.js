@@ -1,6 +1,6 @@
 // Bundles the end-to-end harness (test/e2e/*.e2e.ts) and the desktop suite (test/desktop/*.ts) into
-// out/e2e/. Kept apart from esbuild.js's `*.test.ts` glob so that unit-test runs never pick up these
-// slow, machine-level tests.
+// out/harness/ (e2e/editor.e2e.js, desktop/desktop.js, desktop/suite.js). Kept apart from
+// esbuild.js's `*.test.ts` glob so that unit-test runs never pick up these slow, machine-level tests.
 const esbuild = require('esbuild');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -14,7 +14,8 @@ const pick = (dir, re) =>
 esbuild
   .build({
     entryPoints: [...pick('test/e2e', /\.e2e\.ts$/), ...pick('test/desktop', /\.ts$/)],
-    outdir: path.join(root, 'out', 'e2e'),
+    outdir: path.join(root, 'out', 'harness'),
+    outbase: path.join(root, 'test'),
     bundle: true,
     platform: 'node',
     target: 'node20',
