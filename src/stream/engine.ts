@@ -17,6 +17,7 @@ import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions
 import { rejectReason } from './reject';
 import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, UtteranceEvent } from './types';
 import { EnergyVad } from './vad';
+import { periodicity } from './voicing';
 
 export type { EngineOptions, EngineOptionsPatch } from './options';
 
@@ -50,7 +51,14 @@ interface Utterance {
   count: number;
   decoder: UtteranceDecoder;
   decision?: Decision;
+  /** Milliseconds of voiced audio heard so far (VOICING_STRIDE-frame resolution). */
+  voicedMs: number;
 }
+
+/** Periodicity is measured on every third frame: frames are 32 ms long, so three hops apart they still tile the audio. */
+const VOICING_STRIDE = 3;
+/** Normalised autocorrelation above which a frame counts as voiced. */
+const VOICED_PERIODICITY = 0.5;
 
 export class DictationEngine extends EventEmitter<EngineEvents> {
   private opts: EngineOptions;
@@ -212,6 +220,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
         data: new Float32Array(maxFrames * this.cfg.melBands),
         count: 0,
         decoder: new UtteranceDecoder(() => this.opts),
+        voicedMs: 0,
       };
       for (let i = ev.startFrame; i < f.index; i++) this.addFrame(this.utt, i);
       this.setState('speech');
@@ -228,8 +237,12 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private addFrame(u: Utterance, index: number): void {
     const bands = this.cfg.melBands;
     if ((u.count + 1) * bands > u.data.length) return;
-    u.data.set(logMelFrame(this.frames.frame(index), this.cfg), u.count * bands);
+    const frame = this.frames.frame(index);
+    u.data.set(logMelFrame(frame, this.cfg), u.count * bands);
     u.count++;
+    // Once there is enough voice to pass the rejection rule, more measuring changes nothing.
+    const needVoice = u.voicedMs < this.opts.reject.minVoicedMs;
+    if (needVoice && index % VOICING_STRIDE === 0 && periodicity(frame, this.cfg.sampleRate) >= VOICED_PERIODICITY) u.voicedMs += VOICING_STRIDE * this.hopMs;
   }
 
   private level(f: FrameInfo): void {
@@ -257,7 +270,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
-    const reason = rejectReason({ confidence: r.probs[digit], durationMs, final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    const reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
     const out = u.decoder.check(r.probs, reason === undefined);
     this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
     if (out.type !== 'decide') return;
@@ -286,7 +299,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const features = toModelInput(u.data, count, this.cfg);
     const r = await this.classify(features);
     const digit = argmax(r.probs);
-    const reason = rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    const reason = rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
     if (reason) return reject(reason, topN(r.probs, 3));
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false);
     decision.endMs = endMs;

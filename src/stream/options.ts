@@ -30,6 +30,8 @@ export interface RejectOptions {
   minWordMs: number;
   /** Utterances longer than this are phrases or sentences, not one digit. */
   maxWordMs: number;
+  /** Every digit has a vowel: utterances with less voiced (periodic) audio are noise. */
+  minVoicedMs: number;
   /** With prototypes loaded: the embedding must be at least this close (cosine) to the digit's prototype. */
   minPrototypeCosine: number;
 }
@@ -86,6 +88,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
     minConfidence: 0.6,
     minWordMs: 100,
     maxWordMs: 1200,
+    minVoicedMs: 60,
     minPrototypeCosine: 0.5,
   }),
 }) as EngineOptions;

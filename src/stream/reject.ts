@@ -8,6 +8,8 @@ export interface RejectInput {
   confidence: number;
   /** Utterance length so far (early exit) or in full (end). */
   durationMs: number;
+  /** Voiced (periodic) audio in the utterance so far, ms. */
+  voicedMs?: number;
   /** True when the utterance is over: only then can it be too long. */
   final: boolean;
   /** Cosine to the decided digit's prototype, when prototypes are loaded for that digit. */
@@ -18,6 +20,7 @@ export interface RejectInput {
 export function rejectReason(x: RejectInput, o: RejectOptions): string | undefined {
   if (x.durationMs < o.minWordMs) return `too short (${Math.round(x.durationMs)} ms < ${o.minWordMs} ms)`;
   if (x.final && x.durationMs > o.maxWordMs) return `too long for one digit (${Math.round(x.durationMs)} ms > ${o.maxWordMs} ms)`;
+  if (x.voicedMs !== undefined && x.voicedMs < o.minVoicedMs) return `no voice in it (${Math.round(x.voicedMs)} ms voiced < ${o.minVoicedMs} ms): noise, not a word`;
   if (x.confidence < o.minConfidence) return `low confidence (${x.confidence.toFixed(2)} < ${o.minConfidence})`;
   if (x.prototypeCosine !== undefined && !Number.isNaN(x.prototypeCosine) && x.prototypeCosine < o.minPrototypeCosine) {
     return `far from the enrolled voice (cosine ${x.prototypeCosine.toFixed(2)} < ${o.minPrototypeCosine})`;

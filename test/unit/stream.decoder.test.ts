@@ -8,7 +8,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecibriError, File as DecibriFile } from 'decibri';
 import { fileSource, ReadableSource } from '../../src/audio/source';
-import { digitStream, loadFsdd } from '../../src/bench/corpus';
+import { concatWithGaps, digitStream, loadFsdd, noiseBurst, whiteNoise } from '../../src/bench/corpus';
+import { periodicity } from '../../src/stream/voicing';
+import { mulberry32 } from '../../src/train/rng';
 import { MicrophoneError } from '../../src/errors';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import type { Classification } from '../../src/model/classifier';
@@ -192,4 +194,27 @@ test('engine: stop() ends a running stream promptly; a wrong sample rate is refu
   assert.ok(Date.now() - t < 1000);
   assert.equal(engine.state, 'idle');
   await assert.rejects(engine.start(await fileSource(long.subarray(0, 1600), 16000, { inputRate: 8000 })), (e: unknown) => (e as { code?: string }).code === 'ENGINE_RATE_MISMATCH');
+});
+
+test('voicing: a voiced vowel-like tone is periodic, white and pink noise are not', () => {
+  const rng = mulberry32(4);
+  const tone = Float32Array.from({ length: 256 }, (_, i) => [1, 0.6, 0.3].reduce((a, g, h) => a + g * Math.sin((2 * Math.PI * 140 * (h + 1) * i) / 8000), 0));
+  assert.ok(periodicity(tone, 8000) > 0.8, `tone ${periodicity(tone, 8000)}`);
+  const white = whiteNoise(256, -30, rng);
+  assert.ok(periodicity(white, 8000) < 0.4, `white ${periodicity(white, 8000)}`);
+  const vowel = clips[0].samples.subarray(Math.floor(clips[0].samples.length / 2) - 128, Math.floor(clips[0].samples.length / 2) + 128);
+  assert.ok(periodicity(vowel, 8000) > 0.5, `middle of ${clips[0].name}: ${periodicity(vowel, 8000)}`);
+});
+
+test('engine: coughs and hiss are rejected for lack of voice even when the classifier is sure', async () => {
+  const rng = mulberry32(8);
+  const bursts = concatWithGaps(Array.from({ length: 6 }, (_, i) => noiseBurst(i % 2 ? 'hiss' : 'cough', -25, rng)), [400, 800], 3);
+  const engine = new DictationEngine(scripted(confidentAfter(1)), { explain: false });
+  const decisions: Decision[] = [];
+  const rejections: Rejection[] = [];
+  engine.on('decision', (d) => decisions.push(d));
+  engine.on('rejection', (r) => rejections.push(r));
+  await engine.run(await fileSource(bursts, 8000));
+  assert.equal(decisions.length, 0, JSON.stringify(decisions.map((d) => [d.startMs, d.endMs])));
+  assert.ok(rejections.length >= 3 && rejections.every((r) => /no voice|too short/.test(r.reason)), JSON.stringify(rejections.map((r) => r.reason)));
 });
