@@ -1,0 +1,80 @@
+/** The engine with the real ONNX model on real FSDD streams (decibri File.buffer → VAD → decoder). */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileSource } from '../../src/audio/source';
+import { Clip, digitStream, loadFsdd, Stream } from '../../src/bench/corpus';
+import { bundledModelPath, Classifier } from '../../src/model/classifier';
+import { DictationEngine } from '../../src/stream/engine';
+import type { EngineOptionsPatch } from '../../src/stream/options';
+import type { Decision, Hypothesis, UtteranceEvent } from '../../src/stream/types';
+import { FSDD } from './helpers';
+
+const MODEL = bundledModelPath();
+const skip = !existsSync(MODEL) && 'models/digits.onnx not trained yet';
+const test_ = loadFsdd(FSDD, 'test');
+
+async function transcribe(classifier: Classifier, stream: Stream, options: EngineOptionsPatch = {}) {
+  const engine = new DictationEngine(classifier, options);
+  const utterances: UtteranceEvent[] = [];
+  const hypotheses: Hypothesis[] = [];
+  const live: Decision[] = [];
+  engine.on('utterance', (u) => utterances.push(u));
+  engine.on('hypothesis', (h) => hypotheses.push(h));
+  engine.on('decision', (d) => live.push(d));
+  await engine.run(await fileSource(stream.samples, 8000));
+  engine.dispose();
+  return { decisions: utterances.flatMap((u) => (u.decision ? [u.decision] : [])), hypotheses, live };
+}
+
+const pick = (speaker: string, digits: number[], take = 0): Clip[] => digits.map((d) => test_.find((c) => c.speaker === speaker && c.digit === d && c.take === take)!);
+
+test('"four two seven" with short natural pauses gives 4, 2, 7, decided before each word ends', { skip }, async () => {
+  const classifier = await Classifier.load(MODEL);
+  try {
+    for (const [i, speaker] of ['jackson', 'nicolas', 'george', 'yweweler'].entries()) {
+      const stream = digitStream(pick(speaker, [4, 2, 7], 1), { seed: 20 + i, gapMs: [150, 300] });
+      const { decisions, live } = await transcribe(classifier, stream);
+      assert.deepEqual(decisions.map((d) => d.digit), [4, 2, 7], speaker);
+      assert.equal(live.length, 3, `${speaker}: exactly one decision event per word`);
+      for (const [k, d] of decisions.entries()) {
+        if (d.earlyExit) assert.ok(d.decisionMs < stream.words[k].endMs, `${speaker} ${d.digit}: early decision at ${d.decisionMs} after the word's end ${stream.words[k].endMs}`);
+        assert.ok(d.top[0][0] === d.digit && d.top.length === 3 && d.top[0][1] >= d.top[1][1]);
+        assert.equal(d.saliency?.length, 40);
+        assert.equal(d.why.length, 5);
+      }
+      assert.ok(decisions.some((d) => d.earlyExit), `${speaker}: no early exit at all`);
+    }
+  } finally {
+    await classifier.dispose();
+  }
+});
+
+test('a 60-word stream is transcribed almost perfectly; hypotheses stream while words are spoken', { skip }, async () => {
+  const classifier = await Classifier.load(MODEL);
+  try {
+    const clips = test_.filter((c) => c.take === 2);
+    const stream = digitStream(clips, { seed: 31 });
+    const { decisions, hypotheses } = await transcribe(classifier, stream, { explain: false });
+    const right = stream.words.filter((w) => decisions.some((d) => d.digit === w.digit && d.startMs < w.endMs && d.endMs > w.startMs)).length;
+    assert.ok(right >= 57, `${right}/60 right`);
+    assert.ok(decisions.length <= 61, `${decisions.length} decisions for 60 words`);
+    assert.ok(hypotheses.length >= decisions.length && hypotheses.every((h) => h.probs.length === 10 && Math.abs(h.probs.reduce((a, b) => a + b) - 1) < 1e-3));
+  } finally {
+    await classifier.dispose();
+  }
+});
+
+test('modes proto and hybrid without prototypes fall back to the base model', { skip }, async () => {
+  const classifier = await Classifier.load(MODEL);
+  try {
+    const stream = digitStream(pick('lucas', [1, 8]), { seed: 40 });
+    const base = await transcribe(classifier, stream, { explain: false });
+    for (const mode of ['proto', 'hybrid'] as const) {
+      const r = await transcribe(classifier, stream, { mode, explain: false });
+      assert.deepEqual(r.decisions.map((d) => [d.digit, d.mode]), base.decisions.map((d) => [d.digit, 'base']));
+    }
+  } finally {
+    await classifier.dispose();
+  }
+});
