@@ -22,7 +22,7 @@ import {
   type Profile,
 } from './lib/codeServer';
 import { assertNotBlank } from './lib/image';
-import { log, waitFor } from './lib/log';
+import { Fatal, log, waitFor } from './lib/log';
 import { run, stopAll } from './lib/processes';
 import { startVirtualMic, type VirtualMic } from './lib/pulse';
 import {
@@ -36,7 +36,7 @@ import {
   fsddDir,
   prototypesFile,
 } from './lib/scenario';
-import { anyFailed, stage } from './lib/stages';
+import { anyFailed, passed, stage } from './lib/stages';
 import {
   editorText,
   focusEditor,
@@ -87,8 +87,9 @@ async function wav(name: string, recordings: string[], gapMs: number): Promise<s
   return writeJoined(path.join(runDir, 'audio', `${name}.wav`), recordings.map((r) => path.join(fsdd, r)), gapMs);
 }
 
-async function screenshotPanel(name: string): Promise<void> {
+async function screenshotPanel(name: string, scrollTo?: string): Promise<void> {
   const file = path.join(artifacts, name);
+  if (scrollTo && panel) await panel.locator(`[data-testid="${scrollTo}"]`).first().scrollIntoViewIfNeeded().catch(() => undefined);
   // The outer iframe is the panel as a person sees it (the element that holds the webview).
   const outer = page().locator('iframe.webview').last();
   await outer.screenshot({ path: file, timeout: 15_000 });
@@ -200,7 +201,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
       'the status bar item to say it is listening',
       async () => {
         const label = await statusLabel(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits');
-        if (/error/i.test(label)) throw new Error(`status bar says: ${label}`);
+        if (/error/i.test(label)) throw new Fatal(`the status bar says: ${label}`);
         return /listening|hearing/i.test(label) ? label : undefined;
       },
       30_000,
@@ -269,6 +270,21 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
         throw new Error(`the panel has no [data-testid="${id}"]`);
       });
     }
+    // The live view shows the last decided digit: the dictation above ended on this one.
+    if (passed(DICTATE)) {
+      const last = DICTATION.expected.slice(-1);
+      const shown = await waitFor(
+        `live-digit to show "${last}"`,
+        async () => {
+          const t = (await panel!.locator('[data-testid="live-digit"]').first().innerText()).trim();
+          return t.includes(last) ? t : undefined;
+        },
+        10_000,
+      ).catch(async () => {
+        throw new Error(`live-digit reads "${await panel!.locator('[data-testid="live-digit"]').first().innerText()}", expected "${last}"`);
+      });
+      log(`live-digit: ${shown}`);
+    }
     await sleep(500);
     await screenshotPanel('panel.png');
   });
@@ -278,60 +294,62 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     const frame = panel!;
     await frame.locator('[data-testid="enroll-start"]').first().click();
     const prompt = frame.locator('[data-testid="enroll-prompt"]').first();
-    await prompt.waitFor({ timeout: 15_000 }).catch(() => {
-      throw new Error('no [data-testid="enroll-prompt"] after clicking enroll-start');
-    });
-    const played = new Map<string, number>();
+    const statusText = async (): Promise<string> =>
+      (await frame.locator('[data-testid="enroll-status"]').first().innerText().catch(() => '')).trim();
+    const attr = async (name: string): Promise<string> => (await prompt.getAttribute(name)) ?? '';
+    // data-state is the current take's (waiting → recording → done); data-phase the flow's
+    // (running → review → saving → saved, or error). A take that failed is prompted again.
+    const plays = new Map<string, number>();
     let shot = false;
     for (;;) {
-      const state = await waitFor(
-        'the enrollment prompt to ask for a recording (data-state="recording") or finish ("done")',
+      const next = await waitFor(
+        'the enrollment prompt to ask for a take (data-state="recording") or reach review',
         async () => {
-          const s = await prompt.getAttribute('data-state');
-          return s === 'recording' || s === 'done' ? s : undefined;
+          const phase = await attr('data-phase');
+          if (phase === 'review' || phase === 'saved') return 'finished';
+          if (phase === 'error') throw new Fatal(`the panel reports an enrollment error: ${await statusText()}`);
+          return (await attr('data-state')) === 'recording' ? `${await attr('data-digit')}/${await attr('data-take')}` : undefined;
         },
         20_000,
       );
-      if (state === 'done') break;
-      const digit = Number(await prompt.getAttribute('data-digit'));
-      const take = Number(await prompt.getAttribute('data-take'));
-      assert.ok(Number.isInteger(digit) && digit >= 0 && digit <= 9, `prompt data-digit is "${await prompt.getAttribute('data-digit')}"`);
-      const key = `${digit}/${take}`;
-      const tries = (played.get(key) ?? 0) + 1;
-      assert.ok(tries <= 3, `the prompt for digit ${digit} take ${take} is still recording after 3 plays`);
-      played.set(key, tries);
+      if (next === 'finished') break;
+      const [digit, take] = next.split('/').map(Number);
+      if (!(Number.isInteger(digit) && digit >= 0 && digit <= 9)) throw new Error(`the prompt asks for digit "${next}"`);
+      const count = (plays.get(next) ?? 0) + 1;
+      if (count > 3) throw new Error(`digit ${digit} take ${take} was asked for again after 3 plays (status: "${await statusText()}")`);
+      plays.set(next, count);
       const rec = enrollmentRecording(digit, Number.isFinite(take) ? take : 1);
-      log(`prompt: digit ${digit}, take ${take}${tries > 1 ? ` (try ${tries})` : ''} → playing ${rec}`);
-      await sleep(300);
+      log(`prompt: digit ${digit}, take ${take}${count > 1 ? ` (again, play ${count})` : ''} → playing ${rec}`);
+      await sleep(400); // the take's capture has just opened
       await mic!.play(path.join(fsdd, rec));
       if (!shot) {
-        await screenshotPanel('panel-enrolling.png');
+        await screenshotPanel('panel-enrolling.png', 'enroll-prompt');
         shot = true;
       }
-      // Wait for the prompt to move on (another digit/take, or done) before the next recording.
+      // The prompt leaves "recording" for this take once the extension has the take (or gave up).
       await waitFor(
-        'the prompt to move on',
-        async () => {
-          const s = await prompt.getAttribute('data-state');
-          const moved = `${await prompt.getAttribute('data-digit')}/${await prompt.getAttribute('data-take')}` !== key;
-          return s !== 'recording' || moved ? true : undefined;
-        },
-        6_000,
-      ).catch(() => log(`prompt for ${key} still recording; playing it again`));
+        `digit ${digit} take ${take} to be taken`,
+        async () => ((await attr('data-state')) !== 'recording' || `${await attr('data-digit')}/${await attr('data-take')}` !== next ? true : undefined),
+        10_000,
+      ).catch(() => log(`digit ${digit} take ${take} is still recording 10 s after its audio; playing it again`));
     }
-    log(`enrollment prompts answered: ${played.size}`);
-    assert.ok(played.size >= 10, `only ${played.size} prompts before "done"; expected one per digit`);
-    await frame.locator('[data-testid="enroll-save"]').first().click();
+    log(`enrollment reached review after ${[...plays.values()].reduce((a, b) => a + b, 0)} plays for ${plays.size} takes`);
+    assert.ok(plays.size >= 10, `only ${plays.size} takes were asked for; expected at least one per digit`);
+    await screenshotPanel('panel-review.png', 'enroll-prompt');
+    const save = frame.locator('[data-testid="enroll-save"]').first();
+    await waitFor('the Save button to be enabled', async () => ((await save.isEnabled()) ? true : undefined), 10_000);
+    await save.click();
     const status = await waitFor(
       'enroll-status to read "Saved"',
       async () => {
-        const t = (await frame.locator('[data-testid="enroll-status"]').first().innerText()).trim();
+        const t = await statusText();
+        if ((await attr('data-phase')) === 'error') throw new Fatal(`saving failed: ${t}`);
         return /saved/i.test(t) ? t : undefined;
       },
       20_000,
     );
     log(`enroll-status: ${status}`);
-    await screenshotPanel('panel-enrolled.png');
+    await screenshotPanel('panel-enrolled.png', 'enroll-status');
   });
 
   stage('prototypes were written to globalStorage', { timeoutMs: 20_000, needs: [ENROLL] }, async () => {

@@ -25,7 +25,7 @@ export class StepError extends Error {
 
 function describe(err: unknown): string {
   if (err instanceof StepError) return err.reason;
-  if (err instanceof Error) return err.message.split('\n').slice(0, 6).join('\n');
+  if (err instanceof Error) return err.message.split('\n').slice(0, 14).join('\n');
   return String(err);
 }
 
@@ -44,6 +44,11 @@ export async function step<T>(name: string, body: () => Promise<T>): Promise<T> 
   }
 }
 
+/** Thrown from a `waitFor` probe to stop polling at once: the condition can no longer come true. */
+export class Fatal extends Error {
+  override readonly name = 'Fatal';
+}
+
 /** Polls `probe` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
 export async function waitFor<T>(
   what: string,
@@ -58,6 +63,7 @@ export async function waitFor<T>(
       const value = await probe();
       if (value !== undefined) return value;
     } catch (err) {
+      if (err instanceof Fatal) throw err;
       lastError = err;
     }
     if (Date.now() > deadline) {

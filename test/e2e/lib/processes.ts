@@ -94,7 +94,9 @@ export function run(
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) return resolve({ stdout, stderr });
-      const tail = (stderr || stdout).trim().split('\n').slice(-15).join('\n');
+      // npm's config warnings say nothing about the failure; keep the lines that do.
+      const lines = `${stdout}\n${stderr}`.split('\n').filter((l) => l.trim() && !/^npm (warn|notice)/i.test(l));
+      const tail = lines.slice(-12).join('\n');
       reject(new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}:\n${tail}`));
     });
   });

@@ -5,12 +5,12 @@
 import { test } from 'node:test';
 import { step } from './log';
 
-const passed = new Set<string>();
+const passedStages = new Set<string>();
 const failed = new Set<string>();
 
 export function stage(name: string, opts: { timeoutMs: number; needs?: string[] }, body: () => Promise<void>): void {
   test(name, { timeout: opts.timeoutMs }, async (t) => {
-    const missing = (opts.needs ?? []).filter((n) => !passed.has(n));
+    const missing = (opts.needs ?? []).filter((n) => !passedStages.has(n));
     if (missing.length) {
       t.skip(`needs "${missing.join('", "')}", which did not pass`);
       return;
@@ -19,8 +19,12 @@ export function stage(name: string, opts: { timeoutMs: number; needs?: string[] 
     failed.add(name);
     await step(name, body);
     failed.delete(name);
-    passed.add(name);
+    passedStages.add(name);
   });
+}
+
+export function passed(name: string): boolean {
+  return passedStages.has(name);
 }
 
 export function anyFailed(): boolean {

@@ -102,7 +102,7 @@ export async function statusLabel(page: Page, extensionId: string, itemId: strin
   const item = statusItem(page, extensionId, itemId, textHint);
   const own = (await item.getAttribute('aria-label')) ?? '';
   const inner = (await item.locator('[aria-label]').first().getAttribute('aria-label').catch(() => null)) ?? '';
-  return `${own} ${inner}`.trim();
+  return inner && inner !== own ? `${own} ${inner}`.trim() : own;
 }
 
 /**
