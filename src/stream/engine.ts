@@ -274,7 +274,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const out = u.decoder.check(r.probs, reason === undefined);
     this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
     if (out.type !== 'decide') return;
-    u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true);
+    u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true, r.cosines);
     this.emit('decision', u.decision);
   }
 
@@ -301,14 +301,23 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const digit = argmax(r.probs);
     const reason = rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
     if (reason) return reject(reason, topN(r.probs, 3));
-    const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false);
+    const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
     decision.endMs = endMs;
     u.decoder.markDecided(decision.digit);
     this.emit('decision', decision);
     this.emit('utterance', { startMs, endMs, decision });
   }
 
-  private async decision(u: Utterance, features: Float32Array, probs: Float32Array, mode: Decision['mode'], lastFrame: number, decisionFrame: number, earlyExit: boolean): Promise<Decision> {
+  private async decision(
+    u: Utterance,
+    features: Float32Array,
+    probs: Float32Array,
+    mode: Decision['mode'],
+    lastFrame: number,
+    decisionFrame: number,
+    earlyExit: boolean,
+    cosines: Float32Array | undefined,
+  ): Promise<Decision> {
     const digit = argmax(probs);
     const decisionMs = this.frameEndMs(decisionFrame);
     const d: Decision = {
@@ -322,6 +331,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       why: [],
       mode,
     };
+    if (cosines && !Number.isNaN(cosines[digit])) d.prototypeCosine = cosines[digit];
     if (this.opts.explain) {
       const probsOf = (c: { probs: Float32Array; embedding: Float32Array }) =>
         modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight).probs;

@@ -15,6 +15,8 @@ export interface Decision {
   /** Full per-band saliency (one score per feature band), for the heat strip. */
   saliency?: number[];
   mode: RecognitionMode;
+  /** With prototypes loaded: cosine between this utterance's embedding and the digit's prototype. */
+  prototypeCosine?: number;
 }
 
 export interface BandSaliency {
