@@ -1,7 +1,7 @@
 // End-to-end: the packaged extension in a real VS Code host (code-server), driven in a real browser
 // (headless Chromium), hearing a virtual microphone (PulseAudio). Run with `npm run test:e2e`.
 //
-// Stages run in order and each logs what it does; see README-like notes in scripts/e2e/README.md.
+// Stages run in order and each logs what it does; scripts/e2e/README.md lists them.
 // Environment knobs: DD_E2E_VSIX (test this .vsix instead of packaging the repo), DD_E2E_KEEP=1
 // (keep the run folder), DD_E2E_CACHE (where code-server is cached), DD_E2E_DICTATION (recordings).
 
