@@ -32,6 +32,16 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], opts:
   const { ctx, w, h } = p;
   const fg = themeColor('--vscode-foreground', '#ccc');
   const grid = themeColor('--vscode-editorWidget-border', '#555');
+  if (!series.some((s) => s.values.length)) {
+    ctx.font = font();
+    ctx.fillStyle = fg;
+    ctx.globalAlpha = 0.6;
+    ctx.textAlign = 'center';
+    ctx.fillText('Curves appear here once an epoch finishes.', w / 2, h / 2);
+    ctx.globalAlpha = 1;
+    canvas.setAttribute('aria-label', `${opts.yLabel}: no epochs yet`);
+    return;
+  }
   const left = 40, right = 10, top = 22, bottom = 24;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const yMax = opts.yMax ?? Math.max(1e-6, ...all) * 1.1;

@@ -150,7 +150,8 @@ export class LiveView {
       void this.liveDigit.offsetWidth; // restart the CSS animation
       this.liveDigit.classList.add('flash');
     }
-    this.liveMeta.textContent = `${pct(d.confidence)} · ${d.earlyExit ? `early exit, ${Math.max(0, Math.round(d.endMs - d.decisionMs))} ms before the word ended` : 'decided at the end of the word'}`;
+    // On early exit the word's end is not known yet, so say how far into the word the decision came.
+    this.liveMeta.textContent = `${pct(d.confidence)} · ${d.earlyExit ? `early exit ${Math.max(0, Math.round(d.decisionMs - d.startMs))} ms into the word` : 'decided at the end of the word'}`;
     const probs = Array.from({ length: 10 }, (_, i) => d.top.find(([k]) => k === i)?.[1] ?? 0);
     this.showProbs(probs, d.digit);
     this.showSaliency(entry);
@@ -199,7 +200,7 @@ export class LiveView {
       h('span', { class: 'pill' }, d.earlyExit ? 'early' : 'end'),
       h('span', { class: 'pill' }, d.mode),
       h('span', { class: 'recent-where' }, where),
-      h('span', { class: 'recent-top' }, d.top.slice(1, 3).map(([k, p]) => `${k} ${pct(p)}`).join(' · ')),
+      h('span', { class: 'recent-top', title: 'Runners-up' }, d.top.length > 1 ? `then ${d.top.slice(1, 3).map(([k, p]) => `${k} ${pct(p)}`).join(', ')}` : ''),
     );
   }
 }

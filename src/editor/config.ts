@@ -25,6 +25,7 @@ export interface DictationConfig {
    */
   vad: { kind: VadKind; thresholdMultiplier?: number; minSpeechMs?: number; hangoverMs?: number };
   enrollment: { takes: number };
+  training: { epochs: number };
 }
 
 export const CONFIG_SECTION = 'digitDictation';
@@ -40,6 +41,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   earlyExit: { thresh: 0.88, consec: 2, every: 2 },
   vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
   enrollment: { takes: 3 },
+  training: { epochs: 40 },
 });
 
 export interface ParsedConfig {
@@ -89,6 +91,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
       hangoverMs: pick('vad.hangoverMs', d.vad.hangoverMs, num(0, 2000, true), 'an integer in [0, 2000]'),
     },
     enrollment: { takes: pick('enrollment.takes', d.enrollment.takes, num(1, 3, true), 'an integer in [1, 3]') },
+    training: { epochs: pick('training.epochs', d.training.epochs, num(1, 300, true), 'an integer in [1, 300]') },
   };
   return { config, problems };
 }

@@ -5,6 +5,8 @@
  * lazy inside the bundle. Everything else in src/editor refers to these modules with
  * `import type` only.
  */
+import { DigitDictationError } from '../errors';
+
 export async function loadRuntime() {
   const [engine, classifier, microphone, store, record, logmel] = await Promise.all([
     import('../stream/engine'),
@@ -29,13 +31,20 @@ export async function loadRuntime() {
 
 export type Runtime = Awaited<ReturnType<typeof loadRuntime>>;
 
+export class RuntimeLoadError extends DigitDictationError {}
+
 let cached: Promise<Runtime> | undefined;
 
 /** Loads the runtime once; a failed load (e.g. a missing native binary) is retried next time. */
 export function runtime(): Promise<Runtime> {
   cached ??= loadRuntime().catch((err: unknown) => {
     cached = undefined;
-    throw err;
+    throw new RuntimeLoadError(
+      'RUNTIME_LOAD_FAILED',
+      `the speech runtime (onnxruntime-node, decibri) cannot be loaded: ${(err as Error)?.message ?? err}. ` +
+        `Install the Digit Dictation build made for ${process.platform}-${process.arch}.`,
+      { cause: err },
+    );
   });
   return cached;
 }

@@ -17,8 +17,8 @@ import type { DictationController } from './dictation';
 import type { ModelProvider } from './models';
 import type { PanelHost } from './panel';
 
-/** Defaults of the CLI's `train` (src/cli/train.ts). */
-const TRAIN_DEFAULTS = { epochs: 40, batchSize: 32, augment: true, seed: 1 };
+/** Defaults of the CLI's `train` (src/cli/train.ts); epochs come from the settings. */
+const TRAIN_DEFAULTS = { batchSize: 32, augment: true, seed: 1 };
 const LAST_DATASET_KEY = 'digitDictation.lastDataset';
 /** FSDD names: {digit}_{speaker}_{take}.wav */
 const FSDD_NAME = /^\d_[^_]+_\d+\.wav$/i;
@@ -26,7 +26,7 @@ const FSDD_NAME = /^\d_[^_]+_\d+\.wav$/i;
 class JobCancelled extends Error {}
 
 export class TrainingController extends Disposable {
-  private view: TrainingView = { phase: 'idle', epochs: TRAIN_DEFAULTS.epochs, history: [] };
+  private view: TrainingView = { phase: 'idle', epochs: 0, history: [] };
   private worker: Worker | undefined;
 
   constructor(
@@ -59,11 +59,12 @@ export class TrainingController extends Disposable {
     const staging = join(this.storageDir, 'models', 'staging');
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
-    this.update({ phase: 'running', dataset: data, epochs: TRAIN_DEFAULTS.epochs, history: [], progress: undefined, evaluation: undefined, modelPath: undefined, message: undefined });
+    const epochs = this.config.config.training.epochs;
+    this.update({ phase: 'running', dataset: data, epochs, history: [], progress: undefined, evaluation: undefined, modelPath: undefined, message: undefined });
     this.panel.show('training');
     let result: TrainResult;
     try {
-      result = await this.runJob(`Training on ${data}`, { job: 'train', options: { ...TRAIN_DEFAULTS, data, out: staging } });
+      result = await this.runJob(`Training on ${data}`, { job: 'train', options: { ...TRAIN_DEFAULTS, epochs, data, out: staging } });
     } catch (err) {
       return this.jobFailed(err, 'Training');
     }
