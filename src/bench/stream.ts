@@ -11,16 +11,19 @@
  * is a deletion, a wrong digit a substitution, a decision on no word (or a second one on the same
  * word) an insertion. Accuracy = (N − S − D − I) / N, the ASR word accuracy, so insertions count.
  *
- * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory.
+ * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
+ * --no-verifier (run without models/verifier.onnx).
  */
 import { resolve } from 'node:path';
 import { fileSource } from '../audio/source';
 import { FEATURE_CONFIG } from '../features/config';
 import { bundledModelPath, Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
+import { loadVerifier } from '../stream/verifier';
 import type { EngineOptionsPatch } from '../stream/options';
 import type { Decision, UtteranceEvent } from '../stream/types';
 import { mulberry32, shuffle } from '../train/rng';
+import { BENCH_SENTENCES as SENTENCES, BENCH_VOICES as VOICES, BENCH_WORDS as COMMAND_WORDS } from './nonDigitText';
 import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, meanPower, noiseBurst, pinkNoise, Stream } from './corpus';
 
 const DATA = process.env.DD_FSDD ?? resolve(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
@@ -43,8 +46,11 @@ interface RunResult {
   cpuS: number;
 }
 
-async function runStream(classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch): Promise<RunResult> {
+let VERIFIER: Classifier | undefined;
+
+async function runStream(classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true): Promise<RunResult> {
   const engine = new DictationEngine(classifier, options);
+  if (useVerifier) engine.setVerifier(VERIFIER);
   const utterances: UtteranceEvent[] = [];
   engine.on('utterance', (u) => utterances.push(u));
   const cpu0 = process.cpuUsage();
@@ -127,43 +133,6 @@ function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number):
   });
 }
 
-const SENTENCES = [
-  'The quick brown fox jumps over the lazy dog.',
-  'Please remember to save the file before closing the editor.',
-  'We will meet in the library after lunch.',
-  'This function returns a promise that resolves when the stream ends.',
-  'Could you open the settings and change the theme?',
-  'The weather has been unusually warm this week.',
-  'She sells sea shells by the sea shore.',
-  'Compile the project and run the tests again.',
-  'I think the bug is somewhere in the parser.',
-  'Let us refactor this module into smaller pieces.',
-  'The meeting has been moved to the afternoon.',
-  'Add a comment explaining why this threshold was chosen.',
-  'My keyboard is making a strange clicking noise.',
-  'Good morning, how are you doing today?',
-  'The cache should be cleared when the configuration changes.',
-  'He walked slowly along the river bank.',
-  'Turn left at the next corner and keep going.',
-  'The coffee machine in the kitchen is broken again.',
-  'Remember the milk, the bread and the cheese.',
-  'Our users want a darker colour scheme.',
-  'Merge the branch once the review is done.',
-  'The cat sat quietly by the window.',
-  'Import the module at the top of the file.',
-  'Where did I leave my glasses?',
-  'This sentence has nothing to do with numbers.',
-  'Wait a moment, I need to check something.',
-  'Undo that change and try a different approach.',
-  'The server responded with an error message.',
-  'Scroll down to the bottom of the page.',
-  'Let me think about it for a while.',
-];
-const COMMAND_WORDS = [
-  'hello', 'yes', 'stop', 'cancel', 'delete', 'enter', 'okay', 'next', 'back', 'undo', 'save', 'open', 'close', 'start',
-  'pause', 'right', 'left', 'up', 'down', 'maybe', 'thanks', 'please', 'what', 'again', 'comma', 'period', 'space', 'select', 'copy', 'paste',
-];
-const VOICES = ['en-us', 'en-gb', 'en-us+f3', 'en-gb-scotland', 'en-029'];
 
 interface NonDigitSet {
   name: string;
@@ -215,6 +184,7 @@ async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number)
   }
   const stream = digitStream(picked, { seed: 9 });
   const engine = new DictationEngine(classifier, {});
+  engine.setVerifier(VERIFIER);
   const samples: Array<{ minute: number; heapMB: number; rssMB: number }> = [];
   let nextMinute = 1;
   let decisions = 0;
@@ -240,19 +210,20 @@ async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number)
 
 async function main() {
   const classifier = await Classifier.load(MODEL);
+  VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier();
   const clips = loadFsdd(DATA, 'test');
-  log(`model ${MODEL} (id ${classifier.meta.modelId}); FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`);
+  log(`model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.meta.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`);
   const clean = speakerStreams(clips, undefined, 1);
   const noisy = speakerStreams(clips, 20, 2);
   const used = QUICK ? { clean: clean.slice(0, 2), noisy: noisy.slice(0, 2) } : { clean, noisy };
 
   const defaults: EngineOptionsPatch = {};
   const rows: Record<string, { score: Score; rtfWall: number; rtfCpu: number; audioS: number }> = {};
-  const condition = async (name: string, streams: Stream[], opts: EngineOptionsPatch) => {
+  const condition = async (name: string, streams: Stream[], opts: EngineOptionsPatch, useVerifier = true) => {
     const results = [];
     let audio = 0, wall = 0, cpu = 0;
     for (const s of streams) {
-      const r = await runStream(classifier, s.samples, opts);
+      const r = await runStream(classifier, s.samples, opts, useVerifier);
       results.push(score(s, r.utterances));
       audio += r.audioS;
       wall += r.wallS;
@@ -268,14 +239,20 @@ async function main() {
   await condition('clean, decide at end', used.clean, { earlyExit: false });
   await condition('20 dB SNR, decide at end', used.noisy, { earlyExit: false });
   await condition('clean, early exit, no saliency', used.clean, { explain: false });
+  if (VERIFIER) {
+    await condition('clean, early exit, no verifier', used.clean, defaults, false);
+    await condition('20 dB SNR, early exit, no verifier', used.noisy, defaults, false);
+  }
   await condition('clean, silero VAD', used.clean, { vad: { kind: 'silero' } });
   await condition('20 dB SNR, silero VAD', used.noisy, { vad: { kind: 'silero' } });
 
   const nd = nonDigitAudio(QUICK);
   const insertions: Record<string, { minutes: number; insertions: number; per10min: number; digits: number[] }> = {};
   for (const set of nd) {
-    for (const [label, opts] of [['', defaults], [' (silero)', { vad: { kind: 'silero' } }]] as const) {
-      const r = await runStream(classifier, set.samples, opts);
+    const variants: Array<[string, EngineOptionsPatch, boolean]> = [['', defaults, true], [' (silero)', { vad: { kind: 'silero' } }, true]];
+    if (VERIFIER) variants.push([' (no verifier)', defaults, false]);
+    for (const [label, opts, useVerifier] of variants) {
+      const r = await runStream(classifier, set.samples, opts, useVerifier);
       const digits = r.utterances.filter((u) => u.decision).map((u) => u.decision!.digit);
       const minutes = r.audioS / 60;
       insertions[set.name + label] = { minutes, insertions: digits.length, per10min: (digits.length / minutes) * 10, digits };
@@ -284,6 +261,7 @@ async function main() {
 
   const mem = args.includes('--no-memory') ? undefined : await memoryRun(classifier, clips, QUICK ? 5 : 30);
   await classifier.dispose();
+  await VERIFIER?.dispose();
 
   // ---- report
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
@@ -312,13 +290,13 @@ async function main() {
   let totalMin = 0, totalIns = 0;
   for (const [name, r] of Object.entries(insertions)) {
     log(`  ${name.padEnd(44)} ${r.minutes.toFixed(1).padStart(5)} min  ${String(r.insertions).padStart(3)} insertions  ${r.per10min.toFixed(2)} per 10 min${r.digits.length ? `  (digits ${r.digits.join(',')})` : ''}`);
-    if (!name.endsWith('(silero)')) {
+    if (!name.endsWith(')')) {
       totalMin += r.minutes;
       totalIns += r.insertions;
     }
   }
   const per10 = (totalIns / totalMin) * 10;
-  log(`false insertions, energy VAD (default), all non-digit audio: ${totalIns} in ${totalMin.toFixed(1)} min = ${per10.toFixed(2)} per 10 min${bar(per10 <= 1)}`);
+  log(`false insertions, default engine${VERIFIER ? ' (energy VAD + verifier)' : ' (energy VAD)'}, all non-digit audio: ${totalIns} in ${totalMin.toFixed(1)} min = ${per10.toFixed(2)} per 10 min${bar(per10 <= 1)}`);
   const rtf = rows['clean, early exit'];
   log(`\nreal-time factor (default options, with saliency): ${rtf.rtfWall.toFixed(0)}× wall, ${rtf.rtfCpu.toFixed(0)}× per CPU-second${bar(rtf.rtfCpu >= 200)}`);
   log(`real-time factor without saliency: ${rows['clean, early exit, no saliency'].rtfCpu.toFixed(0)}× per CPU-second`);

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { listMicrophones, openMicrophone } from '../audio/microphone';
 import { Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
-import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch } from './streamOptions';
+import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch, verifierFor } from './streamOptions';
 
 interface LiveOptions extends EngineCliOptions {
   device?: string;
@@ -27,6 +27,8 @@ export function registerLive(program: Command): void {
     const classifier = await Classifier.load(o.model);
     const engine = new DictationEngine(classifier, toEnginePatch(o));
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
+    const verifier = await verifierFor(o);
+    engine.setVerifier(verifier);
     engine.on('decision', (d) => console.log(o.json ? JSON.stringify(decisionJson(d)) : formatDecision(d)));
     if (o.rejections) engine.on('rejection', (r) => console.log(o.json ? JSON.stringify({ rejected: true, ...r }) : formatRejection(r)));
     engine.on('state', (s) => {
@@ -43,6 +45,7 @@ export function registerLive(program: Command): void {
       clearTimeout(timer);
       process.off('SIGINT', stop);
       engine.dispose();
+      await verifier?.dispose();
       await classifier.dispose();
     }
   });

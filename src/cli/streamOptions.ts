@@ -4,6 +4,7 @@ import { DigitDictationError } from '../errors';
 import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
 import type { EngineOptionsPatch } from '../stream/options';
+import { loadVerifier, VERIFIER_FILE } from '../stream/verifier';
 import type { Decision, RecognitionMode, Rejection } from '../stream/types';
 
 export function addEngineOptions(cmd: Command): Command {
@@ -26,6 +27,9 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--reject-min-confidence <p>', 'reject decisions below this confidence', parseFloat)
     .option('--reject-max-word <ms>', 'reject utterances longer than this', parseFloat)
     .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
+    .option('--verifier <file>', 'digit/non-digit verifier (default: models/verifier.onnx when present)')
+    .option('--no-verifier', 'do not use the digit/non-digit verifier')
+    .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed', parseFloat)
     .option('--no-why', 'skip the per-band saliency')
     .option('--rejections', 'also print rejected utterances')
     .option('--json', 'one JSON object per line per decision');
@@ -50,6 +54,9 @@ export interface EngineCliOptions {
   rejectMinConfidence?: number;
   rejectMaxWord?: number;
   rejectMinCosine?: number;
+  rejectMinDigitProb?: number;
+  /** A path, false for --no-verifier, or undefined/true for the bundled one. */
+  verifier?: string | boolean;
   why: boolean;
   rejections?: boolean;
   json?: boolean;
@@ -73,7 +80,7 @@ export function toEnginePatch(o: EngineCliOptions): EngineOptionsPatch {
       minLevelDb: o.vadMinLevel,
       sileroThreshold: o.sileroThreshold,
     },
-    reject: { minConfidence: o.rejectMinConfidence, maxWordMs: o.rejectMaxWord, minPrototypeCosine: o.rejectMinCosine },
+    reject: { minConfidence: o.rejectMinConfidence, maxWordMs: o.rejectMaxWord, minPrototypeCosine: o.rejectMinCosine, minDigitProb: o.rejectMinDigitProb },
   };
 }
 
@@ -93,6 +100,15 @@ export function loadPrototypesOrWarn(path: string | undefined, classifier: Class
     console.error(`warning [${err.code}]: ${err.message}`);
     return undefined;
   }
+}
+
+/** The verifier the options ask for; the bundled one when present, none with --no-verifier. */
+export async function verifierFor(o: EngineCliOptions): Promise<Classifier | undefined> {
+  if (o.verifier === false) return undefined;
+  if (typeof o.verifier === 'string') return Classifier.load(o.verifier);
+  const v = await loadVerifier();
+  if (!v) console.error(`warning: no ${VERIFIER_FILE} beside the model; non-digit words are caught only by confidence, duration and voicing`);
+  return v;
 }
 
 export function decisionJson(d: Decision): Record<string, unknown> {

@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { fileSource } from '../audio/source';
 import { Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
-import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch } from './streamOptions';
+import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch, verifierFor } from './streamOptions';
 
 export function registerTranscribe(program: Command): void {
   addEngineOptions(
@@ -15,6 +15,8 @@ export function registerTranscribe(program: Command): void {
     const classifier = await Classifier.load(o.model);
     const engine = new DictationEngine(classifier, toEnginePatch(o));
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
+    const verifier = await verifierFor(o);
+    engine.setVerifier(verifier);
     // Printed when each utterance ends, so early decisions carry the word's real end time.
     engine.on('utterance', (u) => {
       if (u.decision) console.log(o.json ? JSON.stringify(decisionJson(u.decision)) : formatDecision(u.decision));
@@ -24,6 +26,7 @@ export function registerTranscribe(program: Command): void {
       await engine.run(await fileSource(file, classifier.meta.featureConfig.sampleRate, { silero: engine.options.vad.kind === 'silero' }));
     } finally {
       engine.dispose();
+      await verifier?.dispose();
       await classifier.dispose();
     }
   });

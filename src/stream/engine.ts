@@ -17,6 +17,7 @@ import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions
 import { rejectReason } from './reject';
 import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, UtteranceEvent } from './types';
 import { EnergyVad } from './vad';
+import { digitProbability } from './verifier';
 import { periodicity } from './voicing';
 
 export type { EngineOptions, EngineOptionsPatch } from './options';
@@ -63,6 +64,7 @@ const VOICED_PERIODICITY = 0.5;
 export class DictationEngine extends EventEmitter<EngineEvents> {
   private opts: EngineOptions;
   private store: PrototypeStore | undefined;
+  private verifier: ClassifierLike | undefined;
   private readonly cfg: FeatureConfig;
   private vad: EnergyVad;
   private frames: FrameBuffer;
@@ -114,6 +116,14 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       throw new PrototypeStoreError('PROTOTYPES_OTHER_MODEL', `prototypes were made with model ${store.modelId}, the engine runs ${this.classifier.meta.modelId}; enroll again`);
     }
     this.store = store;
+  }
+
+  /**
+   * Installs the digit/non-digit verifier (see verifier.ts; `loadVerifier()`), or removes it.
+   * Without it, non-digit words are only caught by confidence, duration and voicing.
+   */
+  setVerifier(verifier: ClassifierLike | undefined): void {
+    this.verifier = verifier;
   }
 
   /** Starts listening to `source`; resolves once running. Decisions arrive as events. */
@@ -270,12 +280,22 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
-    const reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    let reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    // The verifier runs only on checks that would count towards an early exit.
+    if (!reason && r.probs[digit] >= this.opts.eeThresh) reason = await this.verify(features);
     const out = u.decoder.check(r.probs, reason === undefined);
     this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
     if (out.type !== 'decide') return;
     u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true, r.cosines);
     this.emit('decision', u.decision);
+  }
+
+  /** The verifier's objection, if any. */
+  private async verify(features: Float32Array): Promise<string | undefined> {
+    if (!this.verifier) return undefined;
+    const p = await digitProbability(this.verifier, features);
+    const min = this.opts.reject.minDigitProb;
+    return p < min ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }
 
   private async finishUtterance(lastSpeechFrame: number, tooShort: boolean, nowFrame: number): Promise<void> {
@@ -299,7 +319,9 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const features = toModelInput(u.data, count, this.cfg);
     const r = await this.classify(features);
     const digit = argmax(r.probs);
-    const reason = rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    const reason =
+      rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject) ??
+      (await this.verify(features));
     if (reason) return reject(reason, topN(r.probs, 3));
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
     decision.endMs = endMs;

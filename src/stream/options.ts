@@ -32,6 +32,8 @@ export interface RejectOptions {
   maxWordMs: number;
   /** Every digit has a vowel: utterances with less voiced (periodic) audio are noise. */
   minVoicedMs: number;
+  /** With the verifier loaded: its probability that the utterance is a digit word must reach this. */
+  minDigitProb: number;
   /** With prototypes loaded: the embedding must be at least this close (cosine) to the digit's prototype. */
   minPrototypeCosine: number;
 }
@@ -89,6 +91,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
     minWordMs: 100,
     maxWordMs: 1200,
     minVoicedMs: 60,
+    minDigitProb: 0.5,
     minPrototypeCosine: 0.5,
   }),
 }) as EngineOptions;

@@ -218,3 +218,27 @@ test('engine: coughs and hiss are rejected for lack of voice even when the class
   assert.equal(decisions.length, 0, JSON.stringify(decisions.map((d) => [d.startMs, d.endMs])));
   assert.ok(rejections.length >= 3 && rejections.every((r) => /no voice|too short/.test(r.reason)), JSON.stringify(rejections.map((r) => r.reason)));
 });
+
+test('engine: the verifier vetoes words it does not take for digits, early or at the end', async () => {
+  const verifier = (pDigit: number) => scripted(() => [1 - pDigit, pDigit, 0, 0, 0, 0, 0, 0, 0, 0]);
+  for (const earlyExit of [true, false]) {
+    const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false, earlyExit });
+    const decisions: Decision[] = [];
+    const rejections: Rejection[] = [];
+    engine.on('decision', (d) => decisions.push(d));
+    engine.on('rejection', (r) => rejections.push(r));
+    const v = verifier(0.2);
+    engine.setVerifier(v);
+    await engine.run(await fileSource(stream.samples, 8000));
+    assert.equal(decisions.length, 0);
+    assert.equal(rejections.length, stream.words.length);
+    assert.ok(rejections.every((r) => /not a digit word/.test(r.reason)), rejections[0]?.reason);
+    assert.ok(v.calls > 0);
+  }
+  const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false });
+  engine.setVerifier(verifier(0.9));
+  let n = 0;
+  engine.on('decision', () => n++);
+  await engine.run(await fileSource(stream.samples, 8000));
+  assert.equal(n, stream.words.length);
+});
