@@ -23,7 +23,7 @@ import {
 } from './lib/codeServer';
 import { assertNotBlank } from './lib/image';
 import { Fatal, log, waitFor } from './lib/log';
-import { run, stopAll } from './lib/processes';
+import { processesMentioning, run, stopAll } from './lib/processes';
 import { startVirtualMic, type VirtualMic } from './lib/pulse';
 import {
   AFTER_STOP,
@@ -101,25 +101,39 @@ async function digitsTyped(): Promise<string> {
   return (await editorText(page())).replace(/\u00a0/g, ' ');
 }
 
+let evidenceSaved = false;
+/** On failure: the browser console, code-server's and the extension host's logs, the workbench. */
+async function saveFailureEvidence(): Promise<void> {
+  if (evidenceSaved) return;
+  evidenceSaved = true;
+  logConsoleTail(browserConsole);
+  if (!server) return;
+  fs.writeFileSync(path.join(artifacts, 'code-server.log'), server.output());
+  const hostLogs = extensionHostLogs(server.userDataDir);
+  fs.writeFileSync(path.join(artifacts, 'extension-host.log'), hostLogs);
+  log(`extension host log tail:\n${hostLogs.slice(-2500)}`);
+  if (bench) await bench.page.screenshot({ path: path.join(artifacts, 'failure-workbench.png') }).catch(() => undefined);
+}
+
+let shutDownDone = false;
+/** Closes the browser, then code-server and pulseaudio (each a process group); idempotent. */
+async function shutDown(): Promise<void> {
+  if (shutDownDone) return;
+  shutDownDone = true;
+  log('cleaning up: browser, code-server, pulseaudio');
+  await bench?.close().catch((e: unknown) => log(`closing the browser: ${String(e)}`));
+  bench = undefined;
+  await stopAll();
+}
+
 fs.rmSync(artifacts, { recursive: true, force: true });
 fs.mkdirSync(artifacts, { recursive: true });
 log(`run folder ${runDir}; artifacts in ${path.relative(repo, artifacts)}`);
 
 describe('Digit Dictation in a real editor (code-server + Chromium + virtual microphone)', () => {
   after(async () => {
-    if (anyFailed()) {
-      logConsoleTail(browserConsole);
-      if (server) {
-        fs.writeFileSync(path.join(artifacts, 'code-server.log'), server.output());
-        const hostLogs = extensionHostLogs(server.userDataDir);
-        fs.writeFileSync(path.join(artifacts, 'extension-host.log'), hostLogs);
-        log(`extension host log tail:\n${hostLogs.slice(-2500)}`);
-        if (bench) await bench.page.screenshot({ path: path.join(artifacts, 'failure-workbench.png') }).catch(() => undefined);
-      }
-    }
-    log('cleaning up: browser, code-server, pulseaudio');
-    await bench?.close().catch((e: unknown) => log(`closing the browser: ${String(e)}`));
-    await stopAll();
+    if (anyFailed()) await saveFailureEvidence();
+    await shutDown();
     if (process.env.DD_E2E_KEEP) log(`kept ${runDir}`);
     else fs.rmSync(runDir, { recursive: true, force: true });
   });
@@ -188,7 +202,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     fs.writeFileSync(notesFile, INITIAL_TEXT);
     server = await launchCodeServer(entry, profile, runDir, mic!.env);
     log(`code-server at ${server.url}`);
-    bench = await openWorkbench(server.url, workspace, browserConsole);
+    bench = await openWorkbench(server.url, workspace, path.join(runDir, 'chromium-profile'), browserConsole);
     log('workbench loaded');
     await openFile(page(), NOTES);
     log(`${NOTES} is open in an editor`);
@@ -359,5 +373,28 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     assert.ok(data && typeof data === 'object', 'prototypes.json is not a JSON object');
     fs.copyFileSync(file, path.join(artifacts, 'prototypes.json'));
     log(`prototypes.json: ${text.length} bytes, keys ${Object.keys(data as object).join(', ')}`);
+  });
+  stage('shut down: no processes left behind', { timeoutMs: 30_000 }, async () => {
+    if (anyFailed()) await saveFailureEvidence();
+    await shutDown();
+    const left = await waitFor(
+      'the run\'s processes to exit',
+      () => {
+        const p = processesMentioning(runDir);
+        return p.length === 0 ? p : undefined;
+      },
+      5_000,
+    ).catch(() => processesMentioning(runDir));
+    if (left.length) {
+      for (const { pid } of left) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* exited meanwhile */
+        }
+      }
+      throw new Error(`${left.length} process(es) outlived shutdown and were killed:\n${left.map((p) => `${p.pid} ${p.cmd}`).join('\n')}`);
+    }
+    log('no process of this run is left');
   });
 });

@@ -101,3 +101,26 @@ export function run(
     });
   });
 }
+
+/**
+ * Processes still alive that belong to a run: their command line or environment mentions the run's
+ * own folder (every process the harness starts gets it through PULSE_SERVER, --user-data-dir or the
+ * browser profile). Linux /proc only; elsewhere it finds nothing.
+ */
+export function processesMentioning(marker: string): { pid: number; cmd: string }[] {
+  if (!fs.existsSync('/proc/self/environ')) return [];
+  const found: { pid: number; cmd: string }[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      if (!cmd) continue; // zombies and kernel threads
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, 'utf8');
+      if (cmd.includes(marker) || environ.includes(marker)) found.push({ pid, cmd: cmd.slice(0, 160) });
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return found;
+}

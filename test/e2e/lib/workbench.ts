@@ -2,7 +2,7 @@
 // folder, open a file, run palette commands, click the status bar, reach into webview iframes.
 
 import * as fs from 'node:fs';
-import { chromium, type Browser, type Frame, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Frame, type FrameLocator, type Page } from 'playwright-core';
 import { log, waitFor } from './log';
 
 export const CHROMIUM_ARGS = [
@@ -30,16 +30,21 @@ export function chromiumPath(): string {
 }
 
 export interface Workbench {
-  browser: Browser;
   page: Page;
   close(): Promise<void>;
 }
 
-export async function openWorkbench(url: string, folder: string, consoleLog: string[]): Promise<Workbench> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+/** `profileDir` lies inside the run folder, so the leftover-process check can recognise Chromium. */
+export async function openWorkbench(url: string, folder: string, profileDir: string, consoleLog: string[]): Promise<Workbench> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1400, height: 900 },
+  });
+  const close = (): Promise<void> => context.close();
   try {
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    const page = await context.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') consoleLog.push(`[${m.type()}] ${m.text()}`);
     });
@@ -48,9 +53,9 @@ export async function openWorkbench(url: string, folder: string, consoleLog: str
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     // The explorer lists the folder once the remote file system is connected.
     await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
-    return { browser, page, close: () => browser.close() };
+    return { page, close };
   } catch (err) {
-    await browser.close();
+    await close();
     throw err;
   }
 }
