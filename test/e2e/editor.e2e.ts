@@ -126,6 +126,11 @@ async function shutDown(): Promise<void> {
   await stopAll();
 }
 
+// An interrupted run (Ctrl-C, CI timeout) skips the `after` hook; still remove the run folder.
+process.on('exit', () => {
+  if (!process.env.DD_E2E_KEEP) fs.rmSync(runDir, { recursive: true, force: true });
+});
+
 fs.rmSync(artifacts, { recursive: true, force: true });
 fs.mkdirSync(artifacts, { recursive: true });
 log(`run folder ${runDir}; artifacts in ${path.relative(repo, artifacts)}`);
@@ -245,13 +250,17 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     }
     await sleep(1500); // late or duplicate decisions would show up now
     text = await digitsTyped();
-    assert.equal(text.replace(INITIAL_TEXT, '').replace(/\D/g, ''), DICTATION.expected, `the editor reads "${text}"`);
+    assert.equal(text.replace(INITIAL_TEXT, '').replace(/\D/g, ''), DICTATION.expected, `the editor reads "${text}", expected "${INITIAL_TEXT}${DICTATION.expected}"`);
     await page().keyboard.press('Control+S');
     const onDisk = await waitFor('the file to be saved', () => {
       const t = fs.readFileSync(notesFile, 'utf8');
       return t.includes(DICTATION.expected) ? t : undefined;
     }, 10_000);
     log(`${NOTES} on disk: ${JSON.stringify(onDisk)}`);
+    const shot = path.join(artifacts, 'workbench-dictated.png');
+    await page().screenshot({ path: shot });
+    assertNotBlank(shot);
+    log(`saved ${path.relative(repo, shot)}`);
   });
 
   const STOP = 'toggle dictation off from the status bar; further audio types nothing';
