@@ -30,7 +30,7 @@ export interface DictationConfig {
 
 export const CONFIG_SECTION = 'digitDictation';
 
-/** Defaults mirror package.json; early-exit values are the lineage's 0.88 / 2 / 2. */
+/** Defaults mirror package.json; early-exit 0.98 / 3 / 2 as measured by `npm run bench:earlyexit` (see stream/options.ts). */
 export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<DictationConfig>({
   mode: 'hybrid',
   hybridWeight: 0.5,
@@ -38,7 +38,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   microphone: '',
   typeIntoTerminal: true,
   model: 'bundled',
-  earlyExit: { thresh: 0.88, consec: 2, every: 2 },
+  earlyExit: { thresh: 0.98, consec: 3, every: 2 },
   vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
   enrollment: { takes: 3 },
   training: { epochs: 40 },

@@ -53,7 +53,7 @@ export function augmentFrames(
   frames: number,
   rng: Rng,
   cfg: FeatureConfig = FEATURE_CONFIG,
-  opts = { maxShiftFrames: 10, prefixProb: 0.25, minPrefix: 0.45 },
+  opts = { maxShiftFrames: 10, prefixProb: 0.35, minPrefix: 0.15 },
 ): { data: Float32Array; frames: number } {
   const bands = cfg.melBands;
   let n = frames;

@@ -68,7 +68,7 @@ test('config: changedGroups names only what changed', () => {
 test('config: engine options pass user values and leave unset VAD knobs to the engine', () => {
   const unset = toEngineOptions(parseConfig(getter({})).config);
   assert.deepEqual(unset.vad, { kind: 'energy' });
-  assert.equal(unset.eeThresh, 0.88);
+  assert.equal(unset.eeThresh, DEFAULT_ENGINE_OPTIONS.eeThresh, 'editor and engine share the early-exit default');
   const merged = mergeOptions(DEFAULT_ENGINE_OPTIONS, unset);
   assert.equal(merged.vad.hangoverMs, DEFAULT_ENGINE_OPTIONS.vad.hangoverMs);
   const set = toEngineOptions(parseConfig(getter({ 'vad.hangoverMs': 200, 'earlyExit.consec': 3, mode: 'proto', hybridWeight: 0.7 })).config);
