@@ -80,7 +80,9 @@ async function main() {
 
   const out = path.join(root, `${pkg.name}-${target}-${pkg.version}.vsix`);
   const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
-  run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--out', out]);
+  // Relative links stay relative: the README's screenshots ship inside the .vsix, so the editor's
+  // extension page shows them offline (the repository URL is not one vsce can rewrite against).
+  run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--no-rewrite-relative-links', '--out', out]);
 
   const size = fs.statSync(out).size;
   // Check the archive: every native binary must belong to the target.
