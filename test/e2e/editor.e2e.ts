@@ -22,6 +22,7 @@ import {
   type Profile,
 } from './lib/codeServer';
 import { assertNotBlank } from './lib/image';
+import { packageExtension } from './lib/packaging';
 import { Fatal, log, waitFor } from './lib/log';
 import { processesMentioning, run, stopAll } from './lib/processes';
 import { startVirtualMic, type VirtualMic } from './lib/pulse';
@@ -161,33 +162,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
   });
 
   stage('package the extension (.vsix)', { timeoutMs: 5 * 60_000 }, async () => {
-    if (process.env.DD_E2E_VSIX) {
-      vsix = path.resolve(process.env.DD_E2E_VSIX);
-      assert.ok(fs.existsSync(vsix), `DD_E2E_VSIX=${vsix} does not exist`);
-      log(`using the given .vsix ${vsix}`);
-      return;
-    }
-    const started = Date.now();
-    log('npm run build');
-    await run('npm', ['run', 'build'], { cwd: repo, timeoutMs: 180_000 });
-    const scripts = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts ?? {};
-    if (scripts.package) {
-      log('npm run package');
-      await run('npm', ['run', 'package'], { cwd: repo, timeoutMs: 240_000 });
-      const made = fs
-        .readdirSync(repo)
-        .filter((f) => f.endsWith('.vsix'))
-        .map((f) => path.join(repo, f))
-        .filter((f) => fs.statSync(f).mtimeMs >= started - 1000)
-        .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
-      assert.ok(made.length > 0, '`npm run package` wrote no new .vsix in the repo root');
-      vsix = made[0];
-    } else {
-      vsix = path.join(runDir, 'digit-dictation.vsix');
-      log('no "package" script; npx vsce package --target linux-x64');
-      await run('npx', ['--no-install', 'vsce', 'package', '--target', 'linux-x64', '--out', vsix], { cwd: repo, timeoutMs: 240_000 });
-    }
-    log(`packaged ${path.relative(repo, vsix) || vsix} (${(fs.statSync(vsix).size / 1e6).toFixed(1)} MB)`);
+    vsix = await packageExtension(repo, runDir);
   });
 
   stage('install the .vsix into code-server', { timeoutMs: 120_000, needs: ['install code-server into the cache (reused between runs)', 'package the extension (.vsix)'] }, async () => {
