@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileSource } from '../../src/audio/source';
-import { Clip, digitStream, loadFsdd, Stream } from '../../src/bench/corpus';
+import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, Stream } from '../../src/bench/corpus';
+import { BENCH_WORDS } from '../../src/bench/nonDigitText';
+import { bundledVerifierPath, loadVerifier } from '../../src/stream/verifier';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { DictationEngine } from '../../src/stream/engine';
 import type { EngineOptionsPatch } from '../../src/stream/options';
@@ -78,3 +80,37 @@ test('modes proto and hybrid without prototypes fall back to the base model', { 
     await classifier.dispose();
   }
 });
+
+const VERIFIER = bundledVerifierPath();
+
+test('the shipped verifier keeps FSDD digits and vetoes most held-out non-digit words', { skip: (skip || (!existsSync(VERIFIER) && 'models/verifier.onnx absent')) as string | false }, async (t) => {
+  const classifier = await Classifier.load(MODEL);
+  const verifier = (await loadVerifier(VERIFIER))!;
+  try {
+    // Words levelled like a gain-controlled microphone, so 20 dB SNR holds for every speaker.
+    const stream = digitStream(test_.filter((c) => c.take === 4), { seed: 60, snrDb: 20, wordLevelDb: -26 });
+    const rightOf = (ds: Decision[]) => stream.words.filter((w) => ds.some((d) => d.digit === w.digit && d.startMs < w.endMs && d.endMs > w.startMs)).length;
+    const base = rightOf(await transcribeWith(classifier, stream.samples, undefined));
+    const right = rightOf(await transcribeWith(classifier, stream.samples, verifier));
+    t.diagnostic(`20 dB stream: ${base}/60 right without the verifier, ${right}/60 with it`);
+    assert.ok(right >= base - 2, `${right}/60 digits kept with the verifier, ${base}/60 without`);
+    const words = concatWithGaps(BENCH_WORDS.map((w) => espeak(w, 'en-gb', 160)), [400, 900], 61);
+    const without = await transcribeWith(classifier, words, undefined);
+    const vetoed = await transcribeWith(classifier, words, verifier);
+    t.diagnostic(`${BENCH_WORDS.length} non-digit words: ${without.length} typed without the verifier, ${vetoed.length} with it; digits kept ${right}/60 at 20 dB`);
+    assert.ok(vetoed.length <= without.length / 2, `${vetoed.length} vs ${without.length}`);
+  } finally {
+    await verifier.dispose();
+    await classifier.dispose();
+  }
+});
+
+async function transcribeWith(classifier: Classifier, samples: Float32Array, verifier: Classifier | undefined): Promise<Decision[]> {
+  const engine = new DictationEngine(classifier, { explain: false });
+  engine.setVerifier(verifier);
+  const out: Decision[] = [];
+  engine.on('utterance', (u) => u.decision && out.push(u.decision));
+  await engine.run(await fileSource(samples, 8000));
+  engine.dispose();
+  return out;
+}
