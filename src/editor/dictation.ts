@@ -34,7 +34,7 @@ export class DictationController extends Disposable {
   /** Serialises start/stop/restart so rapid toggles cannot open two microphones. */
   private queue: Promise<unknown> = Promise.resolve();
   private status: DictationStatus;
-  private readonly typist = new Typist();
+  private readonly typist = this.register(new Typist());
   /** Edits are applied one after another, in decision order. */
   private deliveries: Promise<void> = Promise.resolve();
   private readonly statusEmitter = this.register(new Emitter<DictationStatus>());

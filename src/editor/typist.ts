@@ -3,6 +3,9 @@
  *
  * - The active text editor: the digit goes in at every cursor (replacing selections), as one
  *   edit with undo stops before and after, so each utterance is one undo step.
+ * - When no text editor is active — typically because this extension's own panel (opened beside
+ *   the file to watch the confidence bars) or the Output view is — the text editor the user last
+ *   worked in receives the digits, as long as it is still visible on screen.
  * - No text editor, but a terminal: the digit is sent to the active terminal as typed text,
  *   never followed by Enter, so dictation can never run a command by itself
  *   (`digitDictation.typeIntoTerminal`, on by default). VS Code's API does not say whether the
@@ -12,6 +15,7 @@
  *   status bar and the panel.
  */
 import * as vscode from 'vscode';
+import { Disposable } from '../dispose';
 import type { Delivery } from '../protocol';
 import type { Separator } from './config';
 import { RunEnd, continuesRun, digitText } from './format';
@@ -19,13 +23,34 @@ import { RunEnd, continuesRun, digitText } from './format';
 /** Editors that show output or logs rather than a document the user types into. */
 const NON_TYPING_SCHEMES = new Set(['output', 'debug', 'vscode-terminal']);
 
-export class Typist {
+const isTypingTarget = (e: vscode.TextEditor | undefined): e is vscode.TextEditor => !!e && !NON_TYPING_SCHEMES.has(e.document.uri.scheme);
+
+export class Typist extends Disposable {
   private lastRun: RunEnd | undefined;
   private lastTerminal: vscode.Terminal | undefined;
+  private lastEditor: vscode.TextEditor | undefined = isTypingTarget(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor : undefined;
+
+  constructor() {
+    super();
+    this.register(
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (isTypingTarget(e)) this.lastEditor = e;
+      }),
+    );
+  }
+
+  /** The editor that receives digits: the active one, else the last one used if still on screen. */
+  private target(): vscode.TextEditor | undefined {
+    const active = vscode.window.activeTextEditor;
+    if (isTypingTarget(active)) return active;
+    const last = this.lastEditor;
+    if (last && vscode.window.visibleTextEditors.includes(last) && !last.document.isClosed) return last;
+    return undefined;
+  }
 
   async type(digit: number, separator: Separator, typeIntoTerminal: boolean): Promise<Delivery> {
-    const editor = vscode.window.activeTextEditor;
-    if (editor && !NON_TYPING_SCHEMES.has(editor.document.uri.scheme)) return this.intoEditor(editor, digit, separator);
+    const editor = this.target();
+    if (editor) return this.intoEditor(editor, digit, separator);
     const terminal = vscode.window.activeTerminal;
     if (typeIntoTerminal && terminal) {
       const text = digitText(digit, separator, this.lastTerminal === terminal);
@@ -36,7 +61,7 @@ export class Typist {
     }
     return {
       target: 'none',
-      reason: `No text editor is active: "${digit}" was not typed. Click into an editor to dictate${typeIntoTerminal ? ' (or close the editors to dictate into the terminal)' : ''}.`,
+      reason: `No text editor is active: "${digit}" was not typed. Click into an editor to dictate${typeIntoTerminal ? ' (with no editor open, digits go to the active terminal)' : ''}.`,
     };
   }
 
