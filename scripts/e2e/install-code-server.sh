@@ -9,7 +9,7 @@
 set -euo pipefail
 
 VERSION="${CODE_SERVER_VERSION:-4.100.3}"
-CACHE="${DD_E2E_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/digit-dictation-e2e}"
+CACHE="${DD_E2E_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/digit-dictation-e2e}"
 DEST="$CACHE/code-server-$VERSION"
 ENTRY="$DEST/node_modules/code-server/out/node/entry.js"
 

@@ -380,5 +380,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
       throw new Error(`${left.length} process(es) outlived shutdown and were killed:\n${left.map((p) => `${p.pid} ${p.cmd}`).join('\n')}`);
     }
     log('no process of this run is left');
+    const total = process.uptime();
+    log(`end-to-end run took ${total.toFixed(0)} s (budget 600 s on 2 cores)${total > 600 ? ' — OVER BUDGET' : ''}`);
   });
 });
