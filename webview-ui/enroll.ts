@@ -104,11 +104,11 @@ export class EnrollView {
       h(
         'tr',
         { 'data-digit': d.digit },
-        h('th', { scope: 'row' }, `${d.digit} · ${DIGIT_WORDS[d.digit]}`),
+        h('th', { scope: 'row' }, `${d.digit} ${DIGIT_WORDS[d.digit]}`),
         ...d.takes.map((t, i) => {
           const isPrompt = v.phase === 'running' && v.digit === d.digit && v.take === i + 1;
           const isSelected = this.selected?.digit === d.digit && this.selected?.take === i + 1;
-          const label = t.state === 'done' ? `${((t.durationMs ?? 0) / 1000).toFixed(2)} s${t.confidence !== undefined ? ` · ${pct(t.confidence)}` : ''}` : t.state === 'recording' ? '● rec' : t.state === 'failed' ? 'failed' : '—';
+          const label = t.state === 'done' ? `${((t.durationMs ?? 0) / 1000).toFixed(2)}s${t.confidence !== undefined ? ` ${pct(t.confidence)}` : ''}` : t.state === 'recording' ? '● rec' : t.state === 'failed' ? 'failed' : '—';
           const b = h(
             'button',
             {

@@ -160,7 +160,8 @@ export class DictationController extends Disposable {
       s.source.stop();
       this.log.info('dictation: stopped, microphone released');
     }
-    if (this.status.state !== 'error' || s) this.setStatus({ state: 'idle', detail: undefined });
+    // Idle shows the configured mode; the effective one is known again at the next start.
+    if (this.status.state !== 'error' || s) this.setStatus({ state: 'idle', mode: this.config.config.mode, detail: undefined });
   }
 
   private wire(s: Session): void {
