@@ -56,7 +56,43 @@ export class ReadableSource implements AudioSource {
     private readonly stream: Readable & VadScored,
     private readonly withVad: boolean,
     private readonly onStop: () => void,
-  ) {}
+  ) {
+    if (withVad) this.tapScores();
+  }
+
+  /** Silero scores of the chunks decibri has pushed and we have not yet consumed. */
+  private readonly scores: number[] = [];
+
+  /**
+   * decibri exposes only the latest score (`vadScore`), but the stream reads ahead of us, so by the
+   * time a chunk is consumed the score belongs to a later one (measured: 2–3 chunks, 400–600 ms
+   * late from a file). decibri scores each chunk in `_processVadValue` right beside pushing it, so
+   * recording the scores there keeps them paired with their chunks. If a decibri version lacks the
+   * hook, `vadScore` is used as is.
+   */
+  private tapScores(): void {
+    const s = this.stream as unknown as { _processVadValue?: (v: number, ...rest: unknown[]) => void };
+    const original = s._processVadValue;
+    if (typeof original !== 'function') return;
+    s._processVadValue = (v: number, ...rest: unknown[]) => {
+      this.scores.push(v);
+      original.call(this.stream, v, ...rest);
+    };
+    this.tapped = true;
+  }
+
+  private tapped = false;
+
+  /**
+   * The iteration hands over everything buffered at once (several decibri chunks joined), so the
+   * score of a delivered piece is the highest of the chunks it holds.
+   */
+  private takeScore(): number {
+    if (!this.tapped || this.scores.length === 0) return this.stream.vadScore;
+    const max = Math.max(...this.scores);
+    this.scores.length = 0;
+    return max;
+  }
 
   async *chunks(): AsyncIterable<AudioChunk> {
     try {
@@ -65,7 +101,7 @@ export class ReadableSource implements AudioSource {
         // Copy: the Buffer may sit at an offset that is not 4-byte aligned in a shared pool.
         const samples = new Float32Array(buf.byteLength / 4);
         new Uint8Array(samples.buffer).set(buf.subarray(0, samples.length * 4));
-        yield this.withVad ? { samples, speechProb: this.stream.vadScore } : { samples };
+        yield this.withVad ? { samples, speechProb: this.takeScore() } : { samples };
         if (this.stopped) break;
       }
     } catch (err) {

@@ -54,6 +54,8 @@ interface Utterance {
   decision?: Decision;
   /** Milliseconds of voiced audio heard so far (VOICING_STRIDE-frame resolution). */
   voicedMs: number;
+  /** Highest Silero speech probability of the chunks carrying this utterance (silero sources). */
+  speechProb?: number;
 }
 
 /** Periodicity is measured on every third frame: frames are 32 ms long, so three hops apart they still tile the audio. */
@@ -220,7 +222,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
 
   private async onFrame(f: FrameInfo): Promise<void> {
     this.lastFrame = f.index;
-    const ev = this.vad.push(f.index, f.emphasised, f.speechProb);
+    const ev = this.vad.push(f.index, f.emphasised);
     this.level(f);
     if (ev.type === 'start') {
       const maxFrames = Math.ceil(this.opts.reject.maxWordMs / this.hopMs) + this.cfg.frames + 8;
@@ -237,6 +239,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     }
     const u = this.utt;
     if (!u) return;
+    if (f.speechProb !== undefined) u.speechProb = Math.max(u.speechProb ?? 0, f.speechProb);
     this.addFrame(u, f.index);
     const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
     if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs) await this.check(u, f.index);
@@ -280,7 +283,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
-    let reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject);
+    let reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad);
     // The verifier runs only on checks that would count towards an early exit.
     if (!reason && r.probs[digit] >= this.opts.eeThresh) reason = await this.verify(features);
     const out = u.decoder.check(r.probs, reason === undefined);
@@ -288,6 +291,11 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (out.type !== 'decide') return;
     u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true, r.cosines);
     this.emit('decision', u.decision);
+  }
+
+  /** The Silero score that counts for this utterance: only with vad.kind 'silero'. */
+  private sileroProb(u: Utterance): number | undefined {
+    return this.opts.vad.kind === 'silero' ? (u.speechProb ?? 0) : undefined;
   }
 
   /** The verifier's objection, if any. */
@@ -320,7 +328,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const reason =
-      rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject) ??
+      rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad) ??
       (await this.verify(features));
     if (reason) return reject(reason, topN(r.probs, 3));
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);

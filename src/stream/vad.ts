@@ -67,16 +67,16 @@ export class EnergyVad {
   }
 
   /**
-   * One frame: `power` is the frame's mean square, `speechProb` the Silero score (only consulted
-   * when vad.kind is 'silero').
+   * One frame: `power` is the frame's (pre-emphasised) mean square. Boundaries come from energy
+   * alone; decibri's Silero score arrives per chunk (200 ms from a file), too coarse for word
+   * boundaries, so the engine applies it per utterance instead (reject rule).
    */
-  push(frame: number, power: number, speechProb?: number): VadEvent {
+  push(frame: number, power: number): VadEvent {
     const { hopMs } = this.timing;
     const db = 10 * Math.log10(power + 1e-12);
     if (Number.isNaN(this.floorDb)) this.floorDb = db;
     const onset = this.onsetThresholdDb;
-    const sileroOk = this.opts.kind !== 'silero' || speechProb === undefined || speechProb >= this.opts.sileroThreshold;
-    const loud = db > (this.phase === 'silence' ? onset : onset + 10 * Math.log10(STAY_RATIO)) && sileroOk;
+    const loud = db > (this.phase === 'silence' ? onset : onset + 10 * Math.log10(STAY_RATIO));
 
     if (this.phase === 'silence') {
       this.adaptFloor(db);

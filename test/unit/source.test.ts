@@ -129,3 +129,25 @@ test('a real capture device (ALSA null) delivers 8 kHz chunks and stops cleanly'
   const byName = await openMicrophone({ device: 'Discard all samples', sampleRate: 8000 });
   byName.stop();
 });
+
+test('with Silero on, each delivered piece carries the score of its own audio (speech high, silence low)', async () => {
+  const word = readWav(fsddFile('7_lucas_0.wav'), 8000).samples;
+  // 1 s silence, the word, 1 s silence, the word, 1 s silence.
+  const x = new Float32Array(8000 * 3 + word.length * 2);
+  x.set(word, 8000);
+  x.set(word, 16000 + word.length);
+  const src = await fileSource(x, 8000, { silero: true });
+  let pos = 0;
+  const speech: number[] = [];
+  const silence: number[] = [];
+  for await (const c of src.chunks()) {
+    const a = pos;
+    pos += c.samples.length;
+    const overlapsWord = (s: number) => a < s + word.length && pos > s;
+    if (overlapsWord(8000) || overlapsWord(16000 + word.length)) speech.push(c.speechProb!);
+    else silence.push(c.speechProb!);
+  }
+  assert.ok(speech.length > 0 && silence.length > 0);
+  assert.ok(Math.max(...speech) > 0.8, `speech scores ${speech}`);
+  assert.ok(Math.max(...silence) < 0.3, `silence scores ${silence}`);
+});
