@@ -352,11 +352,19 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
 
   stage('prototypes were written to globalStorage', { timeoutMs: 20_000, needs: [ENROLL] }, async () => {
     const file = prototypesFile(profile.userDataDir);
-    const text = await waitFor(`${file}`, () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined), 10_000);
-    const data: unknown = JSON.parse(text);
+    const text = await waitFor(file, () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined), 10_000);
+    const data = JSON.parse(text) as { digits?: Record<string, unknown> | unknown[] };
     assert.ok(data && typeof data === 'object', 'prototypes.json is not a JSON object');
     fs.copyFileSync(file, path.join(artifacts, 'prototypes.json'));
-    log(`prototypes.json: ${text.length} bytes, keys ${Object.keys(data as object).join(', ')}`);
+    // Every digit was enrolled; where the store lists digits, all ten must be there and not empty.
+    if (data.digits && typeof data.digits === 'object') {
+      const digits = Object.values(data.digits);
+      assert.equal(digits.length, 10, `prototypes.json lists ${digits.length} digits, expected 10`);
+      const empty = (d: unknown): boolean => !d || (typeof d === 'object' && Object.keys(d as object).length === 0);
+      const filled = digits.filter((d) => !empty(d)).length;
+      assert.equal(filled, 10, `only ${filled} of 10 digits have prototype data in prototypes.json`);
+    }
+    log(`prototypes.json: ${text.length} bytes, keys ${Object.keys(data).join(', ')}`);
   });
   stage('shut down: no processes left behind', { timeoutMs: 30_000 }, async () => {
     if (anyFailed()) await saveFailureEvidence();
