@@ -19,11 +19,15 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.install.lock"
 flock 9
 
-if [ -f "$DEST/.complete" ] && [ -f "$ENTRY" ]; then
+# Native modules are built for one Node ABI; a cache built by another Node is rebuilt.
+STAMP="code-server $VERSION, node ABI $(node -p process.versions.modules)"
+if [ -f "$DEST/.complete" ] && [ -f "$ENTRY" ] && [ "$(cat "$DEST/.complete")" = "$STAMP" ]; then
   log "cached: $DEST"
   echo "$ENTRY"
   exit 0
 fi
+# Holding the lock, no other install is running: staging folders left by interrupted ones can go.
+rm -rf "$CACHE"/.staging-*
 
 for tool in rg g++ make python3; do
   command -v "$tool" >/dev/null || { log "missing '$tool' (apt-get install ripgrep build-essential python3)"; exit 1; }
@@ -63,7 +67,7 @@ log "building argon2"
 # Smoke test before publishing the cache: a broken build must not be reused.
 XDG_CONFIG_HOME="$STAGE/.xdg" XDG_DATA_HOME="$STAGE/.xdg" \
   node "$STAGE/node_modules/code-server/out/node/entry.js" --version >&2
-touch "$STAGE/.complete"
+echo "$STAMP" > "$STAGE/.complete"
 rm -rf "$DEST"
 mv "$STAGE" "$DEST"
 trap - EXIT
