@@ -59,7 +59,8 @@ export class TrainingViewUI {
     this.progress.value = v.phase === 'done' ? 1 : overall;
     this.progressText.textContent =
       v.phase === 'idle' ? '' : `epoch ${Math.min(epochsDone + (v.phase === 'running' ? 1 : 0), v.epochs)} of ${v.epochs}${v.progress && v.phase === 'running' ? ` · ${v.progress.done}/${v.progress.total} samples` : ''}`;
-    const best = v.history.find((m) => m.best) ?? v.history[v.history.length - 1];
+    // `best` marks each epoch that improved on the ones before it: the last such is the kept model.
+    const best = [...v.history].reverse().find((m) => m.best) ?? v.history[v.history.length - 1];
     this.summary.textContent = [
       best ? `Best epoch ${best.epoch}: test accuracy ${pct(best.testAccuracy)}, macro-F1 ${pct(best.macroF1)}.` : '',
       v.evaluation ? `Evaluation on ${v.evaluation.n} recordings: accuracy ${pct(v.evaluation.accuracy)}, macro-F1 ${pct(v.evaluation.macroF1)}.` : '',

@@ -177,8 +177,9 @@ export class TrainingController extends Disposable {
           const sub = token.onCancellationRequested(() => {
             this.log.info(`${title}: cancel requested`);
             worker.postMessage({ type: 'cancel' });
-            // The trainer checks for cancellation between batches; a stuck worker is ended.
-            killTimer = setTimeout(() => void worker.terminate(), 10_000);
+            // The trainer sees the cancel only when it awaits (its compute is synchronous); a worker that
+            // has not stopped within 2 s is terminated — nothing is lost, the staged model is discarded.
+            killTimer = setTimeout(() => void worker.terminate(), 2_000);
           });
           worker.on('message', (msg: WorkerToHost) => {
             switch (msg.type) {
