@@ -13,6 +13,47 @@ if (!label || !file) {
   console.error('usage: run-node-test.js <label> <file.js>');
   process.exit(2);
 }
+// One real-editor run at a time per machine: two would share the repo's .vsix and test-results/
+// and fight over 2 cores (a dictation test is timing-sensitive). A later run waits for the earlier.
+const lockDir = path.join(os.tmpdir(), 'digit-dictation-e2e.lock');
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function acquire() {
+  const deadline = Date.now() + 15 * 60_000;
+  let said = false;
+  for (;;) {
+    try {
+      fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
+      return;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+    const age = Date.now() - (fs.statSync(lockDir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+    if ((owner && !alive(owner)) || (!owner && age > 10_000)) {
+      fs.rmSync(lockDir, { recursive: true, force: true }); // its run died without releasing
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another end-to-end run (pid ${owner}) has held ${lockDir} for 15 minutes`);
+    if (!said) console.log(`[${label}] waiting for another end-to-end run (pid ${owner || '?'}) to finish`);
+    said = true;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  }
+}
+function release() {
+  const owner = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+  if (owner === process.pid) fs.rmSync(lockDir, { recursive: true, force: true });
+}
+acquire();
+process.on('exit', release);
+
 const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dd-tap-')), 'report.tap');
 const child = spawn(
   process.execPath,
