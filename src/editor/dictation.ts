@@ -122,6 +122,7 @@ export class DictationController extends Disposable {
       const { store, problem } = await this.prototypes.load(classifier.meta.modelId, classifier.meta.embeddingDim);
       engine = new rt.DictationEngine(classifier, toEngineOptions(cfg));
       engine.setPrototypes(store);
+      engine.setVerifier(await this.models.verifier());
       source = await rt.openMicrophone({
         device: cfg.microphone || undefined,
         sampleRate: classifier.meta.featureConfig.sampleRate,

@@ -19,6 +19,7 @@ export interface LoadedModel {
 
 export class ModelProvider extends Disposable {
   private loaded: { choice: ModelChoice; model: Promise<LoadedModel> } | undefined;
+  private verifierModel: Promise<Classifier | undefined> | undefined;
 
   constructor(
     private readonly storageDir: string,
@@ -42,6 +43,25 @@ export class ModelProvider extends Disposable {
       });
     }
     return this.loaded.model;
+  }
+
+  /**
+   * The digit/non-digit verifier shipped in models/ (independent of the digit model's weights, so
+   * it serves the trained model too). Undefined when absent or unloadable: the engine then rejects
+   * non-digit sounds by confidence, duration and voicing alone.
+   */
+  verifier(): Promise<Classifier | undefined> {
+    this.verifierModel ??= runtime()
+      .then((rt) => rt.loadVerifier())
+      .then((v) => {
+        this.log.info(v ? `verifier: ${v.meta.modelId} from ${v.path}` : 'verifier: none shipped; non-digit words are caught by confidence, duration and voicing');
+        return v;
+      })
+      .catch((err: unknown) => {
+        this.log.warn(`verifier: ${(err as Error).message}; non-digit words are caught only by confidence, duration and voicing`);
+        return undefined;
+      });
+    return this.verifierModel;
   }
 
   /** Drops the cached classifier (a new model was trained, or the choice changed). */
@@ -74,6 +94,8 @@ export class ModelProvider extends Disposable {
 
   override dispose(): void {
     this.release();
+    void this.verifierModel?.then((v) => v?.dispose()).catch(() => undefined);
+    this.verifierModel = undefined;
     super.dispose();
   }
 }

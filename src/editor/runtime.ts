@@ -8,13 +8,14 @@
 import { DigitDictationError } from '../errors';
 
 export async function loadRuntime() {
-  const [engine, classifier, microphone, store, record, logmel] = await Promise.all([
+  const [engine, classifier, microphone, store, record, logmel, verifier] = await Promise.all([
     import('../stream/engine'),
     import('../model/classifier'),
     import('../audio/microphone'),
     import('../enroll/store'),
     import('../stream/record'),
     import('../features/logmel'),
+    import('../stream/verifier'),
   ]);
   return {
     DictationEngine: engine.DictationEngine,
@@ -26,6 +27,7 @@ export async function loadRuntime() {
     cosine: store.cosine,
     recordUtterance: record.recordUtterance,
     utteranceFeatures: logmel.utteranceFeatures,
+    loadVerifier: verifier.loadVerifier,
   };
 }
 
