@@ -1,12 +1,12 @@
 /**
- * Puts decided digits where the user expects them.
+ * Puts decided digits where the user expects them (the rule itself is `chooseTarget`, target.ts).
  *
  * - The active text editor: the digit goes in at every cursor (replacing selections), as one
  *   edit with undo stops before and after, so each utterance is one undo step.
  * - When no text editor is active — typically because this extension's own panel (opened beside
  *   the file to watch the confidence bars) or the Output view is — the text editor the user last
  *   worked in receives the digits, as long as it is still visible on screen.
- * - No text editor, but a terminal: the digit is sent to the active terminal as typed text,
+ * - No text editor on screen, but a terminal: the digit is sent to the active terminal as typed text,
  *   never followed by Enter, so dictation can never run a command by itself
  *   (`digitDictation.typeIntoTerminal`, on by default). VS Code's API does not say whether the
  *   terminal has keyboard focus, so an open text editor always wins; close or leave no editor
@@ -19,6 +19,7 @@ import { Disposable } from '../dispose';
 import type { Delivery } from '../protocol';
 import type { Separator } from './config';
 import { RunEnd, continuesRun, digitText } from './format';
+import { chooseTarget } from './target';
 
 /** Editors that show output or logs rather than a document the user types into. */
 const NON_TYPING_SCHEMES = new Set(['output', 'debug', 'vscode-terminal']);
@@ -39,23 +40,22 @@ export class Typist extends Disposable {
     );
   }
 
-  /** The editor that receives digits: the active one, else the last one used if still on screen. */
-  private target(): vscode.TextEditor | undefined {
-    const active = vscode.window.activeTextEditor;
-    if (isTypingTarget(active)) return active;
-    const last = this.lastEditor;
-    if (last && vscode.window.visibleTextEditors.includes(last) && !last.document.isClosed) return last;
-    return undefined;
-  }
-
   async type(digit: number, separator: Separator, typeIntoTerminal: boolean): Promise<Delivery> {
-    const editor = this.target();
-    if (editor) return this.intoEditor(editor, digit, separator);
-    const terminal = vscode.window.activeTerminal;
-    if (typeIntoTerminal && terminal) {
-      const text = digitText(digit, separator, this.lastTerminal === terminal);
-      terminal.sendText(text, false);
-      this.lastTerminal = terminal;
+    const active = vscode.window.activeTextEditor;
+    const last = this.lastEditor;
+    const target = chooseTarget({
+      active,
+      activeIsTypable: isTypingTarget(active),
+      last,
+      lastIsVisible: !!last && vscode.window.visibleTextEditors.includes(last) && !last.document.isClosed,
+      terminal: vscode.window.activeTerminal,
+      typeIntoTerminal,
+    });
+    if (target.kind === 'editor') return this.intoEditor(target.editor, digit, separator);
+    if (target.kind === 'terminal') {
+      const text = digitText(digit, separator, this.lastTerminal === target.terminal);
+      target.terminal.sendText(text, false);
+      this.lastTerminal = target.terminal;
       this.lastRun = undefined;
       return { target: 'terminal', text };
     }

@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG, changedGroups, effectiveMode, parseConfig, toEngineOpti
 import { DEFAULT_ENGINE_OPTIONS, mergeOptions } from '../../src/stream/options';
 import { continuesRun, digitText } from '../../src/editor/format';
 import { presentStatus } from '../../src/editor/statusText';
+import { chooseTarget } from '../../src/editor/target';
 import { Disposable, disposeAll, Emitter, toDisposable } from '../../src/dispose';
 
 const getter = (o: Record<string, unknown>) => (k: string) => o[k];
@@ -144,4 +145,17 @@ test('dispose: owners dispose what they registered, in reverse, once', () => {
   assert.deepEqual(seen, [1]);
   assert.throws(() => disposeAll([toDisposable(() => { throw new Error('x'); }), toDisposable(() => log.push('c'))]), /x/);
   assert.deepEqual(log, ['b', 'a', 'c']);
+});
+
+test('target: active editor, else the last visible editor, else the terminal (if allowed), else none', () => {
+  const base = { active: undefined, activeIsTypable: false, last: undefined, lastIsVisible: false, terminal: undefined, typeIntoTerminal: true };
+  assert.deepEqual(chooseTarget({ ...base, active: 'a', activeIsTypable: true, last: 'b', lastIsVisible: true, terminal: 't' }), { kind: 'editor', editor: 'a' });
+  // The panel (a webview) is active: the file still on screen receives the digits.
+  assert.deepEqual(chooseTarget({ ...base, last: 'b', lastIsVisible: true, terminal: 't' }), { kind: 'editor', editor: 'b' });
+  // The Output view is active (a text editor, but not one to type into).
+  assert.deepEqual(chooseTarget({ ...base, active: 'out', last: 'b', lastIsVisible: true }), { kind: 'editor', editor: 'b' });
+  // The last editor was closed or hidden: the terminal gets the digits, unless that is turned off.
+  assert.deepEqual(chooseTarget({ ...base, last: 'b', lastIsVisible: false, terminal: 't' }), { kind: 'terminal', terminal: 't' });
+  assert.deepEqual(chooseTarget({ ...base, terminal: 't', typeIntoTerminal: false }), { kind: 'none' });
+  assert.deepEqual(chooseTarget(base), { kind: 'none' });
 });
