@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { DigitDictationError } from '../errors';
 import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
-import type { EngineOptionsPatch } from '../stream/options';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../stream/options';
 import { loadVerifier, VERIFIER_FILE } from '../stream/verifier';
 import type { Decision, RecognitionMode, Rejection } from '../stream/types';
 
@@ -13,9 +13,9 @@ export function addEngineOptions(cmd: Command): Command {
     .addOption(new Option('--mode <mode>', 'recognition mode').choices(['base', 'proto', 'hybrid']).default('base'))
     .option('--hybrid-weight <w>', 'hybrid mode: weight of the prototypes (0–1)', parseFloat)
     .option('--prototypes <file>', 'enrollment prototypes (from "enroll")')
-    .option('--ee-thresh <p>', 'early exit: top probability needed (default 0.88)', parseFloat)
-    .option('--ee-consec <n>', 'early exit: consecutive confident checks (default 2)', parseInt)
-    .option('--ee-every <n>', 'early exit: check every n hops of 10 ms (default 2)', parseInt)
+    .option('--ee-thresh <p>', `early exit: top probability needed (default ${DEFAULT_ENGINE_OPTIONS.eeThresh})`, parseFloat)
+    .option('--ee-consec <n>', `early exit: consecutive confident checks (default ${DEFAULT_ENGINE_OPTIONS.eeConsec})`, parseInt)
+    .option('--ee-every <n>', `early exit: check every n hops of 10 ms (default ${DEFAULT_ENGINE_OPTIONS.eeEvery})`, parseInt)
     .option('--no-early-exit', 'always decide at the end of the word')
     .addOption(new Option('--vad <kind>', 'voice activity detector').choices(['energy', 'silero']))
     .option('--vad-threshold <x>', 'VAD: speech when energy exceeds the noise floor by this power ratio', parseFloat)
