@@ -37,6 +37,9 @@ export class PanelHost extends Disposable {
   private readonly messageEmitter = this.register(new Emitter<FromWebviewMessage>());
   /** Validated messages from the webview. */
   readonly onMessage = this.messageEmitter.event;
+  private readonly visibilityEmitter = this.register(new Emitter<boolean>());
+  /** Fires when the panel becomes visible or stops being visible (hidden or closed). */
+  readonly onDidChangeVisibility = this.visibilityEmitter.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -48,6 +51,10 @@ export class PanelHost extends Disposable {
 
   get isOpen(): boolean {
     return this.panel !== undefined;
+  }
+
+  get isVisible(): boolean {
+    return this.panel?.visible ?? false;
   }
 
   /** Opens (or reveals) the panel beside the editor without taking focus from it, so dictation keeps typing there. */
@@ -68,6 +75,7 @@ export class PanelHost extends Disposable {
     );
     this.panel = panel;
     this.ready = false;
+    this.visibilityEmitter.fire(true);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     const w = panel.webview;
     w.html = panelHtml({
@@ -80,6 +88,7 @@ export class PanelHost extends Disposable {
       panel.onDidChangeViewState(() => {
         // A hidden webview is torn down; it sends `ready` again when shown.
         if (!panel.visible) this.ready = false;
+        this.visibilityEmitter.fire(panel.visible);
       }),
     ];
     panel.onDidDispose(() => {
@@ -87,6 +96,7 @@ export class PanelHost extends Disposable {
       if (this.panel === panel) {
         this.panel = undefined;
         this.ready = false;
+        this.visibilityEmitter.fire(false);
       }
     });
   }
