@@ -97,16 +97,18 @@ export type PanelView = 'live' | 'enroll' | 'training';
 // ---------------------------------------------------------------------------------------------
 // Host → webview
 
+/** Everything the panel shows; the host keeps it and sends it whole when the webview (re)loads. */
+export interface PanelSnapshot {
+  status: DictationStatus;
+  settings: LiveSettings;
+  recent: DecisionView[];
+  enrollment: EnrollmentView;
+  training: TrainingView;
+  view: PanelView;
+}
+
 export type ToWebviewMessage =
-  | {
-      type: 'init';
-      status: DictationStatus;
-      settings: LiveSettings;
-      recent: DecisionView[];
-      enrollment: EnrollmentView;
-      training: TrainingView;
-      view: PanelView;
-    }
+  | ({ type: 'init' } & PanelSnapshot)
   | { type: 'status'; status: DictationStatus }
   | { type: 'settings'; settings: LiveSettings }
   | { type: 'level'; level: LevelEvent }

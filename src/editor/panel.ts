@@ -7,29 +7,16 @@
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../dispose';
 import {
-  DecisionView,
-  DictationStatus,
-  EnrollmentView,
   FromWebviewMessage,
-  LiveSettings,
+  PanelSnapshot,
   PanelView,
   ToWebviewMessage,
-  TrainingView,
   parseWebviewMessage,
 } from '../protocol';
 import { panelHtml } from './panelHtml';
 
 export const PANEL_VIEW_TYPE = 'digitDictation.panel';
 const RECENT_MAX = 20;
-
-export interface PanelSnapshot {
-  status: DictationStatus;
-  settings: LiveSettings;
-  recent: DecisionView[];
-  enrollment: EnrollmentView;
-  training: TrainingView;
-  view: PanelView;
-}
 
 export class PanelHost extends Disposable {
   private panel: vscode.WebviewPanel | undefined;
