@@ -31,9 +31,19 @@ function fail(msg) {
   process.exit(1);
 }
 
-function run(cmd, args) {
+function run(cmd, args, env = process.env) {
   console.log(`package: ${cmd} ${args.join(' ')}`);
-  execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  execFileSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+}
+
+// vsce runs `vscode:prepublish` before packaging. Called by a plain `vsce package`, the static
+// .vscodeignore would leave out every native binary and yield a .vsix that cannot start: refuse,
+// and name the command that selects the target's binaries.
+if (process.argv[2] === '--prepublish') {
+  if (!process.env.DD_PACKAGE_TARGET) {
+    fail('package with "npm run package" (linux-x64) or "node scripts/package.js <target>": it adds the target\'s onnxruntime-node and decibri binaries that a plain "vsce package" would leave out');
+  }
+  process.exit(0);
 }
 
 /** Entry names of a zip, with yauzl (a vsce dependency) rather than an `unzip` binary. */
@@ -82,7 +92,7 @@ async function main() {
   const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
   // Relative links stay relative: the README's screenshots ship inside the .vsix, so the editor's
   // extension page shows them offline (the repository URL is not one vsce can rewrite against).
-  run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--no-rewrite-relative-links', '--out', out]);
+  run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--no-rewrite-relative-links', '--out', out], { ...process.env, DD_PACKAGE_TARGET: target });
 
   const size = fs.statSync(out).size;
   // Check the archive: every native binary must belong to the target.
