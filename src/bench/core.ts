@@ -99,6 +99,11 @@ async function main() {
       ...loso.map((s) => `- ${s.speaker}: ${pct(s.accuracy)}, macro-F1 ${s.macroF1.toFixed(4)}`),
       ...(loso.length ? [`- mean: ${pct(loso.reduce((a, s) => a + s.accuracy, 0) / loso.length)}`] : []),
       '',
+      '## Companion model: `verifier.onnx`',
+      existsSync(join(modelsDir, 'verifier.onnx'))
+        ? `A second network of the same architecture (${statSync(join(modelsDir, 'verifier.onnx')).size} bytes), trained by the same trainer on digit vs non-digit audio from \`src/bench/verifierData.ts\` (FSDD takes ≥ 5 and espeak-ng speech disjoint from the benchmark's); outputs 1 = digit, 0 = anything else. The streaming engine rejects words it scores as non-digits. Retrain it with the commands in \`src/stream/verifier.ts\` whenever the feature config changes — its load check refuses a mismatch like this model's.`
+        : 'not present.',
+      '',
       '## Data and licence',
       'Free Spoken Digit Dataset (Zohar Jackson and contributors), CC BY-SA 4.0. The model is trained on 6 adult speakers, mostly English-accented; expect lower accuracy for other voices until you enroll.',
       '',
