@@ -7,14 +7,14 @@
  *   (models/loso.json, from `npm run bench:loso`)
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { utteranceFeatures } from '../features/logmel';
 import { Classifier, bundledModelPath } from '../model/classifier';
 import { evaluate } from '../train/evaluate';
 import { loadClips, selectSplit } from '../train/dataset';
 import { formatConfusion } from '../train/metrics';
+import { FSDD_DIR as DATA } from './fsddDir';
 
-const DATA = process.env.DD_FSDD ?? resolve(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
 
 async function main() {
   const modelPath = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? bundledModelPath();

@@ -4,12 +4,12 @@
  * non-digit audio (espeak-ng speech, noise bursts, clicks). Ground truth comes with each stream.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readWav } from '../audio/wav';
 import { FEATURE_CONFIG } from '../features/config';
-import { trimSilence } from '../features/logmel';
+import { loadClips } from '../train/dataset';
 import { gaussian, mulberry32, Rng } from '../train/rng';
 
 export interface Clip {
@@ -35,20 +35,10 @@ export interface Stream {
   words: Word[];
 }
 
-const NAME = /^(\d)_([a-z]+)_(\d+)\.wav$/;
-
-/** FSDD recordings of a split: takes 0–4 are the official test split, 5–49 train. */
-export function loadFsdd(dir: string, split: 'test' | 'train', limit = Infinity, rate = FEATURE_CONFIG.sampleRate): Clip[] {
-  const out: Clip[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const m = NAME.exec(name);
-    if (!m) continue;
-    const take = Number(m[3]);
-    if ((split === 'test') !== take < 5) continue;
-    out.push({ name, digit: Number(m[1]), speaker: m[2], take, samples: trimSilence(readWav(join(dir, name), rate).samples) });
-    if (out.length >= limit) break;
-  }
-  return out;
+/** FSDD recordings of a split (takes 0–4 are the official test split, 5–49 train), via the trainer's loader. */
+export function loadFsdd(dir: string, split: 'test' | 'train', limit = Infinity): Clip[] {
+  const { clips } = loadClips(dir, FEATURE_CONFIG, (c) => (split === 'test') === c.take < 5);
+  return clips.slice(0, limit).map(({ file, ...c }) => ({ name: file, ...c }));
 }
 
 export function meanPower(x: Float32Array): number {

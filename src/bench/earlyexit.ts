@@ -5,13 +5,12 @@
  * Decision time is relative to the word's end (negative = before it ends). The full streaming
  * pipeline (VAD, noise, gaps) is measured by `npm run bench:stream`.
  */
-import { resolve } from 'node:path';
 import { logMelFrames, toModelInput } from '../features/logmel';
 import { Classifier, bundledModelPath } from '../model/classifier';
 import { loadClips, selectSplit, SplitName } from '../train/dataset';
 import { FEATURE_CONFIG as cfg } from '../features/config';
+import { FSDD_DIR as DATA } from './fsddDir';
 
-const DATA = process.env.DD_FSDD ?? resolve(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
 
 async function main() {
   const args = process.argv.slice(2);

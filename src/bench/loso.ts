@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { train } from '../train/train';
 import { loadClips } from '../train/dataset';
+import { FSDD_DIR as DATA } from './fsddDir';
 
-const DATA = process.env.DD_FSDD ?? resolve(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
 
 async function main() {
   const args = process.argv.slice(2);

@@ -14,7 +14,6 @@
  * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
  * --no-verifier (run without models/verifier.onnx).
  */
-import { resolve } from 'node:path';
 import { fileSource } from '../audio/source';
 import { FEATURE_CONFIG } from '../features/config';
 import { bundledModelPath, Classifier } from '../model/classifier';
@@ -25,8 +24,8 @@ import type { Decision, UtteranceEvent } from '../stream/types';
 import { mulberry32, shuffle } from '../train/rng';
 import { BENCH_SENTENCES as SENTENCES, BENCH_VOICES as VOICES, BENCH_WORDS as COMMAND_WORDS } from './nonDigitText';
 import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, meanPower, noiseBurst, pinkNoise, Stream } from './corpus';
+import { FSDD_DIR as DATA } from './fsddDir';
 
-const DATA = process.env.DD_FSDD ?? resolve(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
 const RATE = FEATURE_CONFIG.sampleRate;
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');

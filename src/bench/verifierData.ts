@@ -20,9 +20,9 @@ import { FEATURE_CONFIG } from '../features/config';
 import { mulberry32 } from '../train/rng';
 import { espeak, loadFsdd, meanPower } from './corpus';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from './nonDigitText';
+import { FSDD_DIR as DATA } from './fsddDir';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-const DATA = process.env.DD_FSDD ?? join(__dirname, '..', '..', '..', 'shared', 'fsdd', 'recordings');
 
 export const VERIFIER_VOICES = ['en-gb-x-rp+Andy', 'en-us+m3', 'en-gb+f2', 'en+klatt', 'en-gb-x-gbclan+steph', 'en-us+f4', 'en-gb-x-gbcwmd+m5', 'en-us+grandpa'];
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];

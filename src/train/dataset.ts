@@ -29,10 +29,15 @@ export function parseClipName(file: string): { digit: number; speaker: string; t
 }
 
 /**
- * Loads every `{digit}_{speaker}_{take}.wav` in `dir`. Files that do not fit the name or are not
- * valid PCM WAV are skipped and reported (count and first few), never fatal.
+ * Loads every `{digit}_{speaker}_{take}.wav` in `dir` (or those `keep` accepts, decided from the
+ * name before the file is read). Files that do not fit the name or are not valid PCM WAV are
+ * skipped and reported (count and first few), never fatal.
  */
-export function loadClips(dir: string, cfg: FeatureConfig = FEATURE_CONFIG): { clips: Clip[]; skipped: Skipped } {
+export function loadClips(
+  dir: string,
+  cfg: FeatureConfig = FEATURE_CONFIG,
+  keep: (c: { digit: number; speaker: string; take: number }) => boolean = () => true,
+): { clips: Clip[]; skipped: Skipped } {
   let names: string[];
   try {
     names = readdirSync(dir).sort();
@@ -55,6 +60,7 @@ export function loadClips(dir: string, cfg: FeatureConfig = FEATURE_CONFIG): { c
       skip(name, 'name is not {digit}_{speaker}_{take}.wav');
       continue;
     }
+    if (!keep(parsed)) continue;
     try {
       const audio = readWav(join(dir, name), cfg.sampleRate);
       clips.push({ file: name, ...parsed, samples: trimSilence(audio.samples, cfg) });
