@@ -4,8 +4,8 @@
  * Writes are atomic (temp file + rename) so a crash never leaves half a file; a file that cannot
  * be used is reported with a typed error and never rewritten behind the user's back.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../atomicWrite';
 import { PrototypeStoreError } from '../errors';
 
 export const STORE_FORMAT = 'digit-dictation-prototypes';
@@ -147,24 +147,12 @@ export class PrototypeStore {
     return { format: STORE_FORMAT, version: STORE_VERSION, modelId: this.modelId, embeddingDim: this.embeddingDim, updatedAt: new Date().toISOString(), digits };
   }
 
-  /** Writes atomically: a temp file beside the target, flushed, then renamed over it. */
+  /** Writes atomically (see writeFileAtomic): a crash never leaves a half-written store. */
   save(path: string): void {
-    const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
     try {
-      writeSync(fd, JSON.stringify(this.toJSON(), null, 1));
-      fsyncSync(fd);
+      writeFileAtomic(path, JSON.stringify(this.toJSON(), null, 1), 0o600);
     } catch (err) {
-      closeSync(fd);
-      unlinkSync(tmp);
       throw new PrototypeStoreError('PROTOTYPES_WRITE_FAILED', `${path}: cannot write the enrollment file (${(err as Error).message})`, { cause: err });
-    }
-    closeSync(fd);
-    try {
-      renameSync(tmp, path);
-    } catch (err) {
-      unlinkSync(tmp);
-      throw new PrototypeStoreError('PROTOTYPES_WRITE_FAILED', `${path}: cannot replace the enrollment file (${(err as Error).message})`, { cause: err });
     }
   }
 }

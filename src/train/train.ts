@@ -1,8 +1,9 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../atomicWrite';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FEATURE_CONFIG } from '../features/config';
-import { logMelFrames, toModelInput } from '../features/logmel';
+import { logMelFrames, toModelInput, utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
@@ -120,12 +121,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
   const t0 = Date.now();
   const trainEx = featurize(trainClips, variants, rng, (d) => hooks.onProgress?.(0, d, trainClips.length));
   const norm = bandStatistics(trainEx);
-  const toInputs = (cs: Clip[]) => cs.map((c) => {
-    const f = logMelFrames(c.samples);
-    return toModelInput(f.data, f.frames);
-  });
-  const valInputs = toInputs(valClips);
-  const testInputs = toInputs(testClips);
+  const valInputs = valClips.map((c) => utteranceFeatures(c.samples));
+  const testInputs = testClips.map((c) => utteranceFeatures(c.samples));
   log(`features: ${((Date.now() - t0) / 1000).toFixed(1)} s (${variants} augmented variant(s) per training clip)`);
 
   const net = new DigitNet(spec, rng);
@@ -224,7 +221,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
   optimizer.dispose();
   mkdirSync(opts.out, { recursive: true });
   const modelPath = join(opts.out, 'digits.onnx');
-  writeAtomic(modelPath, bytes);
+  writeFileAtomic(modelPath, bytes);
 
   // The exported graph must reproduce the trainer's own predictions.
   const onnxModel = await Classifier.load(modelPath);
@@ -237,12 +234,6 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
   }
   log(`exported ${modelPath} (${bytes.length} bytes, model id ${modelId}); ONNX vs trainer max |Δp| = ${exportMaxAbsDiff.toExponential(2)}`);
   const result: TrainResult = { modelPath, best: best!.metrics, history, exportMaxAbsDiff, skipped: { count: skipped.count, examples: skipped.examples }, totalSeconds: (Date.now() - startedAt) / 1000 };
-  writeAtomic(join(opts.out, 'training.json'), JSON.stringify({ options: opts, modelId, bytes: bytes.length, ...result, history: history.map(({ confusion, ...h }) => h), bestConfusion: best!.metrics.confusion }, null, 2) + '\n');
+  writeFileAtomic(join(opts.out, 'training.json'), JSON.stringify({ options: opts, modelId, bytes: bytes.length, ...result, history: history.map(({ confusion, ...h }) => h), bestConfusion: best!.metrics.confusion }, null, 2) + '\n');
   return result;
-}
-
-export function writeAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
