@@ -3,6 +3,8 @@
  * listening (checks running) → decided (early, nothing more is emitted for this utterance) or
  * → ended (decide on the whole utterance). It only counts; the engine runs the classifier.
  */
+import { argmax } from '../train/metrics';
+
 export interface EarlyExitPolicy {
   eeThresh: number;
   eeConsec: number;
@@ -68,11 +70,7 @@ export class UtteranceDecoder {
   }
 }
 
-export function argmax(v: ArrayLike<number>): number {
-  let best = 0;
-  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-  return best;
-}
+export { argmax };
 
 /** The `n` best [digit, probability] pairs, best first. */
 export function topN(probs: ArrayLike<number>, n = 3): Array<[number, number]> {

@@ -1,7 +1,7 @@
 import { utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
 import { loadClips, selectSplit, SplitName } from './dataset';
-import { confusionMatrix, summarize } from './metrics';
+import { argmax, confusionMatrix, summarize } from './metrics';
 import { EvalReport } from './types';
 import { DatasetError } from '../errors';
 
@@ -15,7 +15,7 @@ export async function evaluate(data: string, split: SplitName, modelPath?: strin
     const preds: number[] = [];
     for (let i = 0; i < chosen.length; i += 64) {
       const out = await model.classifyBatch(chosen.slice(i, i + 64).map((c) => utteranceFeatures(c.samples)));
-      for (const o of out) preds.push(o.probs.indexOf(Math.max(...o.probs)));
+      for (const o of out) preds.push(argmax(o.probs));
     }
     const confusion = confusionMatrix(chosen.map((c) => c.digit), preds);
     return { ...summarize(confusion), confusion, skipped: { count: skipped.count, examples: skipped.examples }, modelId: model.meta.modelId };

@@ -1,3 +1,10 @@
+/** Index of the largest value (the predicted class). */
+export function argmax(v: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+  return best;
+}
+
 export function confusionMatrix(truth: number[], pred: number[], classes = 10): number[][] {
   const m = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   truth.forEach((t, i) => m[t][pred[i]]++);

@@ -9,7 +9,7 @@ import { DatasetError } from '../errors';
 import { initBackend } from './backend';
 import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
 import { augmentFrames, augmentWaveform } from './augment';
-import { confusionMatrix, formatConfusion, summarize } from './metrics';
+import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
 import { exportOnnx } from './export';
 import { Rng, mulberry32, shuffle } from './rng';
@@ -76,12 +76,6 @@ export function predictProbs(net: DigitNet, inputs: Float32Array[], norm: { mean
   }
   return out;
 }
-
-const argmax = (p: ArrayLike<number>) => {
-  let best = 0;
-  for (let i = 1; i < p.length; i++) if (p[i] > p[best]) best = i;
-  return best;
-};
 
 function scoreSet(probs: Float32Array[], digits: number[]) {
   const confusion = confusionMatrix(digits, probs.map(argmax));
