@@ -254,11 +254,12 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const bands = this.cfg.melBands;
     if ((u.count + 1) * bands > u.data.length) return;
     const frame = this.frames.frame(index);
-    u.data.set(logMelFrame(frame, this.cfg), u.count * bands);
+    logMelFrame(frame, this.cfg, u.data.subarray(u.count * bands, (u.count + 1) * bands));
     u.count++;
     // Once there is enough voice to pass the rejection rule, more measuring changes nothing.
     const needVoice = u.voicedMs < this.opts.reject.minVoicedMs;
-    if (needVoice && index % VOICING_STRIDE === 0 && periodicity(frame, this.cfg.sampleRate) >= VOICED_PERIODICITY) u.voicedMs += VOICING_STRIDE * this.hopMs;
+    // Only "voiced or not" matters here, so the lag search may stop at the first peak over the threshold.
+    if (needVoice && index % VOICING_STRIDE === 0 && periodicity(frame, this.cfg.sampleRate, undefined, undefined, VOICED_PERIODICITY) >= VOICED_PERIODICITY) u.voicedMs += VOICING_STRIDE * this.hopMs;
   }
 
   private level(f: FrameInfo): void {

@@ -207,6 +207,54 @@ test('voicing: a voiced vowel-like tone is periodic, white and pink noise are no
   assert.ok(periodicity(vowel, 8000) > 0.5, `middle of ${clips[0].name}: ${periodicity(vowel, 8000)}`);
 });
 
+/** The straightforward periodicity (three sums per lag) that voicing.ts computes faster. */
+function naivePeriodicity(frame: Float32Array, sampleRate: number): number {
+  const n = frame.length;
+  const lo = Math.floor(sampleRate / 400);
+  const hi = Math.min(n - 1, Math.ceil(sampleRate / 60));
+  const mean = frame.reduce((a, v) => a + v, 0) / n;
+  let best = 0;
+  let prev = Infinity;
+  let falling = true;
+  for (let lag = lo; lag <= hi; lag++) {
+    let r = 0, ea = 0, eb = 0;
+    for (let i = 0; i + lag < n; i++) {
+      const a = frame[i] - mean;
+      const b = frame[i + lag] - mean;
+      r += a * b;
+      ea += a * a;
+      eb += b * b;
+    }
+    const c = ea > 0 && eb > 0 ? r / Math.sqrt(ea * eb) : 0;
+    if (falling && c > prev) falling = false;
+    if (!falling && c > best) best = c;
+    prev = c;
+  }
+  return best;
+}
+
+test('voicing: the fast periodicity equals the naive autocorrelation, and stopping early never changes voiced / unvoiced', () => {
+  const rng = mulberry32(6);
+  // Take 0 of every digit by every speaker, and non-speech.
+  const signals = loadFsdd(FSDD, 'test').filter((c) => c.take === 0).map((c) => c.samples);
+  for (let k = 0; k < 30; k++) signals.push(k % 3 === 0 ? noiseBurst('cough', -30, rng) : k % 3 === 1 ? whiteNoise(1200, -40, rng) : noiseBurst('hiss', -30, rng));
+  let frames = 0;
+  let voiced = 0;
+  for (const x of signals) {
+    for (let s = 0; s + 256 <= x.length; s += 80) {
+      const f = x.subarray(s, s + 256);
+      const want = naivePeriodicity(f, 8000);
+      const got = periodicity(f, 8000);
+      assert.ok(Math.abs(got - want) < 1e-12, `frame at ${s}: ${got} vs ${want}`);
+      const early = periodicity(f, 8000, 60, 400, 0.5);
+      assert.equal(early >= 0.5, want >= 0.5);
+      if (want >= 0.5) voiced++;
+      frames++;
+    }
+  }
+  assert.ok(frames > 2000 && voiced > 0.3 * frames && voiced < frames, `${voiced} voiced of ${frames}`);
+});
+
 test('engine: coughs and hiss are rejected for lack of voice even when the classifier is sure', async () => {
   const rng = mulberry32(8);
   const bursts = concatWithGaps(Array.from({ length: 6 }, (_, i) => noiseBurst(i % 2 ? 'hiss' : 'cough', -25, rng)), [400, 800], 3);
