@@ -2,9 +2,13 @@
  * "Why": per-band saliency by occlusion. Each log-mel band is silenced in turn (set to the
  * log-mel of silence, 0, across all frames) and the drop in the decided digit's probability is
  * that band's score. Occlusion needs only forward passes, so it works on the exported ONNX model
- * as shipped (no gradients in onnxruntime); the 40 occluded copies go through one batch.
+ * as shipped (no gradients in onnxruntime), and it measures the effect itself rather than a
+ * first-order estimate of it. The reference and the 40 silenced copies are one run of the occlusion
+ * model (explain/occlusionModel.ts: the copies share the first convolution and only recompute the
+ * frames the utterance covers), about 1 ms a decision instead of ~2.3 ms for a 41-input batch.
  */
 import { bandCentresHz, FEATURE_CONFIG } from '../features/config';
+import type { Classification } from '../model/classifier';
 import type { BandSaliency } from '../stream/types';
 import type { ClassifierLike } from '../stream/classifierLike';
 
@@ -14,6 +18,23 @@ export function maskBands(features: Float32Array, bands: number, masked: Iterabl
   const frames = features.length / bands;
   for (const b of masked) for (let f = 0; f < frames; f++) out[f * bands + b] = 0;
   return out;
+}
+
+/** A classifier that can classify all single-band occlusions at once (the ONNX `Classifier`). */
+type OcclusionClassifier = ClassifierLike & { classifyOccluded(features: Float32Array): Promise<Classification[]> };
+
+function canOcclude(c: ClassifierLike): c is OcclusionClassifier {
+  return typeof (c as Partial<OcclusionClassifier>).classifyOccluded === 'function';
+}
+
+/** [reference, band 0 silenced, …, band bands − 1 silenced]. */
+async function occlusions(classifier: ClassifierLike, features: Float32Array): Promise<Classification[]> {
+  if (canOcclude(classifier)) return classifier.classifyOccluded(features);
+  // Classifiers without an occlusion model (scripted ones in tests): the masked copies, batched.
+  const bands = classifier.meta.featureConfig.melBands;
+  const batch = [features];
+  for (let b = 0; b < bands; b++) batch.push(maskBands(features, bands, [b]));
+  return classifier.classifyBatch(batch);
 }
 
 /**
@@ -27,10 +48,7 @@ export async function bandSaliency(
   digit: number,
   probsOf: (c: { probs: Float32Array; embedding: Float32Array }) => Float32Array = (c) => c.probs,
 ): Promise<number[]> {
-  const bands = classifier.meta.featureConfig.melBands;
-  const batch = [features];
-  for (let b = 0; b < bands; b++) batch.push(maskBands(features, bands, [b]));
-  const out = await classifier.classifyBatch(batch);
+  const out = await occlusions(classifier, features);
   const ref = probsOf(out[0])[digit];
   return out.slice(1).map((c) => ref - probsOf(c)[digit]);
 }

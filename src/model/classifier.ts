@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
 import { ModelLoadError, ModelMismatchError } from '../errors';
 import { ModelMeta, readMeta } from './meta';
+import { buildOcclusionModel, OCCLUSION_INPUTS, occlusionCrop, OcclusionModel, utteranceFrames } from '../explain/occlusionModel';
 
 export interface Classification {
   /** Softmax over the ten digits. */
@@ -30,10 +31,15 @@ export function bundledModelPath(): string {
  * Loading checks the feature config baked into the file against this build's features.
  */
 export class Classifier {
+  /** The band-occlusion model (explain/occlusionModel.ts), made on first use: only the "why" needs it. */
+  private occlusionSession: Promise<{ session: ort.InferenceSession; model: OcclusionModel } | undefined> | undefined;
+
   private constructor(
     private readonly session: ort.InferenceSession,
     readonly meta: ModelMeta,
     readonly path: string,
+    /** The model file as loaded, from which the occlusion model is derived (not re-read: it may have changed on disk). */
+    private readonly bytes: Uint8Array,
   ) {}
 
   static async load(path: string = bundledModelPath(), cfg: FeatureConfig = FEATURE_CONFIG): Promise<Classifier> {
@@ -56,7 +62,7 @@ export class Classifier {
         throw new ModelMismatchError('MODEL_OUTPUTS', `${path}: model lacks the "${name}" output (has ${session.outputNames.join(', ')})`);
       }
     }
-    return new Classifier(session, meta, path);
+    return new Classifier(session, meta, path, bytes);
   }
 
   get frames(): number {
@@ -86,7 +92,63 @@ export class Classifier {
     return batch.map((_, i) => ({ probs: probs.slice(i * 10, i * 10 + 10), embedding: emb.slice(i * d, i * d + d) }));
   }
 
+  /**
+   * Classifications of `features` and of each copy with one band silenced (all frames set to the
+   * log-mel of silence, 0): [reference, band 0, …, band bands − 1]. One run of the occlusion model;
+   * classifyBatch on the masked copies when the graph has no occlusion model (not the exporter's).
+   */
+  async classifyOccluded(features: Float32Array): Promise<Classification[]> {
+    const bands = this.bands;
+    this.occlusionSession ??= this.createOcclusionSession();
+    const occl = await this.occlusionSession;
+    if (!occl) {
+      const batch = [features];
+      for (let b = 0; b < bands; b++) {
+        const masked = Float32Array.from(features);
+        for (let i = b; i < masked.length; i += bands) masked[i] = 0;
+        batch.push(masked);
+      }
+      return this.classifyBatch(batch);
+    }
+    const size = this.frames * bands;
+    if (features.length !== size) throw new RangeError(`classify: input has ${features.length} values, expected ${size} (${this.frames} frames × ${bands} bands)`);
+    const { tc, cut } = occlusionCrop(occl.model, utteranceFrames(features, bands));
+    const out = await occl.session.run({
+      [OCCLUSION_INPUTS.features]: new ort.Tensor('float32', features, [1, this.frames, bands]),
+      [OCCLUSION_INPUTS.head]: new ort.Tensor('float32', features.slice(0, tc * bands), [1, tc, bands]),
+      [OCCLUSION_INPUTS.cut]: new ort.Tensor('int64', BigInt64Array.of(BigInt(cut)), [1]),
+    });
+    return this.split(out, bands + 1);
+  }
+
+  private async createOcclusionSession(): Promise<{ session: ort.InferenceSession; model: OcclusionModel } | undefined> {
+    try {
+      const model = buildOcclusionModel(this.bytes);
+      if (!model || model.frames !== this.frames || model.bands !== this.bands) return undefined;
+      const session = await ort.InferenceSession.create(model.bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      return { session, model };
+    } catch {
+      // A graph the builder misread must not cost the user the "why": the masked copies still work.
+      return undefined;
+    }
+  }
+
+  /** Whether classifyOccluded runs the occlusion model (true for every model the exporter writes). */
+  async hasOcclusionModel(): Promise<boolean> {
+    this.occlusionSession ??= this.createOcclusionSession();
+    return (await this.occlusionSession) !== undefined;
+  }
+
+  private split(out: ort.InferenceSession.OnnxValueMapType, n: number): Classification[] {
+    const probs = out[PROBS_NAME].data as Float32Array;
+    const emb = out[EMBEDDING_NAME].data as Float32Array;
+    const d = this.meta.embeddingDim;
+    return Array.from({ length: n }, (_, i) => ({ probs: probs.subarray(i * 10, i * 10 + 10), embedding: emb.subarray(i * d, i * d + d) }));
+  }
+
   async dispose(): Promise<void> {
     await this.session.release();
+    const occl = await this.occlusionSession?.catch(() => undefined);
+    await occl?.session.release();
   }
 }
