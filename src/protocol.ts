@@ -4,7 +4,7 @@
  * untrusted input (a webview is a web page): the host passes each through `parseWebviewMessage`
  * before acting on it. Only `import type` from other modules: this file must stay browser-safe.
  */
-import type { Decision, Hypothesis, LevelEvent, RecognitionMode, Rejection } from './stream/types';
+import type { Decision, Hypothesis, LevelEvent, RecognitionMode, Rejection, Retraction } from './stream/types';
 import type { EpochMetrics } from './train/types';
 
 // ---------------------------------------------------------------------------------------------
@@ -43,6 +43,16 @@ export interface Delivery {
 export interface DecisionView {
   decision: Decision;
   delivery: Delivery;
+  /** Set when the engine withdrew this early-exit digit (see Retraction). */
+  withdrawn?: WithdrawalView;
+}
+
+/** What became of a withdrawn digit's text. */
+export interface WithdrawalView {
+  reason: string;
+  /** True when the typed text was deleted again; false when it was left (the text had changed). */
+  removed: boolean;
+  note?: string;
 }
 
 export type TakeState = 'waiting' | 'recording' | 'done';
@@ -115,6 +125,7 @@ export type ToWebviewMessage =
   | { type: 'hypothesis'; hypothesis: Hypothesis }
   | { type: 'decision'; entry: DecisionView }
   | { type: 'rejection'; rejection: Rejection }
+  | { type: 'retraction'; retraction: Retraction; withdrawn: WithdrawalView }
   | { type: 'enrollment'; enrollment: EnrollmentView }
   | { type: 'training'; training: TrainingView }
   | { type: 'show'; view: PanelView };

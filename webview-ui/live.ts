@@ -3,8 +3,8 @@
  * marked, the decided digit, the saliency ("why") heat strip over the feature bands, and the
  * recent decisions.
  */
-import type { DecisionView, DictationStatus, LiveSettings } from '../src/protocol';
-import type { Hypothesis, LevelEvent, Rejection } from '../src/stream/types';
+import type { DecisionView, DictationStatus, LiveSettings, WithdrawalView } from '../src/protocol';
+import type { Decision, Hypothesis, LevelEvent, Rejection, Retraction } from '../src/stream/types';
 import { h, pct, perFrame } from './dom';
 import { send } from './host';
 
@@ -164,6 +164,13 @@ export class LiveView {
     this.showProbs(Array(10).fill(0), undefined);
   }
 
+  /** An early digit withdrawn: say so, and mark it in the recent list. */
+  retraction(r: Retraction, w: WithdrawalView): void {
+    this.liveMeta.textContent = `Withdrew “${r.decision.digit}”: ${r.reason}${w.removed ? '' : ` (${w.note ?? 'left in place'})`}`;
+    const item = this.recent.querySelector<HTMLElement>(`li[data-key="${decisionKey(r.decision)}"]`);
+    if (item) this.markWithdrawn(item, w);
+  }
+
   /** Rebuilds the recent list from the host's snapshot (newest first). */
   setRecent(recent: DecisionView[]): void {
     this.recent.replaceChildren(...recent.map((e) => this.recentItem(e)));
@@ -192,9 +199,9 @@ export class LiveView {
     const d = entry.decision;
     const where =
       entry.delivery.target === 'editor' ? 'typed' : entry.delivery.target === 'terminal' ? 'sent to terminal' : `not typed — ${entry.delivery.reason ?? ''}`;
-    return h(
+    const item = h(
       'li',
-      { 'data-digit': d.digit, class: entry.delivery.target === 'none' ? 'untyped' : '' },
+      { 'data-digit': d.digit, 'data-key': decisionKey(d), class: entry.delivery.target === 'none' ? 'untyped' : '' },
       h('span', { class: 'recent-digit' }, String(d.digit)),
       h('span', { class: 'recent-conf' }, pct(d.confidence)),
       h('span', { class: 'pill' }, d.earlyExit ? 'early' : 'end'),
@@ -202,5 +209,19 @@ export class LiveView {
       h('span', { class: 'recent-where' }, where),
       h('span', { class: 'recent-top', title: 'Runners-up' }, d.top.length > 1 ? `then ${d.top.slice(1, 3).map(([k, p]) => `${k} ${pct(p)}`).join(', ')}` : ''),
     );
+    if (entry.withdrawn) this.markWithdrawn(item, entry.withdrawn);
+    return item;
   }
+
+  private markWithdrawn(item: HTMLElement, w: WithdrawalView): void {
+    item.classList.add('withdrawn');
+    item.title = `Withdrawn: ${w.reason}`;
+    const where = item.querySelector('.recent-where');
+    if (where) where.textContent = w.removed ? 'withdrawn — deleted again' : `withdrawn — ${w.note ?? 'left in place'}`;
+  }
+}
+
+/** Identifies a decision across messages (the host repeats it in its retraction). */
+function decisionKey(d: Decision): string {
+  return `${d.startMs.toFixed(1)}-${d.decisionMs.toFixed(1)}-${d.digit}`;
 }

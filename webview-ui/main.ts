@@ -65,6 +65,9 @@ function handle(msg: ToWebviewMessage): void {
     case 'rejection':
       live.rejection(msg.rejection);
       break;
+    case 'retraction':
+      live.retraction(msg.retraction, msg.withdrawn);
+      break;
     case 'enrollment':
       enroll.update(msg.enrollment);
       break;

@@ -72,6 +72,8 @@ interface Score {
   latencies: number[];
   early: number;
   decisions: number;
+  /** Early digits typed and then withdrawn (not in the final text; counted here, not in S/D/I). */
+  withdrawn: number;
 }
 
 function score(stream: Stream, utterances: UtteranceEvent[]): Score {
@@ -105,13 +107,13 @@ function score(stream: Stream, utterances: UtteranceEvent[]): Score {
     } else sub++;
   });
   const n = stream.words.length;
-  return { n, correct, sub, del, ins, accuracy: (n - sub - del - ins) / n, latencies, early: decided.filter((u) => u.decision.earlyExit).length, decisions: decided.length };
+  return { n, correct, sub, del, ins, accuracy: (n - sub - del - ins) / n, latencies, early: decided.filter((u) => u.decision.earlyExit).length, decisions: decided.length, withdrawn: utterances.filter((u) => u.retracted).length };
 }
 
 function merge(scores: Score[]): Score {
   const s = scores.reduce(
-    (a, b) => ({ ...a, n: a.n + b.n, correct: a.correct + b.correct, sub: a.sub + b.sub, del: a.del + b.del, ins: a.ins + b.ins, latencies: [...a.latencies, ...b.latencies], early: a.early + b.early, decisions: a.decisions + b.decisions }),
-    { n: 0, correct: 0, sub: 0, del: 0, ins: 0, accuracy: 0, latencies: [] as number[], early: 0, decisions: 0 },
+    (a, b) => ({ ...a, n: a.n + b.n, correct: a.correct + b.correct, sub: a.sub + b.sub, del: a.del + b.del, ins: a.ins + b.ins, latencies: [...a.latencies, ...b.latencies], early: a.early + b.early, decisions: a.decisions + b.decisions, withdrawn: a.withdrawn + b.withdrawn }),
+    { n: 0, correct: 0, sub: 0, del: 0, ins: 0, accuracy: 0, latencies: [] as number[], early: 0, decisions: 0, withdrawn: 0 },
   );
   s.accuracy = (s.n - s.sub - s.del - s.ins) / s.n;
   return s;
@@ -246,15 +248,16 @@ async function main() {
   await condition('20 dB SNR, silero VAD', used.noisy, { vad: { kind: 'silero' } });
 
   const nd = nonDigitAudio(QUICK);
-  const insertions: Record<string, { minutes: number; insertions: number; per10min: number; digits: number[] }> = {};
+  const insertions: Record<string, { minutes: number; insertions: number; per10min: number; digits: number[]; withdrawn: number }> = {};
   for (const set of nd) {
     const variants: Array<[string, EngineOptionsPatch, boolean]> = [['', defaults, true], [' (silero)', { vad: { kind: 'silero' } }, true]];
-    if (VERIFIER) variants.push([' (no verifier)', defaults, false]);
+    if (VERIFIER) variants.push([' (no verifier)', defaults, false], [' (no withdrawal)', { reject: { retract: false } }, true]);
     for (const [label, opts, useVerifier] of variants) {
       const r = await runStream(classifier, set.samples, opts, useVerifier);
       const digits = r.utterances.filter((u) => u.decision).map((u) => u.decision!.digit);
       const minutes = r.audioS / 60;
-      insertions[set.name + label] = { minutes, insertions: digits.length, per10min: (digits.length / minutes) * 10, digits };
+      const withdrawn = r.utterances.filter((u) => u.retracted).length;
+      insertions[set.name + label] = { minutes, insertions: digits.length, per10min: (digits.length / minutes) * 10, digits, withdrawn };
     }
   }
 
@@ -265,12 +268,12 @@ async function main() {
   // ---- report
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
   const bar = (ok: boolean) => (ok ? '   [meets bar]' : '   [MISSES BAR]');
-  log('\nDigit streams (one per speaker, 150–800 ms pauses). accuracy = (N − S − D − I) / N');
-  log(`${'condition'.padEnd(34)} ${'N'.padStart(4)} ${'acc'.padStart(8)} ${'sub'.padStart(4)} ${'del'.padStart(4)} ${'ins'.padStart(4)} ${'median'.padStart(8)} ${'p95'.padStart(7)} ${'early'.padStart(7)} ${'RTF wall'.padStart(9)} ${'RTF cpu'.padStart(8)}`);
+  log('\nDigit streams (one per speaker, 150–800 ms pauses). accuracy = (N − S − D − I) / N; wdr = early digits typed, then withdrawn');
+  log(`${'condition'.padEnd(34)} ${'N'.padStart(4)} ${'acc'.padStart(8)} ${'sub'.padStart(4)} ${'del'.padStart(4)} ${'ins'.padStart(4)} ${'wdr'.padStart(4)} ${'median'.padStart(8)} ${'p95'.padStart(7)} ${'early'.padStart(7)} ${'RTF wall'.padStart(9)} ${'RTF cpu'.padStart(8)}`);
   for (const [name, r] of Object.entries(rows)) {
     const s = r.score;
     log(
-      `${name.padEnd(34)} ${String(s.n).padStart(4)} ${pct(s.accuracy).padStart(8)} ${String(s.sub).padStart(4)} ${String(s.del).padStart(4)} ${String(s.ins).padStart(4)} ${(quantile(s.latencies, 0.5).toFixed(0) + ' ms').padStart(8)} ${(quantile(s.latencies, 0.95).toFixed(0) + ' ms').padStart(7)} ${pct(s.early / Math.max(1, s.decisions)).padStart(7)} ${(r.rtfWall.toFixed(0) + '×').padStart(9)} ${(r.rtfCpu.toFixed(0) + '×').padStart(8)}`,
+      `${name.padEnd(34)} ${String(s.n).padStart(4)} ${pct(s.accuracy).padStart(8)} ${String(s.sub).padStart(4)} ${String(s.del).padStart(4)} ${String(s.ins).padStart(4)} ${String(s.withdrawn).padStart(4)} ${(quantile(s.latencies, 0.5).toFixed(0) + ' ms').padStart(8)} ${(quantile(s.latencies, 0.95).toFixed(0) + ' ms').padStart(7)} ${pct(s.early / Math.max(1, s.decisions)).padStart(7)} ${(r.rtfWall.toFixed(0) + '×').padStart(9)} ${(r.rtfCpu.toFixed(0) + '×').padStart(8)}`,
     );
   }
   const c = rows['clean, early exit'].score;
@@ -286,16 +289,18 @@ async function main() {
   const ne = rows['20 dB SNR, decide at end'].score;
   log(`accuracy cost of early exit                 clean ${((ce.accuracy - c.accuracy) * 100).toFixed(2)} points (${pct(ce.accuracy)} at end), 20 dB ${((ne.accuracy - n.accuracy) * 100).toFixed(2)} points (${pct(ne.accuracy)} at end)`);
   log('\nNon-digit audio (decisions are false insertions)');
-  let totalMin = 0, totalIns = 0;
+  let totalMin = 0, totalIns = 0, totalWithdrawn = 0;
   for (const [name, r] of Object.entries(insertions)) {
-    log(`  ${name.padEnd(44)} ${r.minutes.toFixed(1).padStart(5)} min  ${String(r.insertions).padStart(3)} insertions  ${r.per10min.toFixed(2)} per 10 min${r.digits.length ? `  (digits ${r.digits.join(',')})` : ''}`);
+    log(`  ${name.padEnd(44)} ${r.minutes.toFixed(1).padStart(5)} min  ${String(r.insertions).padStart(3)} insertions  ${r.per10min.toFixed(2)} per 10 min${r.withdrawn ? ` (+${r.withdrawn} typed, then withdrawn)` : ''}${r.digits.length ? `  (digits ${r.digits.join(',')})` : ''}`);
     if (!name.endsWith(')')) {
       totalMin += r.minutes;
       totalIns += r.insertions;
+      totalWithdrawn += r.withdrawn;
     }
   }
   const per10 = (totalIns / totalMin) * 10;
   log(`false insertions, default engine${VERIFIER ? ' (energy VAD + verifier)' : ' (energy VAD)'}, all non-digit audio: ${totalIns} in ${totalMin.toFixed(1)} min = ${per10.toFixed(2)} per 10 min${bar(per10 <= 1)}`);
+  log(`  counting digits typed and then withdrawn as well: ${totalIns + totalWithdrawn} = ${(((totalIns + totalWithdrawn) / totalMin) * 10).toFixed(2)} per 10 min (a withdrawn digit flashes in the editor before it is deleted)`);
   const rtf = rows['clean, early exit'];
   log(`\nreal-time factor (default options, with saliency): ${rtf.rtfWall.toFixed(0)}× wall, ${rtf.rtfCpu.toFixed(0)}× per CPU-second${bar(rtf.rtfCpu >= 200)}`);
   log(`real-time factor without saliency: ${rows['clean, early exit, no saliency'].rtfCpu.toFixed(0)}× per CPU-second`);
@@ -305,7 +310,7 @@ async function main() {
   }
   if (JSON_OUT) {
     const strip = (s: Score) => ({ ...s, latencies: undefined, medianMs: quantile(s.latencies, 0.5), p95Ms: quantile(s.latencies, 0.95) });
-    console.log(JSON.stringify({ modelId: classifier.meta.modelId, rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, score: strip(r.score) }])), insertions, falseInsertionsPer10Min: per10, memory: mem }));
+    console.log(JSON.stringify({ modelId: classifier.meta.modelId, rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, score: strip(r.score) }])), insertions, falseInsertionsPer10Min: per10, withdrawnPer10Min: (totalWithdrawn / totalMin) * 10, memory: mem }));
   }
 }
 

@@ -30,6 +30,8 @@ export function registerLive(program: Command): void {
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);
     engine.on('decision', (d) => console.log(o.json ? JSON.stringify(decisionJson(d)) : formatDecision(d)));
+    // Live output cannot unprint a line: a withdrawn early digit is announced instead.
+    engine.on('retraction', (r) => console.log(o.json ? JSON.stringify({ withdrawn: true, digit: r.decision.digit, startMs: r.decision.startMs, timeMs: r.timeMs, reason: r.reason }) : `withdrawn ${r.decision.digit}: ${r.reason}`));
     if (o.rejections) engine.on('rejection', (r) => console.log(o.json ? JSON.stringify({ rejected: true, ...r }) : formatRejection(r)));
     engine.on('state', (s) => {
       if (!o.json) console.error(`[${s}]`);

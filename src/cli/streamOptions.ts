@@ -29,7 +29,9 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
     .option('--verifier <file>', 'digit/non-digit verifier (default: models/verifier.onnx when present)')
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
-    .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed', parseFloat)
+    .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed for the whole utterance', parseFloat)
+    .option('--reject-min-digit-prob-early <p>', 'with the verifier: the same for an early exit (on the first part of the word)', parseFloat)
+    .option('--no-retract', 'never withdraw an early-exit digit, even when the rest of the utterance shows it was none')
     .option('--no-why', 'skip the per-band saliency')
     .option('--rejections', 'also print rejected utterances')
     .option('--json', 'one JSON object per line per decision');
@@ -55,6 +57,8 @@ export interface EngineCliOptions {
   rejectMaxWord?: number;
   rejectMinCosine?: number;
   rejectMinDigitProb?: number;
+  rejectMinDigitProbEarly?: number;
+  retract?: boolean;
   /** A path, false for --no-verifier, or undefined/true for the bundled one. */
   verifier?: string | boolean;
   why: boolean;
@@ -80,7 +84,7 @@ export function toEnginePatch(o: EngineCliOptions): EngineOptionsPatch {
       minLevelDb: o.vadMinLevel,
       sileroThreshold: o.sileroThreshold,
     },
-    reject: { minConfidence: o.rejectMinConfidence, maxWordMs: o.rejectMaxWord, minPrototypeCosine: o.rejectMinCosine, minDigitProb: o.rejectMinDigitProb },
+    reject: { minConfidence: o.rejectMinConfidence, maxWordMs: o.rejectMaxWord, minPrototypeCosine: o.rejectMinCosine, minDigitProb: o.rejectMinDigitProb, minDigitProbEarly: o.rejectMinDigitProbEarly, retract: o.retract },
   };
 }
 

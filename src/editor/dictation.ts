@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { DictationEngine } from '../stream/engine';
 import type { AudioSource } from '../audio/source';
-import type { Decision, EngineState } from '../stream/types';
+import type { Decision, EngineState, Retraction } from '../stream/types';
 import { Disposable, Emitter } from '../dispose';
 import { DigitDictationError } from '../errors';
 import type { DictationStatus } from '../protocol';
@@ -181,6 +181,11 @@ export class DictationController extends Disposable {
       if (s.closed) return;
       this.deliveries = this.deliveries.then(() => this.deliver(d)).catch((err: unknown) => this.log.error(`typing: ${(err as Error).message}`));
     });
+    // Queued behind the typing it undoes.
+    engine.on('retraction', (r) => {
+      if (s.closed) return;
+      this.deliveries = this.deliveries.then(() => this.withdraw(r)).catch((err: unknown) => this.log.error(`withdrawing: ${(err as Error).message}`));
+    });
     engine.on('error', (err) => {
       if (this.session !== s) return;
       this.session = undefined;
@@ -209,6 +214,12 @@ export class DictationController extends Disposable {
     } else if (this.status.detail && this.status.state !== 'error') {
       this.setStatus({ detail: undefined });
     }
+  }
+
+  private async withdraw(r: Retraction): Promise<void> {
+    const withdrawn = await this.typist.withdraw(r.reason);
+    this.log.info(`dictation: withdrew "${r.decision.digit}" (${r.reason})${withdrawn.removed ? '' : `; ${withdrawn.note}`}`);
+    this.panel.post({ type: 'retraction', retraction: r, withdrawn });
   }
 
   private async reloadPrototypes(): Promise<void> {

@@ -13,6 +13,7 @@ import {
   ToWebviewMessage,
   parseWebviewMessage,
 } from '../protocol';
+import type { Decision } from '../stream/types';
 import { panelHtml } from './panelHtml';
 
 export const PANEL_VIEW_TYPE = 'digitDictation.panel';
@@ -115,6 +116,9 @@ export class PanelHost extends Disposable {
       case 'decision':
         s.recent = [msg.entry, ...s.recent].slice(0, RECENT_MAX);
         break;
+      case 'retraction':
+        s.recent = s.recent.map((e) => (sameDecision(e.decision, msg.retraction.decision) ? { ...e, withdrawn: msg.withdrawn } : e));
+        break;
       case 'enrollment':
         s.enrollment = msg.enrollment;
         break;
@@ -148,4 +152,9 @@ export class PanelHost extends Disposable {
     this.panel = undefined;
     super.dispose();
   }
+}
+
+/** Decisions are identified by their utterance's start and decision time. */
+function sameDecision(a: Decision, b: Decision): boolean {
+  return a.startMs === b.startMs && a.decisionMs === b.decisionMs && a.digit === b.digit;
 }

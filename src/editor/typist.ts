@@ -13,10 +13,15 @@
  *   active to dictate into the terminal.
  * - Neither (or a read-only document): nothing is typed and the reason is returned for the
  *   status bar and the panel.
+ *
+ * An early-exit digit the engine later withdraws (the utterance was no digit after all) is deleted
+ * again by `withdraw()`, but only while the document is exactly as the typing left it: once the
+ * user has typed, moved text or undone, the digit is theirs to keep or delete. Text sent to a
+ * terminal cannot be taken back safely (the shell may have acted on it), so it stays.
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import type { Delivery } from '../protocol';
+import type { Delivery, WithdrawalView } from '../protocol';
 import type { Separator } from './config';
 import { RunEnd, continuesRun, digitText } from './format';
 import { chooseTarget } from './target';
@@ -26,8 +31,22 @@ const NON_TYPING_SCHEMES = new Set(['output', 'debug', 'vscode-terminal']);
 
 const isTypingTarget = (e: vscode.TextEditor | undefined): e is vscode.TextEditor => !!e && !NON_TYPING_SCHEMES.has(e.document.uri.scheme);
 
+/** The last digit typed into an editor, with what it replaced, so it can be withdrawn exactly. */
+interface LastTyping {
+  document: vscode.TextDocument;
+  /** Document version right after the edit: any later change makes it stale. */
+  version: number;
+  /** Start offsets (ascending) of the inserted text, after the edit. */
+  starts: number[];
+  text: string;
+  /** The selected text each insertion replaced (usually empty). */
+  replaced: string[];
+  runBefore: RunEnd | undefined;
+}
+
 export class Typist extends Disposable {
   private lastRun: RunEnd | undefined;
+  private lastTyping: LastTyping | undefined;
   private lastTerminal: vscode.Terminal | undefined;
   private lastEditor: vscode.TextEditor | undefined = isTypingTarget(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor : undefined;
 
@@ -52,6 +71,7 @@ export class Typist extends Disposable {
       typeIntoTerminal,
     });
     if (target.kind === 'editor') return this.intoEditor(target.editor, digit, separator);
+    this.lastTyping = undefined;
     if (target.kind === 'terminal') {
       const text = digitText(digit, separator, this.lastTerminal === target.terminal);
       target.terminal.sendText(text, false);
@@ -69,6 +89,31 @@ export class Typist extends Disposable {
   reset(): void {
     this.lastRun = undefined;
     this.lastTerminal = undefined;
+    this.lastTyping = undefined;
+  }
+
+  /**
+   * Deletes the digit typed last (and restores what its insertion replaced), if the document is
+   * still exactly as that typing left it. One edit, its own undo step.
+   */
+  async withdraw(reason: string): Promise<WithdrawalView> {
+    const t = this.lastTyping;
+    this.lastTyping = undefined;
+    if (!t) return { reason, removed: false, note: 'it was not typed into an editor' };
+    if (t.document.isClosed || t.document.version !== t.version) return { reason, removed: false, note: 'the text changed since, so it was left in place' };
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === t.document);
+    if (!editor) return { reason, removed: false, note: 'its editor is no longer visible, so it was left in place' };
+    const doc = t.document;
+    const ok = await editor.edit(
+      (b) => {
+        t.starts.forEach((start, i) => b.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(start + t.text.length)), t.replaced[i]));
+      },
+      { undoStopBefore: true, undoStopAfter: true },
+    );
+    if (!ok) return { reason, removed: false, note: 'the editor refused the edit' };
+    // The run continues from where it stood before the withdrawn digit (same cursor, new version).
+    this.lastRun = t.runBefore && { ...t.runBefore, version: doc.version };
+    return { reason, removed: true };
   }
 
   private async intoEditor(editor: vscode.TextEditor, digit: number, separator: Separator): Promise<Delivery> {
@@ -78,7 +123,20 @@ export class Typist extends Disposable {
       version: doc.version,
       offsets: editor.selections.map((s) => doc.offsetAt(s.active)),
     });
-    const text = digitText(digit, separator, editor.selections.every((s) => s.isEmpty) && continuesRun(this.lastRun, here()));
+    const runBefore = editor.selections.every((s) => s.isEmpty) && continuesRun(this.lastRun, here()) ? this.lastRun : undefined;
+    const text = digitText(digit, separator, runBefore !== undefined);
+    // Where each insertion will start once the edit is applied: replacements before it shift it.
+    const sorted = [...editor.selections].sort((a, b) => doc.offsetAt(a.start) - doc.offsetAt(b.start));
+    let shift = 0;
+    const starts: number[] = [];
+    const replaced: string[] = [];
+    for (const s of sorted) {
+      const from = doc.offsetAt(s.start);
+      const old = doc.getText(s);
+      starts.push(from + shift);
+      replaced.push(old);
+      shift += text.length - old.length;
+    }
     let ok: boolean;
     try {
       ok = await editor.edit(
@@ -98,6 +156,7 @@ export class Typist extends Disposable {
     }
     this.lastRun = here();
     this.lastTerminal = undefined;
+    this.lastTyping = { document: doc, version: doc.version, starts, text, replaced, runBefore };
     return { target: 'editor', text };
   }
 }

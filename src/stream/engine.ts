@@ -15,7 +15,7 @@ import { argmax, topN, UtteranceDecoder } from './decoder';
 import { FrameBuffer, FrameInfo } from './frames';
 import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions } from './options';
 import { rejectReason } from './reject';
-import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, UtteranceEvent } from './types';
+import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, Retraction, UtteranceEvent } from './types';
 import { EnergyVad } from './vad';
 import { digitProbability } from './verifier';
 import { periodicity } from './voicing';
@@ -29,6 +29,7 @@ export interface EngineEvents {
   hypothesis: [Hypothesis];
   level: [LevelEvent];
   rejection: [Rejection];
+  retraction: [Retraction];
   utterance: [UtteranceEvent];
   state: [EngineState];
   error: [DigitDictationError];
@@ -52,6 +53,8 @@ interface Utterance {
   count: number;
   decoder: UtteranceDecoder;
   decision?: Decision;
+  /** Why the early decision was withdrawn, once it has been. */
+  retracted?: string;
   /** Milliseconds of voiced audio heard so far (VOICING_STRIDE-frame resolution). */
   voicedMs: number;
   /** Highest Silero speech probability of the chunks carrying this utterance (silero sources). */
@@ -246,6 +249,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.addFrame(u, f.index);
     const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
     if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs) await this.check(u, f.index);
+    // A digit is over by now: speech running on past a word's length was a phrase, not a digit.
+    if (u.decision && !u.retracted && elapsedMs > this.opts.reject.maxWordMs) this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs} ms)`);
     if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
   }
 
@@ -289,7 +294,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
     let reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad);
     // The verifier runs only on checks that would count towards an early exit.
-    if (!reason && r.probs[digit] >= this.opts.eeThresh) reason = await this.verify(features);
+    if (!reason && r.probs[digit] >= this.opts.eeThresh) reason = await this.verify(features, this.opts.reject.minDigitProbEarly);
     const out = u.decoder.check(r.probs, reason === undefined);
     this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
     if (out.type !== 'decide') return;
@@ -303,10 +308,9 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   }
 
   /** The verifier's objection, if any. */
-  private async verify(features: Float32Array): Promise<string | undefined> {
+  private async verify(features: Float32Array, min = this.opts.reject.minDigitProb): Promise<string | undefined> {
     if (!this.verifier) return undefined;
     const p = await digitProbability(this.verifier, features);
-    const min = this.opts.reject.minDigitProb;
     return p < min ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }
 
@@ -317,6 +321,17 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (!u) return;
     const startMs = this.frameStartMs(u.onsetFrame);
     const endMs = this.frameEndMs(lastSpeechFrame);
+    if (u.decision && !u.retracted && this.opts.reject.retract) {
+      // The early decision heard a few hundred ms; now the verifier hears the whole utterance.
+      const count = Math.min(lastSpeechFrame + TAIL_FRAMES - u.startFrame + 1, u.count);
+      const objection = await this.verify(toModelInput(u.data, count, this.cfg));
+      if (objection) this.retract(u, nowFrame, objection);
+    }
+    if (u.decision && u.retracted) {
+      const rejection: Rejection = { startMs, endMs, reason: `withdrew the early "${u.decision.digit}": ${u.retracted}`, top: u.decision.top };
+      this.emit('utterance', { startMs, endMs, rejection, retracted: { ...u.decision, endMs } });
+      return;
+    }
     if (u.decision) {
       this.emit('utterance', { startMs, endMs, decision: { ...u.decision, endMs } });
       return;
@@ -340,6 +355,13 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     u.decoder.markDecided(decision.digit);
     this.emit('decision', decision);
     this.emit('utterance', { startMs, endMs, decision });
+  }
+
+  /** Withdraws an early-exit decision (once per utterance). */
+  private retract(u: Utterance, frame: number, reason: string): void {
+    if (!u.decision || u.retracted || !this.opts.reject.retract) return;
+    u.retracted = reason;
+    this.emit('retraction', { decision: u.decision, timeMs: this.frameEndMs(frame), reason });
   }
 
   private async decision(

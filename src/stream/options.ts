@@ -42,8 +42,20 @@ export interface RejectOptions {
    * hiss 0, pink noise ≤ 40 ms per 500 ms.
    */
   minVoicedMs: number;
-  /** With the verifier loaded: its probability that the utterance is a digit word must reach this. */
+  /** With the verifier loaded: its probability that the whole utterance is a digit word must reach this. */
   minDigitProb: number;
+  /**
+   * The same for an early exit, where the verifier hears only the word's first few hundred ms.
+   * Below it the decoder does not reject: it keeps listening and decides on the whole word.
+   */
+  minDigitProbEarly: number;
+  /**
+   * Withdraw an early-exit digit when the rest of its utterance shows it was none: speech going on
+   * past maxWordMs, or the verifier rejecting the whole utterance (minDigitProb). The editor then
+   * deletes the digit it typed. Early exit decides on a word's first ~300 ms, which many
+   * non-digit words and phrase openings share with a digit; this is the second look.
+   */
+  retract: boolean;
   /** With prototypes loaded: the embedding must be at least this close (cosine) to the digit's prototype. */
   minPrototypeCosine: number;
 }
@@ -106,6 +118,8 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
     maxWordMs: 1200,
     minVoicedMs: 50,
     minDigitProb: 0.5,
+    minDigitProbEarly: 0.5,
+    retract: true,
     minPrototypeCosine: 0.5,
   }),
 }) as EngineOptions;

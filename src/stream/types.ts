@@ -52,6 +52,18 @@ export interface Rejection {
   top: Array<[number, number]>;
 }
 
+/**
+ * An early-exit digit withdrawn once the rest of the utterance showed it was no digit: the
+ * utterance ran on past a word's length, or the verifier, hearing the whole of it, said it was not
+ * a digit word. The editor deletes the digit it typed (if the text is still as it left it).
+ */
+export interface Retraction {
+  decision: Decision;
+  /** When the engine withdrew it, ms from the start of the stream. */
+  timeMs: number;
+  reason: string;
+}
+
 /** Engine state for the status bar: not started, waiting for speech, hearing speech. */
 export type EngineState = 'idle' | 'listening' | 'speech';
 
@@ -66,4 +78,6 @@ export interface UtteranceEvent {
   endMs: number;
   decision?: Decision;
   rejection?: Rejection;
+  /** Set (with `rejection`) when an early-exit decision was typed and then withdrawn. */
+  retracted?: Decision;
 }

@@ -114,3 +114,49 @@ async function transcribeWith(classifier: Classifier, samples: Float32Array, ver
   engine.dispose();
   return out;
 }
+
+test('an early digit is withdrawn when its utterance runs on past a word: digits spoken without pauses', { skip }, async () => {
+  const classifier = await Classifier.load(MODEL);
+  try {
+    let withdrawnSeen = 0;
+    for (const speaker of ['jackson', 'nicolas', 'george', 'yweweler']) {
+      // Four words back to back with no pause: one utterance of well over 1.2 s, not one digit.
+      const clips = pick(speaker, [4, 2, 7, 9], 1);
+      const run = Float32Array.from(clips.flatMap((c) => Array.from(c.samples)));
+      const stream = digitStream([{ ...clips[0], samples: run }], { seed: 70 });
+      for (const retract of [true, false]) {
+        const engine = new DictationEngine(classifier, { explain: false, reject: { retract } });
+        const events: string[] = [];
+        const utterances: UtteranceEvent[] = [];
+        engine.on('decision', (d) => events.push(`decision ${d.digit} ${d.earlyExit ? 'early' : 'end'} @${d.decisionMs}`));
+        engine.on('retraction', (r) => events.push(`retraction ${r.decision.digit} @${r.timeMs}: ${r.reason}`));
+        engine.on('utterance', (u) => utterances.push(u));
+        await engine.run(await fileSource(stream.samples, 8000));
+        engine.dispose();
+        assert.equal(utterances.length, 1, `${speaker}: ${utterances.length} utterances`);
+        const [u] = utterances;
+        const early = events.find((e) => e.startsWith('decision') && e.includes('early'));
+        if (!early) {
+          // No early exit: the whole run is decided at its end, where it is rejected as too long.
+          assert.ok(u.rejection && !u.decision && !u.retracted, `${speaker}: ${JSON.stringify(u)}`);
+          continue;
+        }
+        if (retract) {
+          withdrawnSeen++;
+          assert.equal(events.length, 2, events.join('; '));
+          assert.match(events[1], /^retraction .* too long for one digit/);
+          const at = Number(/@([\d.]+)/.exec(events[1])![1]);
+          assert.ok(at > u.startMs + 1200 && at < u.startMs + 1300, `${speaker}: withdrawn at ${at} ms, utterance from ${u.startMs} ms`);
+          assert.ok(!u.decision && u.retracted && u.rejection, `${speaker}: the utterance carries the withdrawn digit, not a decision`);
+          assert.match(u.rejection!.reason, /withdrew the early/);
+        } else {
+          assert.equal(events.length, 1, events.join('; '));
+          assert.ok(u.decision?.earlyExit && !u.retracted, `${speaker}: with retract off the early digit stands`);
+        }
+      }
+    }
+    assert.ok(withdrawnSeen >= 2, `only ${withdrawnSeen} of 4 runs exited early, so withdrawal was barely exercised`);
+  } finally {
+    await classifier.dispose();
+  }
+});
