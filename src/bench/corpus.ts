@@ -139,13 +139,44 @@ export function concatWithGaps(pieces: Float32Array[], gapMs: [number, number], 
   return out;
 }
 
+/** Voice settings for espeak-ng: a voice (with optional +variant), pitch 0–99, words per minute. */
+export interface EspeakVoice {
+  engine: 'espeak';
+  voice: string;
+  pitch?: number;
+  wpm?: number;
+}
+
+/** Voice settings for flite: one of its built-in voices, a tempo stretch and a mean pitch (Hz). */
+export interface FliteVoice {
+  engine: 'flite';
+  voice: 'kal' | 'kal16' | 'awb' | 'rms' | 'slt';
+  durationStretch?: number;
+  f0Hz?: number;
+}
+
+export type TtsVoice = EspeakVoice | FliteVoice;
+
 /** Speech synthesised by espeak-ng (installed here and in CI), at `rate`. */
 export function espeak(text: string, voice = 'en-us', wordsPerMinute = 160, rate = FEATURE_CONFIG.sampleRate): Float32Array {
-  const dir = mkdtempSync(join(tmpdir(), 'dd-espeak-'));
+  return synthesize(text, { engine: 'espeak', voice, wpm: wordsPerMinute }, rate);
+}
+
+/**
+ * Speech from a local synthesiser. Two engines with different methods — espeak-ng's formant
+ * synthesis and flite's diphone (kal) and statistical voices built from real speakers (awb, rms,
+ * slt) — so a model trained on synthetic speech does not learn one engine's timbre.
+ */
+export function synthesize(text: string, v: TtsVoice, rate = FEATURE_CONFIG.sampleRate): Float32Array {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-tts-'));
   try {
     const out = join(dir, 'say.wav');
-    const r = spawnSync('espeak-ng', ['-v', voice, '-s', String(wordsPerMinute), '-w', out, text], { encoding: 'utf8' });
-    if (r.error || r.status !== 0) throw new Error(`espeak-ng failed (${r.error?.message ?? r.stderr}); install it with "apt-get install espeak-ng"`);
+    const [cmd, argv, pkg] =
+      v.engine === 'espeak'
+        ? ['espeak-ng', ['-v', v.voice, '-s', String(v.wpm ?? 160), ...(v.pitch === undefined ? [] : ['-p', String(v.pitch)]), '-w', out, text], 'espeak-ng']
+        : ['flite', ['-voice', v.voice, ...(v.durationStretch ? ['--setf', `duration_stretch=${v.durationStretch}`] : []), ...(v.f0Hz ? ['--setf', `int_f0_target_mean=${v.f0Hz}`] : []), '-t', text, '-o', out], 'flite'];
+    const r = spawnSync(cmd, argv, { encoding: 'utf8' });
+    if (r.error || r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? r.stderr}); install it with "apt-get install ${pkg}"`);
     return readWav(out, rate).samples;
   } finally {
     rmSync(dir, { recursive: true, force: true });

