@@ -145,6 +145,7 @@ export class LiveView {
     const d = entry.decision;
     this.liveDigit.textContent = String(d.digit);
     this.liveDigit.dataset.digit = String(d.digit);
+    this.liveDigit.classList.remove('withdrawn');
     if (animate) {
       this.liveDigit.classList.remove('flash');
       void this.liveDigit.offsetWidth; // restart the CSS animation
@@ -167,18 +168,18 @@ export class LiveView {
   /** An early digit withdrawn: say so, and mark it in the recent list. */
   retraction(r: Retraction, w: WithdrawalView): void {
     this.liveMeta.textContent = `Withdrew “${r.decision.digit}”: ${r.reason}${w.removed ? '' : ` (${w.note ?? 'left in place'})`}`;
+    if (this.liveDigit.dataset.digit === String(r.decision.digit)) this.liveDigit.classList.add('withdrawn');
     const item = this.recent.querySelector<HTMLElement>(`li[data-key="${decisionKey(r.decision)}"]`);
     if (item) this.markWithdrawn(item, w);
   }
 
   /** Rebuilds the recent list from the host's snapshot (newest first). */
   setRecent(recent: DecisionView[]): void {
-    this.recent.replaceChildren(...recent.map((e) => this.recentItem(e)));
-    if (recent[0]) {
-      const last = recent[0];
-      this.decision(last, false);
-      this.recent.firstElementChild?.remove();
-    }
+    // The big digit shows the newest digit that still stands; the list holds the others, withdrawn
+    // ones included (struck through).
+    const shown = recent.findIndex((e) => !e.withdrawn);
+    if (shown >= 0) this.decision(recent[shown], false);
+    this.recent.replaceChildren(...recent.filter((_, i) => i !== shown).map((e) => this.recentItem(e)));
   }
 
   private showSaliency(entry: DecisionView): void {

@@ -28,6 +28,7 @@ import { processesMentioning, run, stopAll } from './lib/processes';
 import { startVirtualMic, type VirtualMic } from './lib/pulse';
 import {
   AFTER_STOP,
+  RUN_ON,
   COMMANDS,
   DICTATION,
   EXTENSION_ID,
@@ -238,6 +239,28 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     log(`saved ${path.relative(repo, shot)}`);
   });
 
+  const WITHDRAW = 'speech running on after an early digit: the digit is typed, then deleted again';
+  stage(WITHDRAW, { timeoutMs: 60_000, needs: [DICTATE] }, async () => {
+    await focusEditor(page());
+    const before = await digitsTyped();
+    log(`playing ${RUN_ON.recordings.join(' + ')} back to back (one ${RUN_ON.recordings.length}-word utterance)`);
+    const playing = mic!.play(await wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
+    let done = false;
+    void playing.finally(() => (done = true));
+    const seen = new Set<string>();
+    while (!done) {
+      seen.add(await digitsTyped());
+      await sleep(80);
+    }
+    await playing;
+    await sleep(2000);
+    const after = await digitsTyped();
+    const transient = [...seen].filter((t) => t !== before);
+    log(`editor texts seen while it played: ${[...seen].map((t) => JSON.stringify(t)).join(', ')}`);
+    assert.ok(transient.some((t) => t.startsWith(before) && /^\d$/.test(t.slice(before.length))), `no early digit was ever typed after "${before}" (texts seen: ${[...seen].join(' | ')})`);
+    assert.equal(after, before, `the withdrawn digit is still there: "${after}", expected "${before}"`);
+  });
+
   const STOP = 'toggle dictation off from the status bar; further audio types nothing';
   stage(STOP, { timeoutMs: 60_000, needs: [START] }, async () => {
     const before = await digitsTyped();
@@ -282,6 +305,16 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
         throw new Error(`live-digit reads "${await panel!.locator('[data-testid="live-digit"]').first().innerText()}", expected "${last}"`);
       });
       log(`live-digit: ${shown}`);
+    }
+    // The withdrawn digit stays in the recent list, marked as deleted again.
+    if (passed(WITHDRAW)) {
+      const item = panel.locator('[data-testid="recent-list"] li.withdrawn').first();
+      await item.waitFor({ timeout: 10_000 }).catch(() => {
+        throw new Error('the recent list shows no withdrawn digit');
+      });
+      const text = await item.innerText();
+      assert.match(text, /withdrawn — deleted again/, `withdrawn entry reads "${text}"`);
+      log(`recent list: ${text.replace(/\s+/g, ' ')}`);
     }
     await sleep(500);
     await screenshotPanel('panel.png');
