@@ -19,6 +19,8 @@ export interface DictationConfig {
   typeIntoTerminal: boolean;
   model: ModelChoice;
   earlyExit: { thresh: number; consec: number; every: number };
+  /** Delete an early digit again when the rest of the utterance shows it was none. */
+  withdrawEarlyDigits: boolean;
   /**
    * Unset knobs stay undefined so the engine's own tuned defaults (src/stream/options.ts) apply;
    * only values the user chose are passed on.
@@ -39,6 +41,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   typeIntoTerminal: true,
   model: 'bundled',
   earlyExit: { thresh: 0.98, consec: 3, every: 2 },
+  withdrawEarlyDigits: true,
   vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
   enrollment: { takes: 3 },
   training: { epochs: 40 },
@@ -84,6 +87,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
       consec: pick('earlyExit.consec', d.earlyExit.consec, num(1, 20, true), 'an integer in [1, 20]'),
       every: pick('earlyExit.every', d.earlyExit.every, num(1, 20, true), 'an integer in [1, 20]'),
     },
+    withdrawEarlyDigits: pick('withdrawEarlyDigits', d.withdrawEarlyDigits, bool, 'true or false'),
     vad: {
       kind: pick('vad.kind', d.vad.kind, oneOf(['energy', 'silero'] as const), 'energy or silero'),
       thresholdMultiplier: pick('vad.thresholdMultiplier', d.vad.thresholdMultiplier, num(1, 50), 'a number in [1, 50]'),
@@ -119,6 +123,7 @@ export function toEngineOptions(c: DictationConfig): EngineOptionsPatch {
     eeThresh: c.earlyExit.thresh,
     eeConsec: c.earlyExit.consec,
     eeEvery: c.earlyExit.every,
+    reject: { retract: c.withdrawEarlyDigits },
     vad,
   };
 }

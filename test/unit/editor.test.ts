@@ -77,6 +77,10 @@ test('config: engine options pass user values and leave unset VAD knobs to the e
   assert.equal(set.eeConsec, 3);
   assert.equal(set.mode, 'proto');
   assert.equal(set.hybridWeight, 0.7);
+  assert.equal(mergeOptions(DEFAULT_ENGINE_OPTIONS, unset).reject.retract, true, 'withdrawal on by default');
+  const noWithdraw = toEngineOptions(parseConfig(getter({ withdrawEarlyDigits: false })).config);
+  assert.equal(mergeOptions(DEFAULT_ENGINE_OPTIONS, noWithdraw).reject.retract, false);
+  assert.equal(mergeOptions(DEFAULT_ENGINE_OPTIONS, noWithdraw).reject.minDigitProb, DEFAULT_ENGINE_OPTIONS.reject.minDigitProb, 'other rejection knobs keep their defaults');
   // Every value the settings allow is accepted by the engine.
   assert.doesNotThrow(() => mergeOptions(DEFAULT_ENGINE_OPTIONS, set));
   assert.equal(effectiveMode(parseConfig(getter({ mode: 'hybrid' })).config, false), 'base');

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench:reject -- DATA_DIR [--verifier FILE] [--grid E/F,E/F,…]`: how the verifier's two
+ * thresholds (reject.minDigitProbEarly / reject.minDigitProb) trade digits kept against non-digit
+ * words typed, on the verifier's own held-out clips — never on the streaming benchmark's material,
+ * so the defaults are not tuned on the figures `npm run bench:stream` reports.
+ *
+ * DATA_DIR is a folder written by `node dist/bench/verifierData.js` (see verifier.ts). Its test and
+ * validation clips (takes 0 and 5), which the verifier never trained on, become streams: FSDD digit
+ * words (clean and with pink noise at 20 dB SNR), and non-digit audio (synthetic words, sentence
+ * pieces, reversed FSDD words; clean and at 20 dB).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileSource } from '../audio/source';
+import { readWav } from '../audio/wav';
+import { FEATURE_CONFIG } from '../features/config';
+import { trimSilence } from '../features/logmel';
+import { bundledModelPath, Classifier } from '../model/classifier';
+import { DictationEngine } from '../stream/engine';
+import { bundledVerifierPath, loadVerifier } from '../stream/verifier';
+import { mulberry32, shuffle } from '../train/rng';
+import { Clip, concatWithGaps, digitStream, meanPower, pinkNoise } from './corpus';
+
+const RATE = FEATURE_CONFIG.sampleRate;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2];
+  if (!dir || dir.startsWith('--')) throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE] [--grid 0.5/0.5,0.9/0.7]');
+  const grid = (arg('--grid') ?? '0.5/0.5,0.7/0.5,0.7/0.7,0.9/0.5,0.9/0.7,0.9/0.9').split(',').map((g) => g.split('/').map(Number));
+  const classifier = await Classifier.load(bundledModelPath());
+  const verifierPath = arg('--verifier') ?? bundledVerifierPath();
+  const verifier = await loadVerifier(verifierPath);
+  if (!verifier) throw new Error(`${verifierPath}: no verifier there`);
+
+  const held = readdirSync(dir).filter((f) => /_(0|5)\.wav$/.test(f));
+  const load = (f: string) => trimSilence(readWav(join(dir, f), RATE).samples);
+  const toLevel = (x: Float32Array) => {
+    const g = Math.sqrt(Math.pow(10, -26 / 10) / meanPower(x));
+    return x.map((v) => v * g);
+  };
+  const digits: Clip[] = held.filter((f) => /^1_fsdd[a-z]+d/.test(f)).map((f) => ({ name: f, digit: -1, speaker: '', take: 0, samples: load(f) }));
+  // Whole words and sentence pieces only (prefixes are what early exit sees inside these anyway).
+  // Mined hard negatives are left out: each mined word is spread over every split in five voices,
+  // so its held-out clips are not held-out words.
+  const others = held.filter((f) => /^0_(ttsw|ttss|fsdd[a-z]+r)[a-z]*\d/.test(f) && !/^0_(ttswp|fsdd[a-z]+rp)/.test(f)).map((f) => toLevel(load(f)));
+  const rng = mulberry32(3);
+  const other = concatWithGaps(shuffle(others, rng), [300, 1500], 6);
+  const noise = pinkNoise(other.length, -46, rng);
+  const streams = {
+    digits: digitStream(digits, { seed: 5 }).samples,
+    'digits 20 dB': digitStream(digits, { seed: 6, snrDb: 20 }).samples,
+    'non-digit': other,
+    'non-digit 20 dB': other.map((v, i) => v + noise[i]),
+  };
+  const minutes = other.length / RATE / 60;
+  console.log(`verifier ${verifierPath} (id ${verifier.meta.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`);
+  console.log('early/final   digits kept (clean, 20 dB)  median decision − word end   non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min');
+  for (const [early, final] of grid) {
+    const cells: string[] = [];
+    let withdrawn = 0;
+    for (const [name, samples] of Object.entries(streams)) {
+      const engine = new DictationEngine(classifier, { explain: false, reject: { minDigitProbEarly: early, minDigitProb: final } });
+      engine.setVerifier(verifier);
+      let typed = 0;
+      const latencies: number[] = [];
+      engine.on('utterance', (u) => {
+        if (u.decision) {
+          typed++;
+          latencies.push(u.decision.decisionMs - u.endMs);
+        } else if (u.retracted && name.startsWith('non')) withdrawn++;
+      });
+      await engine.run(await fileSource(samples, RATE));
+      engine.dispose();
+      if (name.startsWith('digits')) cells.push(`${typed}/${digits.length}`, `${latencies.sort((a, b) => a - b)[latencies.length >> 1]?.toFixed(0)} ms`);
+      else cells.push(((typed / minutes) * 10).toFixed(1));
+    }
+    console.log(`${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}`.padEnd(27)} ${`${cells[1]}, ${cells[3]}`.padEnd(28)} ${`${cells[4]}, ${cells[5]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1)}`);
+  }
+  await verifier.dispose();
+  await classifier.dispose();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
