@@ -101,7 +101,7 @@ async function main() {
       '',
       '## Companion model: `verifier.onnx`',
       existsSync(join(modelsDir, 'verifier.onnx'))
-        ? `A second network of the same architecture (${statSync(join(modelsDir, 'verifier.onnx')).size} bytes), trained by the same trainer on digit vs non-digit audio from \`src/bench/verifierData.ts\` (FSDD takes ≥ 5 and espeak-ng speech disjoint from the benchmark's); outputs 1 = digit, 0 = anything else. The streaming engine rejects words it scores as non-digits. Retrain it with the commands in \`src/stream/verifier.ts\` whenever the feature config changes — its load check refuses a mismatch like this model's.`
+        ? `A second network of the same architecture (${statSync(join(modelsDir, 'verifier.onnx')).size} bytes), trained by the same trainer on digit vs non-digit audio from \`src/bench/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), a third again under pink noise; outputs 1 = digit, 0 = anything else. The streaming engine rejects words it scores as non-digits and withdraws early digits it rejects once it hears the whole utterance. Retrain it with the commands in \`src/stream/verifier.ts\` whenever the feature config changes — its load check refuses a mismatch like this model's.`
         : 'not present.',
       '',
       '## Data and licence',

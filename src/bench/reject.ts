@@ -6,7 +6,7 @@
  *
  * DATA_DIR is a folder written by `node dist/bench/verifierData.js` (see verifier.ts). Its test and
  * validation clips (takes 0 and 5), which the verifier never trained on, become streams: FSDD digit
- * words (clean and with pink noise at 20 dB SNR), and non-digit audio (synthetic words, sentence
+ * words (clean, and levelled with pink noise at 20 dB SNR for every word), and non-digit audio (synthetic words, sentence
  * pieces, reversed FSDD words; clean and at 20 dB).
  */
 import { readdirSync } from 'node:fs';
@@ -37,7 +37,8 @@ async function main(): Promise<void> {
   const verifier = await loadVerifier(verifierPath);
   if (!verifier) throw new Error(`${verifierPath}: no verifier there`);
 
-  const held = readdirSync(dir).filter((f) => /_(0|5)\.wav$/.test(f));
+  // Noisy copies (--add-noise) are left out: the streams get their own noise.
+  const held = readdirSync(dir).filter((f) => /_(0|5)\.wav$/.test(f) && !f.includes('noisy'));
   const load = (f: string) => trimSilence(readWav(join(dir, f), RATE).samples);
   const toLevel = (x: Float32Array) => {
     const g = Math.sqrt(Math.pow(10, -26 / 10) / meanPower(x));
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const noise = pinkNoise(other.length, -46, rng);
   const streams = {
     digits: digitStream(digits, { seed: 5 }).samples,
-    'digits 20 dB': digitStream(digits, { seed: 6, snrDb: 20 }).samples,
+    'digits 20 dB': digitStream(digits, { seed: 6, snrDb: 20, wordLevelDb: -26 }).samples,
     'non-digit': other,
     'non-digit 20 dB': other.map((v, i) => v + noise[i]),
   };

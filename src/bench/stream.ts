@@ -12,7 +12,7 @@
  * word) an insertion. Accuracy = (N − S − D − I) / N, the ASR word accuracy, so insertions count.
  *
  * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
- * --no-verifier (run without models/verifier.onnx).
+ * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier).
  */
 import { fileSource } from '../audio/source';
 import { FEATURE_CONFIG } from '../features/config';
@@ -211,7 +211,8 @@ async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number)
 
 async function main() {
   const classifier = await Classifier.load(MODEL);
-  VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier();
+  const verifierArg = args.indexOf('--verifier');
+  VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier(verifierArg >= 0 ? args[verifierArg + 1] : undefined);
   const clips = loadFsdd(DATA, 'test');
   log(`model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.meta.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`);
   const clean = speakerStreams(clips, undefined, 1);
