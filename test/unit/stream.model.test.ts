@@ -160,3 +160,52 @@ test('an early digit is withdrawn when its utterance runs on past a word: digits
     await classifier.dispose();
   }
 });
+
+test('an early digit is withdrawn when the verifier, hearing the whole utterance, rejects it', { skip }, async () => {
+  const classifier = await Classifier.load(MODEL);
+  try {
+    // A scripted verifier (the rule under test is the engine's, not the network's): it accepts
+    // every early check, then rejects whatever it is asked after the early decision.
+    let afterDecision = false;
+    const asked: number[] = [];
+    const verifier = {
+      meta: classifier.meta,
+      classify: async () => {
+        asked.push(afterDecision ? 1 : 0);
+        return { probs: Float32Array.from({ length: 10 }, (_, k) => (k === 1 ? (afterDecision ? 0.1 : 0.9) : k === 0 ? (afterDecision ? 0.9 : 0.1) : 0)), embedding: new Float32Array(classifier.meta.embeddingDim) };
+      },
+      classifyBatch: async () => [],
+    };
+    const stream = digitStream(pick('jackson', [4, 2, 7], 1), { seed: 80, gapMs: [400, 500] });
+    for (const retract of [true, false]) {
+      afterDecision = false;
+      asked.length = 0;
+      const engine = new DictationEngine(classifier, { explain: false, reject: { retract } });
+      engine.setVerifier(verifier);
+      const retractions: string[] = [];
+      const utterances: UtteranceEvent[] = [];
+      engine.on('decision', () => (afterDecision = true));
+      engine.on('retraction', (r) => retractions.push(`${r.decision.digit}: ${r.reason}`));
+      engine.on('utterance', (u) => {
+        utterances.push(u);
+        afterDecision = false;
+      });
+      await engine.run(await fileSource(stream.samples, 8000));
+      engine.dispose();
+      const early = utterances.filter((u) => (u.decision ?? u.retracted)?.earlyExit);
+      assert.ok(early.length >= 2, `only ${early.length} of 3 words exited early`);
+      if (retract) {
+        assert.equal(retractions.length, early.length, retractions.join('; '));
+        for (const r of retractions) assert.match(r, /not a digit word \(verifier 0\.10 < 0\.5\)/);
+        for (const u of early) assert.ok(u.retracted && !u.decision && /withdrew the early/.test(u.rejection?.reason ?? ''));
+        assert.ok(asked.includes(1), 'the whole utterance was put to the verifier after the early decision');
+      } else {
+        assert.equal(retractions.length, 0);
+        for (const u of early) assert.ok(u.decision && !u.retracted);
+        assert.ok(!asked.includes(1), 'with withdrawal off nothing is verified after an early decision');
+      }
+    }
+  } finally {
+    await classifier.dispose();
+  }
+});
