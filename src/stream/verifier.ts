@@ -4,7 +4,13 @@
  * the closed-set digit model cannot — is this a digit word at all? Output 1 is "a digit", output 0
  * "anything else" (the other eight outputs are unused and near zero).
  *
- * The shipped file (id bc51c0a2122f8c1a, 178 KB) was made with
+ * The engine asks it on each early-exit check (reject.minDigitProbEarly; below it the decoder keeps
+ * listening) and on the whole utterance (reject.minDigitProb; below it a word is rejected, or an
+ * early digit withdrawn).
+ *
+ * The shipped file (id bc51c0a2122f8c1a, 178 KB) was made by an earlier version of the generator
+ * (espeak-ng only); retrains on today's richer data lost more noisy digits on held-out clips
+ * (`npm run bench:reject`), so it stays. It was made with
  *   node dist/bench/verifierData.js /tmp/dd-verifier-data      (4240 digit, 2374 non-digit clips)
  *   node dist/cli.js train --data /tmp/dd-verifier-data --out /tmp/dd-verifier --epochs 8 --seed 1
  * and chosen at epoch 3 on validation: 88.3 % on its held-out clips (which include 240–500 ms
