@@ -47,6 +47,12 @@ export function meanPower(x: Float32Array): number {
   return p / Math.max(1, x.length);
 }
 
+/** A copy of `x` scaled to a mean power of `db` dBFS (silence stays silence). */
+export function atLevel(x: Float32Array, db: number): Float32Array {
+  const g = Math.sqrt(Math.pow(10, db / 10) / Math.max(meanPower(x), 1e-12));
+  return x.map((v) => v * g);
+}
+
 /** White noise at a given level (dBFS mean power). */
 export function whiteNoise(n: number, levelDb: number, rng: Rng): Float32Array {
   const a = Math.pow(10, levelDb / 20);

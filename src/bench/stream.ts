@@ -23,7 +23,7 @@ import type { EngineOptionsPatch } from '../stream/options';
 import type { Decision, UtteranceEvent } from '../stream/types';
 import { mulberry32, shuffle } from '../train/rng';
 import { BENCH_SENTENCES as SENTENCES, BENCH_VOICES as VOICES, BENCH_WORDS as COMMAND_WORDS } from './nonDigitText';
-import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, meanPower, noiseBurst, pinkNoise, Stream } from './corpus';
+import { atLevel as level, Clip, concatWithGaps, digitStream, espeak, loadFsdd, noiseBurst, pinkNoise, Stream } from './corpus';
 import { FSDD_DIR as DATA } from './fsddDir';
 
 const RATE = FEATURE_CONFIG.sampleRate;
@@ -164,11 +164,6 @@ function nonDigitAudio(quick: boolean): NonDigitSet[] {
   const noise = pinkNoise(speech.length, -46, rng);
   sets.push({ name: 'espeak speech + pink noise 20 dB', samples: speech.map((v, i) => v + noise[i]) });
   return sets;
-}
-
-function level(x: Float32Array, db: number): Float32Array {
-  const g = Math.sqrt(Math.pow(10, db / 10) / meanPower(x));
-  return x.map((v) => v * g);
 }
 
 /** Memory over a long stream: heap after a forced GC at every minute of stream time. */

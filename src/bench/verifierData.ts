@@ -44,7 +44,7 @@ import { trimSilence, utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
 import { digitProbability } from '../stream/verifier';
 import { mulberry32, Rng } from '../train/rng';
-import { loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from './corpus';
+import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from './corpus';
 import { FSDD_DIR as DATA } from './fsddDir';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from './nonDigitText';
 
@@ -89,9 +89,9 @@ function sentences(n: number): string[] {
   return out;
 }
 
-function level(x: Float32Array, db: number): Float32Array {
-  const g = Math.sqrt(Math.pow(10, db / 10) / Math.max(meanPower(x), 1e-12));
-  return x.map((v) => v * g);
+/** `{label}_{source}{x|y}{n}_{take}.wav`: the take alone decides the trainer's split (0 test, 5 validation, ≥ 10 train), ~10 % each to test and validation. */
+function clipName(label: 0 | 1, source: string, n: number, r: number): string {
+  return r < 0.1 ? `${label}_${source}x${n}_0.wav` : r < 0.2 ? `${label}_${source}y${n}_5.wav` : `${label}_${source}_${10 + n}.wav`;
 }
 
 async function main(): Promise<void> {
@@ -133,13 +133,13 @@ async function main(): Promise<void> {
     const k = counters.get(source) ?? 0;
     counters.set(source, k + 1);
     const r = rng();
-    const name = r < 0.1 ? `${label}_${source}x${k}_0.wav` : r < 0.2 ? `${label}_${source}y${k}_5.wav` : `${label}_${source}_${10 + k}.wav`;
+    const name = clipName(label, source, k, r);
     writeFileSync(join(out, name), encodeWav(samples, RATE));
     counts[label]++;
   };
   /** The first 200–600 ms of a trimmed clip: what an early-exit check sees. */
   const prefix = (x: Float32Array) => x.subarray(0, Math.min(x.length, Math.round(((200 + rng() * 400) / 1000) * RATE)));
-  const say = (text: string) => trimSilence(level(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
+  const say = (text: string) => trimSilence(atLevel(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
 
   // FSDD digits outside the test split, whole, as prefixes, and a third of them backwards.
   for (const c of loadFsdd(DATA, 'train')) {
@@ -204,7 +204,7 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
   const digitSounds = DIGIT_WORDS.map(phonemes);
   const candidates = englishWords.filter((w) => /^[a-z]{2,9}$/.test(w) && !held.has(w) && !DIGIT_WORDS.includes(w));
   const prefixOf = (x: Float32Array, ms: number) => x.subarray(0, Math.min(x.length, Math.round((ms / 1000) * RATE)));
-  const say = (text: string) => trimSilence(level(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
+  const say = (text: string) => trimSilence(atLevel(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
   let tried = 0;
   let written = 0;
   const hits: string[] = [];
@@ -223,7 +223,7 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
     const put = (source: string, y: Float32Array) => {
       const r = rng();
       const n = written++;
-      writeFileSync(join(out, r < 0.1 ? `0_${source}x${n}_0.wav` : r < 0.2 ? `0_${source}y${n}_5.wav` : `0_${source}_${10 + n}.wav`), encodeWav(y, RATE));
+      writeFileSync(join(out, clipName(0, source, n, r)), encodeWav(y, RATE));
     };
     for (let k = 0; k < 5; k++) {
       const y = k === 0 ? x : say(word);

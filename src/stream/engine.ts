@@ -323,8 +323,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const endMs = this.frameEndMs(lastSpeechFrame);
     if (u.decision && !u.retracted && this.opts.reject.retract) {
       // The early decision heard a few hundred ms; now the verifier hears the whole utterance.
-      const count = Math.min(lastSpeechFrame + TAIL_FRAMES - u.startFrame + 1, u.count);
-      const objection = await this.verify(toModelInput(u.data, count, this.cfg));
+      const objection = await this.verify(this.wholeUtterance(u, lastSpeechFrame));
       if (objection) this.retract(u, nowFrame, objection);
     }
     if (u.decision && u.retracted) {
@@ -342,8 +341,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       this.emit('utterance', { startMs, endMs, rejection });
     };
     if (tooShort) return reject(`too short for a word (click or noise)`, []);
-    const count = Math.min(lastSpeechFrame + TAIL_FRAMES - u.startFrame + 1, u.count);
-    const features = toModelInput(u.data, count, this.cfg);
+    const features = this.wholeUtterance(u, lastSpeechFrame);
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const reason =
@@ -355,6 +353,11 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     u.decoder.markDecided(decision.digit);
     this.emit('decision', decision);
     this.emit('utterance', { startMs, endMs, decision });
+  }
+
+  /** Model input for the utterance up to its last speech frame plus the trained-on tail. */
+  private wholeUtterance(u: Utterance, lastSpeechFrame: number): Float32Array {
+    return toModelInput(u.data, Math.min(lastSpeechFrame + TAIL_FRAMES - u.startFrame + 1, u.count), this.cfg);
   }
 
   /** Withdraws an early-exit decision (once per utterance). */
