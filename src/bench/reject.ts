@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reject -- DATA_DIR [--verifier FILE] [--grid E/F,E/F,…]`: how the verifier's two
+ * `npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid E/F,E/F,…]`: how the verifier's two
  * thresholds (reject.minDigitProbEarly / reject.minDigitProb) trade digits kept against non-digit
  * words typed, on the verifier's own held-out clips — never on the streaming benchmark's material,
  * so the defaults are not tuned on the figures `npm run bench:stream` reports.
@@ -17,7 +17,7 @@ import { FEATURE_CONFIG } from '../features/config';
 import { trimSilence } from '../features/logmel';
 import { bundledModelPath, Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
-import { bundledVerifierPath, loadVerifier } from '../stream/verifier';
+import { loadVerifier } from '../stream/verifier';
 import { mulberry32, shuffle } from '../train/rng';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from './corpus';
 
@@ -30,12 +30,11 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const dir = process.argv[2];
-  if (!dir || dir.startsWith('--')) throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE] [--grid 0.5/0.5,0.9/0.7]');
-  const grid = (arg('--grid') ?? '0.5/0.5,0.7/0.5,0.7/0.7,0.9/0.5,0.9/0.7,0.9/0.9').split(',').map((g) => g.split('/').map(Number));
+  if (!dir || dir.startsWith('--')) throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid 0.5/0.02,0.03/0.02]');
+  const grid = (arg('--grid') ?? '0.5/0.02,0.3/0.02,0.1/0.02,0.03/0.02,0.03/0.05').split(',').map((g) => g.split('/').map(Number));
   const classifier = await Classifier.load(bundledModelPath());
-  const verifierPath = arg('--verifier') ?? bundledVerifierPath();
-  const verifier = await loadVerifier(verifierPath);
-  if (!verifier) throw new Error(`${verifierPath}: no verifier there`);
+  const verifier = await loadVerifier(arg('--verifier'));
+  if (!verifier) throw new Error('no verifier bundled in models/; name one with --verifier');
 
   // Noisy copies (--add-noise) are left out: the streams get their own noise.
   const held = readdirSync(dir).filter((f) => /_(0|5)\.wav$/.test(f) && !f.includes('noisy'));
@@ -55,7 +54,7 @@ async function main(): Promise<void> {
     'non-digit 20 dB': other.map((v, i) => v + noise[i]),
   };
   const minutes = other.length / RATE / 60;
-  console.log(`verifier ${verifierPath} (id ${verifier.meta.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`);
+  console.log(`verifier ${verifier.path} (id ${verifier.meta.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`);
   console.log('early/final   digits kept (clean, 20 dB)  median decision − word end   non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min');
   for (const [early, final] of grid) {
     const cells: string[] = [];
@@ -65,15 +64,17 @@ async function main(): Promise<void> {
       engine.setVerifier(verifier);
       let typed = 0;
       const latencies: number[] = [];
+      let earlyExits = 0;
       engine.on('utterance', (u) => {
         if (u.decision) {
           typed++;
           latencies.push(u.decision.decisionMs - u.endMs);
+          if (u.decision.earlyExit) earlyExits++;
         } else if (u.retracted && name.startsWith('non')) withdrawn++;
       });
       await engine.run(await fileSource(samples, RATE));
       engine.dispose();
-      if (name.startsWith('digits')) cells.push(`${typed}/${digits.length}`, `${latencies.sort((a, b) => a - b)[latencies.length >> 1]?.toFixed(0)} ms`);
+      if (name.startsWith('digits')) cells.push(`${typed}/${digits.length}`, `${latencies.sort((a, b) => a - b)[latencies.length >> 1]?.toFixed(0)} ms (${Math.round((earlyExits / Math.max(1, typed)) * 100)} % early)`);
       else cells.push(((typed / minutes) * 10).toFixed(1));
     }
     console.log(`${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}`.padEnd(27)} ${`${cells[1]}, ${cells[3]}`.padEnd(28)} ${`${cells[4]}, ${cells[5]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1)}`);

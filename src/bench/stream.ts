@@ -18,7 +18,7 @@ import { fileSource } from '../audio/source';
 import { FEATURE_CONFIG } from '../features/config';
 import { bundledModelPath, Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
-import { loadVerifier } from '../stream/verifier';
+import { loadVerifier, Verifier } from '../stream/verifier';
 import type { EngineOptionsPatch } from '../stream/options';
 import type { Decision, UtteranceEvent } from '../stream/types';
 import { mulberry32, shuffle } from '../train/rng';
@@ -45,7 +45,7 @@ interface RunResult {
   cpuS: number;
 }
 
-let VERIFIER: Classifier | undefined;
+let VERIFIER: Verifier | undefined;
 
 async function runStream(classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true): Promise<RunResult> {
   const engine = new DictationEngine(classifier, options);

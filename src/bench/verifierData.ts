@@ -1,6 +1,7 @@
 /**
  * Training data for the digit/non-digit verifier (models/verifier.onnx), written as a folder the
- * project's own trainer reads (`{label}_{source}_{take}.wav`, label 1 = a digit, 0 = anything else):
+ * project's own trainer reads (`{label}_{source}_{take}.wav`, label 1 = a digit, 0 = anything else;
+ * with `--digit-labels`, label = the digit said, 10 = anything else, for an eleven-class verifier):
  *   npm run build && node dist/bench/verifierData.js OUT_DIR
  *   node dist/cli.js train --data OUT_DIR --out FIRST --epochs 20 --seed 1
  *   node dist/bench/verifierData.js OUT_DIR --mine-with FIRST/digits.onnx     (adds hard negatives)
@@ -89,8 +90,16 @@ function sentences(n: number): string[] {
   return out;
 }
 
+/** The file label of a clip: which digit it says (undefined: none) in the chosen labelling. */
+const OTHER = 10;
+let digitLabels = false;
+function labelOf(digit: number | undefined): number {
+  if (digitLabels) return digit ?? OTHER;
+  return digit === undefined ? 0 : 1;
+}
+
 /** `{label}_{source}{x|y}{n}_{take}.wav`: the take alone decides the trainer's split (0 test, 5 validation, ≥ 10 train), ~10 % each to test and validation. */
-function clipName(label: 0 | 1, source: string, n: number, r: number): string {
+function clipName(label: number, source: string, n: number, r: number): string {
   return r < 0.1 ? `${label}_${source}x${n}_0.wav` : r < 0.2 ? `${label}_${source}y${n}_5.wav` : `${label}_${source}_${10 + n}.wav`;
 }
 
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
   const out = process.argv[2];
   if (!out) throw new Error('usage: node dist/bench/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
   const mineArg = process.argv.indexOf('--mine-with');
+  digitLabels = process.argv.includes('--digit-labels');
   if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
   if (process.argv.includes('--add-noise')) return addNoise(out);
   faker.seed(7);
@@ -126,16 +136,16 @@ async function main(): Promise<void> {
 
   mkdirSync(out, { recursive: true });
   const counters = new Map<string, number>();
-  const counts = [0, 0];
+  const counts = { digit: 0, other: 0 };
   // The trainer splits by take number (0–4 test, 5–9 validation, ≥ 10 train): spread every source over them.
-  const write = (label: 0 | 1, source: string, samples: Float32Array) => {
+  const write = (digit: number | undefined, source: string, samples: Float32Array) => {
     if (samples.length < RATE * 0.08) return;
     const k = counters.get(source) ?? 0;
     counters.set(source, k + 1);
     const r = rng();
-    const name = clipName(label, source, k, r);
+    const name = clipName(labelOf(digit), source, k, r);
     writeFileSync(join(out, name), encodeWav(samples, RATE));
-    counts[label]++;
+    counts[digit === undefined ? 'other' : 'digit']++;
   };
   /** The first 200–600 ms of a trimmed clip: what an early-exit check sees. */
   const prefix = (x: Float32Array) => x.subarray(0, Math.min(x.length, Math.round(((200 + rng() * 400) / 1000) * RATE)));
@@ -143,27 +153,27 @@ async function main(): Promise<void> {
 
   // FSDD digits outside the test split, whole, as prefixes, and a third of them backwards.
   for (const c of loadFsdd(DATA, 'train')) {
-    write(1, `fsdd${c.speaker}d`, c.samples);
-    write(1, `fsdd${c.speaker}p`, prefix(c.samples));
+    write(c.digit, `fsdd${c.speaker}d`, c.samples);
+    write(c.digit, `fsdd${c.speaker}p`, prefix(c.samples));
     if (c.take % 3 === 0) {
       const rev = c.samples.slice().reverse();
-      write(0, `fsdd${c.speaker}r`, rev);
-      write(0, `fsdd${c.speaker}rp`, prefix(rev));
+      write(undefined, `fsdd${c.speaker}r`, rev);
+      write(undefined, `fsdd${c.speaker}rp`, prefix(rev));
     }
   }
   // Synthetic digits: 200 random voice settings per digit.
   for (let i = 0; i < 200; i++) {
     for (const [d, w] of DIGIT_WORDS.entries()) {
       const x = say(w);
-      write(1, `ttsd${d}`, x);
-      write(1, `ttsp${d}`, prefix(x));
+      write(d, `ttsd${d}`, x);
+      write(d, `ttsp${d}`, prefix(x));
     }
   }
   // Synthetic words, each once in a random voice; half of them also as a prefix.
   for (const { word, prefixOk } of words) {
     const x = say(word);
-    write(0, 'ttsw', x);
-    if (prefixOk && rng() < 0.5) write(0, 'ttswp', prefix(x));
+    write(undefined, 'ttsw', x);
+    if (prefixOk && rng() < 0.5) write(undefined, 'ttswp', prefix(x));
   }
   // Sentences: the opening and two pieces from inside (starting at a random point, as a VAD cuts
   // running speech at pauses), 300–1500 ms each.
@@ -172,16 +182,16 @@ async function main(): Promise<void> {
     for (let k = 0; k < 3; k++) {
       const len = Math.round(((300 + rng() * 1200) / 1000) * RATE);
       const start = k === 0 ? 0 : Math.floor(rng() * Math.max(1, x.length - len));
-      write(0, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))));
+      write(undefined, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))));
     }
   }
-  console.log(`wrote ${counts[1]} digit and ${counts[0]} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`);
+  console.log(`wrote ${counts.digit} digit and ${counts.other} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`);
 }
 
 /** Noisy copies of a third of the clips already in `dir` (same label and split). */
 function addNoise(dir: string): void {
   const rng = mulberry32(5150);
-  const files = readdirSync(dir).filter((f) => /^[01]_[^_]+_\d+\.wav$/.test(f) && !f.includes('noisy')).sort();
+  const files = readdirSync(dir).filter((f) => /^\d{1,2}_[^_]+_\d+\.wav$/.test(f) && !f.includes('noisy')).sort();
   let written = 0;
   for (const f of files) {
     if (rng() >= 1 / 3) continue;
@@ -223,7 +233,7 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
     const put = (source: string, y: Float32Array) => {
       const r = rng();
       const n = written++;
-      writeFileSync(join(out, clipName(0, source, n, r)), encodeWav(y, RATE));
+      writeFileSync(join(out, clipName(labelOf(undefined), source, n, r)), encodeWav(y, RATE));
     };
     for (let k = 0; k < 5; k++) {
       const y = k === 0 ? x : say(word);

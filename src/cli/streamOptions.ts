@@ -4,7 +4,7 @@ import { DigitDictationError } from '../errors';
 import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../stream/options';
-import { loadVerifier, VERIFIER_FILE } from '../stream/verifier';
+import { loadVerifier, VERIFIER_FILE, Verifier } from '../stream/verifier';
 import type { Decision, RecognitionMode, Rejection } from '../stream/types';
 
 export function addEngineOptions(cmd: Command): Command {
@@ -27,7 +27,7 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--reject-min-confidence <p>', 'reject decisions below this confidence', parseFloat)
     .option('--reject-max-word <ms>', 'reject utterances longer than this', parseFloat)
     .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
-    .option('--verifier <file>', 'digit/non-digit verifier (default: models/verifier.onnx when present)')
+    .option('--verifier <files>', 'digit/non-digit verifier: one .onnx file, or several separated by commas to combine as experts (default: the bundled three in models/)')
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
     .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed for the whole utterance', parseFloat)
     .option('--reject-min-digit-prob-early <p>', 'with the verifier: the same for an early exit (on the first part of the word)', parseFloat)
@@ -107,9 +107,9 @@ export function loadPrototypesOrWarn(path: string | undefined, classifier: Class
 }
 
 /** The verifier the options ask for; the bundled one when present, none with --no-verifier. */
-export async function verifierFor(o: EngineCliOptions): Promise<Classifier | undefined> {
+export async function verifierFor(o: EngineCliOptions): Promise<Verifier | undefined> {
   if (o.verifier === false) return undefined;
-  if (typeof o.verifier === 'string') return Classifier.load(o.verifier);
+  if (typeof o.verifier === 'string') return loadVerifier(o.verifier);
   const v = await loadVerifier();
   if (!v) console.error(`warning: no ${VERIFIER_FILE} beside the model; non-digit words are caught only by confidence, duration and voicing`);
   return v;

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { Classifier } from '../model/classifier';
+import type { Verifier } from '../stream/verifier';
 import { Disposable } from '../dispose';
 import type { ModelChoice } from './config';
 import { runtime } from './runtime';
@@ -19,7 +20,7 @@ export interface LoadedModel {
 
 export class ModelProvider extends Disposable {
   private loaded: { choice: ModelChoice; model: Promise<LoadedModel> } | undefined;
-  private verifierModel: Promise<Classifier | undefined> | undefined;
+  private verifierModel: Promise<Verifier | undefined> | undefined;
 
   constructor(
     private readonly storageDir: string,
@@ -50,7 +51,7 @@ export class ModelProvider extends Disposable {
    * it serves the trained model too). Undefined when absent or unloadable: the engine then rejects
    * non-digit sounds by confidence, duration and voicing alone.
    */
-  verifier(): Promise<Classifier | undefined> {
+  verifier(): Promise<Verifier | undefined> {
     this.verifierModel ??= runtime()
       .then((rt) => rt.loadVerifier())
       .then((v) => {

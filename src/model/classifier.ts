@@ -7,7 +7,7 @@ import { ModelMeta, readMeta } from './meta';
 import { buildOcclusionModel, OCCLUSION_INPUTS, occlusionCrop, OcclusionModel, utteranceFrames } from '../explain/occlusionModel';
 
 export interface Classification {
-  /** Softmax over the ten digits. */
+  /** Softmax over the model's labels: the ten digits (an eleven-class verifier adds "other" last). */
   probs: Float32Array;
   /** L2-normalised embedding for the prototype head. */
   embedding: Float32Array;
@@ -42,7 +42,11 @@ export class Classifier {
     private readonly bytes: Uint8Array,
   ) {}
 
-  static async load(path: string = bundledModelPath(), cfg: FeatureConfig = FEATURE_CONFIG): Promise<Classifier> {
+  /**
+   * `kind` 'digits' (the default) accepts only a ten-digit classifier; 'any' also an eleven-class
+   * verifier, which must never be mistaken for the digit model: its last output is "not a digit".
+   */
+  static async load(path: string = bundledModelPath(), cfg: FeatureConfig = FEATURE_CONFIG, kind: 'digits' | 'any' = 'digits'): Promise<Classifier> {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
@@ -50,6 +54,9 @@ export class Classifier {
       throw new ModelLoadError('MODEL_NOT_FOUND', `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
     }
     const meta = readMeta(bytes, path, cfg);
+    if (kind === 'digits' && meta.labels.length !== 10) {
+      throw new ModelMismatchError('MODEL_NOT_DIGITS', `${path}: a verifier model (${meta.labels.length} outputs: the digits and "${meta.labels.at(-1)}"), not a digit classifier; use it with --verifier`);
+    }
     let session: ort.InferenceSession;
     try {
       // One intra-op thread: the model is tiny and the editor shares the machine.
@@ -65,6 +72,10 @@ export class Classifier {
     return new Classifier(session, meta, path, bytes);
   }
 
+  /** Number of outputs: 10, or 11 for a verifier with an "other" class. */
+  get classes(): number {
+    return this.meta.labels.length;
+  }
   get frames(): number {
     return this.meta.featureConfig.frames;
   }
@@ -89,7 +100,8 @@ export class Classifier {
     const probs = out[PROBS_NAME].data as Float32Array;
     const emb = out[EMBEDDING_NAME].data as Float32Array;
     const d = this.meta.embeddingDim;
-    return batch.map((_, i) => ({ probs: probs.slice(i * 10, i * 10 + 10), embedding: emb.slice(i * d, i * d + d) }));
+    const k = this.classes;
+    return batch.map((_, i) => ({ probs: probs.slice(i * k, i * k + k), embedding: emb.slice(i * d, i * d + d) }));
   }
 
   /**
@@ -143,7 +155,8 @@ export class Classifier {
     const probs = out[PROBS_NAME].data as Float32Array;
     const emb = out[EMBEDDING_NAME].data as Float32Array;
     const d = this.meta.embeddingDim;
-    return Array.from({ length: n }, (_, i) => ({ probs: probs.subarray(i * 10, i * 10 + 10), embedding: emb.subarray(i * d, i * d + d) }));
+    const k = this.classes;
+    return Array.from({ length: n }, (_, i) => ({ probs: probs.subarray(i * k, i * k + k), embedding: emb.subarray(i * d, i * d + d) }));
   }
 
   async dispose(): Promise<void> {

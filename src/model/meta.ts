@@ -51,7 +51,8 @@ export function readMeta(bytes: Uint8Array, source: string, expected: FeatureCon
   if (meta.normalization?.mean?.length !== bands || meta.normalization?.std?.length !== bands) {
     throw new ModelMismatchError('MODEL_BAD_NORMALIZATION', `${source}: normalization statistics do not cover ${bands} bands`);
   }
-  if (!Array.isArray(meta.labels) || meta.labels.length !== 10 || !(meta.embeddingDim > 0) || !meta.modelId) {
+  // Ten digits, or ten and "other" (an eleven-class verifier).
+  if (!Array.isArray(meta.labels) || (meta.labels.length !== 10 && meta.labels.length !== 11) || !(meta.embeddingDim > 0) || !meta.modelId) {
     throw new ModelMismatchError('MODEL_BAD_METADATA', `${source}: metadata lacks labels, embedding size or model id`);
   }
   return meta;

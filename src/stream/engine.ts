@@ -294,7 +294,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
     let reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad);
     // The verifier runs only on checks that would count towards an early exit.
-    if (!reason && r.probs[digit] >= this.opts.eeThresh) reason = await this.verify(features, this.opts.reject.minDigitProbEarly);
+    if (!reason && r.probs[digit] >= this.opts.eeThresh) reason = await this.verify(features, digit, this.opts.reject.minDigitProbEarly);
     const out = u.decoder.check(r.probs, reason === undefined);
     this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
     if (out.type !== 'decide') return;
@@ -307,10 +307,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     return this.opts.vad.kind === 'silero' ? (u.speechProb ?? 0) : undefined;
   }
 
-  /** The verifier's objection, if any. */
-  private async verify(features: Float32Array, min = this.opts.reject.minDigitProb): Promise<string | undefined> {
+  /** The verifier's objection to taking the input for `digit`, if any. */
+  private async verify(features: Float32Array, digit: number, min = this.opts.reject.minDigitProb): Promise<string | undefined> {
     if (!this.verifier) return undefined;
-    const p = await digitProbability(this.verifier, features);
+    const p = await digitProbability(this.verifier, features, digit);
     return p < min ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }
 
@@ -323,7 +323,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const endMs = this.frameEndMs(lastSpeechFrame);
     if (u.decision && !u.retracted && this.opts.reject.retract) {
       // The early decision heard a few hundred ms; now the verifier hears the whole utterance.
-      const objection = await this.verify(this.wholeUtterance(u, lastSpeechFrame));
+      const objection = await this.verify(this.wholeUtterance(u, lastSpeechFrame), u.decision.digit);
       if (objection) this.retract(u, nowFrame, objection);
     }
     if (u.decision && u.retracted) {
@@ -346,7 +346,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const digit = argmax(r.probs);
     const reason =
       rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad) ??
-      (await this.verify(features));
+      (await this.verify(features, digit));
     if (reason) return reject(reason, topN(r.probs, 3));
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
     decision.endMs = endMs;

@@ -42,11 +42,17 @@ export interface RejectOptions {
    * hiss 0, pink noise ≤ 40 ms per 500 ms.
    */
   minVoicedMs: number;
-  /** With the verifier loaded: its probability that the whole utterance is a digit word must reach this. */
+  /**
+   * With the verifier loaded: its probability that the whole utterance is a digit word must reach
+   * this. The bundled verifier is a product of three networks (verifier.ts), far more decided than
+   * one, so a low bar: 0.02 keeps as many held-out digits as 0.5 did on one network.
+   */
   minDigitProb: number;
   /**
    * The same for an early exit, where the verifier hears only the word's first few hundred ms.
    * Below it the decoder does not reject: it keeps listening and decides on the whole word.
+   * 0.03: the highest of 0.5/0.3/0.1/0.03 that kept the single verifier's early-exit share on
+   * held-out digits (`npm run bench:reject`); higher values delay digits, lower ones flash more.
    */
   minDigitProbEarly: number;
   /**
@@ -117,8 +123,8 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
     minWordMs: 100,
     maxWordMs: 1200,
     minVoicedMs: 50,
-    minDigitProb: 0.5,
-    minDigitProbEarly: 0.5,
+    minDigitProb: 0.02,
+    minDigitProbEarly: 0.03,
     retract: true,
     minPrototypeCosine: 0.5,
   }),

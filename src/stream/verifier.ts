@@ -1,28 +1,42 @@
 /**
- * The digit/non-digit verifier: a second small network (models/verifier.onnx, the project's own
- * CNN trained by the project's trainer on src/bench/verifierData.ts) that answers one question
- * the closed-set digit model cannot — is this a digit word at all? Output 1 is "a digit", output 0
- * "anything else" (the other eight outputs are unused and near zero).
+ * The digit/non-digit verifier: small networks (the project's own CNN, trained by the project's
+ * trainer on src/bench/verifierData.ts) that answer the one question the closed-set digit model
+ * cannot — is this a digit word at all? Each member's output 1 is "a digit", output 0 "anything
+ * else" (the other eight outputs are unused and near zero).
  *
- * The engine asks it on each early-exit check (reject.minDigitProbEarly; below it the decoder keeps
- * listening) and on the whole utterance (reject.minDigitProb; below it a word is rejected, or an
- * early digit withdrawn).
+ * The shipped verifier is a product of three experts: the members' log-odds are summed, so a word
+ * passes only if no member is sure it is not a digit. Each member alone traded digits for
+ * rejections — the two trained on the richer data reject far more non-digits but lose noisy
+ * digits — and where one errs on a true digit the others rarely do. On the verifier data's
+ * held-out clips (`npm run bench:reject -- DATA_DIR`, never on bench:stream material), at the
+ * default thresholds (reject.minDigitProbEarly 0.03, reject.minDigitProb 0.02 — low because a
+ * product of three is far more decided than one network):
+ *   single first verifier at 0.5/0.5: digits kept 560/564 clean, 558/564 at 20 dB;
+ *     non-digits typed 123.4 (clean) and 204.0 (20 dB) per 10 min, 63.6 withdrawn
+ *   the three as experts:             563/564 and 558/564; 9.0 and 27.3 per 10 min, 24.9 withdrawn
  *
- * The shipped file (id bc51c0a2122f8c1a, 178 KB) was made by an earlier version of the generator
- * (espeak-ng only); retrains on today's richer data lost more noisy digits on held-out clips
- * (`npm run bench:reject`), so it stays. It was made with
- *   node dist/bench/verifierData.js /tmp/dd-verifier-data      (4240 digit, 2374 non-digit clips)
- *   node dist/cli.js train --data /tmp/dd-verifier-data --out /tmp/dd-verifier --epochs 8 --seed 1
- * and chosen at epoch 3 on validation: 88.3 % on its held-out clips (which include 240–500 ms
- * prefixes, the hard case). Retrain it whenever the feature config changes; it is independent of
- * the digit model's weights. Measured effect in `npm run bench:stream`.
+ * Members (models/, 178 KB each; all three check the feature config on load):
+ * - verifier.onnx (id bc51c0a2122f8c1a): the first generator (espeak-ng only), 8 epochs, best at 3:
+ *     node dist/bench/verifierData.js DATA1 && node dist/cli.js train --data DATA1 --out DIR --epochs 8 --seed 1
+ * - verifier-mined.onnx (id 86a678f2291c69e6): today's generator (espeak-ng and flite, ~10k words,
+ *   sentences, reversed FSDD) plus 600 hard negatives mined with a first verifier (FIRST, trained
+ *   20 epochs on an earlier run of the same generator):
+ *     node dist/bench/verifierData.js DATA2 --mine-with FIRST/digits.onnx
+ *     node dist/cli.js train --data DATA2 --out DIR --epochs 16 --seed 1       (best epoch 16)
+ * - verifier-noisy.onnx (id 932f3c7afdffb3f9): the same generator with mined negatives and
+ *   `--add-noise` (a third of the clips again under pink noise at 5–30 dB SNR), 14 epochs, best 13.
+ * Retrain them whenever the feature config changes; they are independent of the digit model's
+ * weights. Measured effect in `npm run bench:stream`.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { Classifier } from '../model/classifier';
+import { dirname, join } from 'node:path';
+import { ModelLoadError } from '../errors';
+import { Classification, Classifier } from '../model/classifier';
 import type { ClassifierLike } from './classifierLike';
 
 export const VERIFIER_FILE = 'verifier.onnx';
+/** The bundled experts, first to last; VERIFIER_FILE decides whether a verifier is shipped at all. */
+export const VERIFIER_FILES = [VERIFIER_FILE, 'verifier-mined.onnx', 'verifier-noisy.onnx'] as const;
 
 /** models/verifier.onnx at the package root, found from wherever the calling bundle sits. */
 export function bundledVerifierPath(): string {
@@ -30,15 +44,109 @@ export function bundledVerifierPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0];
 }
 
-/** Loads the verifier; undefined when the file is absent (the engine then relies on its other rules). */
-export async function loadVerifier(path: string = bundledVerifierPath()): Promise<Classifier | undefined> {
-  if (!existsSync(path)) return undefined;
-  return Classifier.load(path);
+/** All bundled members' paths, beside models/verifier.onnx. */
+export function bundledVerifierPaths(): string[] {
+  const dir = dirname(bundledVerifierPath());
+  return VERIFIER_FILES.map((f) => join(dir, f));
 }
 
-/** Probability that the input is a digit word. */
-export async function digitProbability(verifier: ClassifierLike, features: Float32Array): Promise<number> {
-  const { probs } = await verifier.classify(features);
+const clampLogit = (p: number) => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
+const OTHER = 10;
+
+/**
+ * One or more verifier networks as one. Members are binary (output 1 = a digit, 0 = anything else)
+ * or eleven-class (the ten digits and "other" last, which can say which digit it heard). For each
+ * digit d the members' log-odds of "digit d, not other" are summed (a product of experts), so a
+ * word passes only if no member is sure it is not that digit. The result is itself eleven-class:
+ * output d ∝ exp(summed log-odds of d), "other" ∝ 1, so `digitProbability(v, x, d)` is the
+ * sigmoid of the sum, and the engine and its tests see one verifier whatever the members.
+ */
+export class Verifier implements ClassifierLike {
+  private constructor(readonly members: readonly Classifier[]) {}
+
+  /** Loads every member or none: a member that fails to load disposes the ones already loaded. */
+  static async load(paths: readonly string[]): Promise<Verifier> {
+    if (!paths.length) throw new ModelLoadError('MODEL_NOT_FOUND', 'a verifier needs at least one model file');
+    const loaded = await Promise.allSettled(paths.map((p) => Classifier.load(p, undefined, 'any')));
+    const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) {
+      await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
+      throw failed.reason;
+    }
+    return new Verifier(loaded.map((r) => (r as PromiseFulfilledResult<Classifier>).value));
+  }
+
+  get meta(): ClassifierLike['meta'] {
+    const first = this.members[0].meta;
+    return { modelId: this.members.map((m) => m.meta.modelId).join('+'), embeddingDim: first.embeddingDim, featureConfig: first.featureConfig };
+  }
+
+  /** The member files, for logs. */
+  get path(): string {
+    return this.members.map((m) => m.path).join(', ');
+  }
+
+  async classify(features: Float32Array): Promise<Classification> {
+    return (await this.classifyBatch([features]))[0];
+  }
+
+  async classifyBatch(batch: Float32Array[]): Promise<Classification[]> {
+    const outs = await Promise.all(this.members.map((m) => m.classifyBatch(batch)));
+    return batch.map((_, i) => {
+      const logits = new Float64Array(OTHER);
+      for (const out of outs) for (let d = 0; d < OTHER; d++) logits[d] += clampLogit(memberDigitProb(out[i].probs, d));
+      // Softmax over [logits…, 0]: output d over (d + other) is then sigmoid(logits[d]).
+      const top = Math.max(0, ...logits);
+      const e = Array.from(logits, (l) => Math.exp(l - top));
+      const other = Math.exp(-top);
+      const z = e.reduce((a, b) => a + b, other);
+      const probs = new Float32Array(OTHER + 1);
+      e.forEach((v, d) => (probs[d] = v / z));
+      probs[OTHER] = other / z;
+      return { probs, embedding: outs[0][i].embedding };
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.members.map((m) => m.dispose()));
+  }
+}
+
+/**
+ * One member's probability of "digit d rather than anything else": binary members ignore d;
+ * eleven-class ones weigh d against "other" alone (mass on the other digits says nothing about
+ * whether the word is a digit at all).
+ */
+function memberDigitProb(probs: Float32Array, digit: number): number {
+  if (probs.length > OTHER) {
+    const z = probs[digit] + probs[OTHER];
+    return z > 0 ? probs[digit] / z : 0;
+  }
   const z = probs[0] + probs[1];
   return z > 0 ? probs[1] / z : 0;
+}
+
+/**
+ * Loads a verifier: the given files as experts, or the bundled ones. Undefined when nothing is
+ * bundled (models/verifier.onnx absent; the engine then relies on its other rules); a bundled
+ * member missing beside it is a broken install and fails loudly.
+ */
+export async function loadVerifier(paths?: string | readonly string[]): Promise<Verifier | undefined> {
+  if (paths === undefined) {
+    if (!existsSync(bundledVerifierPath())) return undefined;
+    return Verifier.load(bundledVerifierPaths());
+  }
+  return Verifier.load(typeof paths === 'string' ? paths.split(',') : paths);
+}
+
+/**
+ * Probability that the input is the digit word `digit` (a digit at all, for binary verifiers);
+ * without `digit`, that it is the digit the verifier finds likeliest.
+ */
+export async function digitProbability(verifier: ClassifierLike, features: Float32Array, digit?: number): Promise<number> {
+  const { probs } = await verifier.classify(features);
+  if (digit !== undefined || probs.length <= OTHER) return memberDigitProb(probs, digit ?? 1);
+  let best = 0;
+  for (let d = 0; d < OTHER; d++) best = Math.max(best, memberDigitProb(probs, d));
+  return best;
 }

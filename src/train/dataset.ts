@@ -20,9 +20,15 @@ export interface Skipped {
   reasons: string[];
 }
 
-const NAME = /^(\d)_([A-Za-z0-9-]+)_(\d+)\.wav$/i;
+const NAME = /^(\d|10)_([A-Za-z0-9-]+)_(\d+)\.wav$/i;
 
-/** Parses `{digit}_{speaker}_{take}.wav`; undefined when the name does not fit. */
+/**
+ * Label 10 names "anything but a digit": data with it trains an eleven-class verifier
+ * (bench/verifierData.ts --digit-labels), never the digit model (Classifier.load refuses it there).
+ */
+export const OTHER_LABEL = 10;
+
+/** Parses `{digit}_{speaker}_{take}.wav` (digit 0–9, or 10 for "other"); undefined when the name does not fit. */
 export function parseClipName(file: string): { digit: number; speaker: string; take: number } | undefined {
   const m = NAME.exec(file);
   return m ? { digit: Number(m[1]), speaker: m[2], take: Number(m[3]) } : undefined;

@@ -7,7 +7,7 @@ import { logMelFrames, toModelInput, utteranceFeatures } from '../features/logme
 import { Classifier } from '../model/classifier';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
-import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
+import { Clip, describeSkipped, loadClips, OTHER_LABEL, splitOf } from './dataset';
 import { augmentFrames, augmentWaveform } from './augment';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
@@ -16,6 +16,7 @@ import { Rng, mulberry32, shuffle } from './rng';
 import { EpochMetrics, TrainHooks, TrainOptions, TrainResult } from './types';
 
 const cfg = FEATURE_CONFIG;
+const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const FRAME_SIZE = cfg.frames * cfg.melBands;
 
 interface Example {
@@ -66,19 +67,19 @@ function normalisedBatch(inputs: Float32Array[], norm: { mean: number[]; std: nu
 }
 
 /** Eval-mode probabilities from the tfjs network (the reference the ONNX export is checked against). */
-export function predictProbs(net: DigitNet, inputs: Float32Array[], norm: { mean: number[]; std: number[] }, batch = 100): Float32Array[] {
+export function predictProbs(net: DigitNet, inputs: Float32Array[], norm: { mean: number[]; std: number[] }, batch = 100, classes = 10): Float32Array[] {
   const out: Float32Array[] = [];
   for (let i = 0; i < inputs.length; i += batch) {
     const probs = tf.tidy(() => tf.softmax(net.forward(normalisedBatch(inputs.slice(i, i + batch), norm), false).logits));
     const data = probs.dataSync() as Float32Array;
     probs.dispose();
-    for (let j = 0; j < data.length; j += 10) out.push(data.slice(j, j + 10));
+    for (let j = 0; j < data.length; j += classes) out.push(data.slice(j, j + classes));
   }
   return out;
 }
 
-function scoreSet(probs: Float32Array[], digits: number[]) {
-  const confusion = confusionMatrix(digits, probs.map(argmax));
+function scoreSet(probs: Float32Array[], digits: number[], classes: number) {
+  const confusion = confusionMatrix(digits, probs.map(argmax), classes);
   return { confusion, ...summarize(confusion) };
 }
 
@@ -89,7 +90,7 @@ function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs
   return peak * (0.01 + 0.99 * 0.5 * (1 + Math.cos((Math.PI * (t - 1)) / Math.max(1, epochs - 1))));
 }
 
-export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: NetSpec = DEFAULT_NET): Promise<TrainResult> {
+export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec: NetSpec = DEFAULT_NET): Promise<TrainResult> {
   const log = hooks.onLog ?? (() => undefined);
   const startedAt = Date.now();
   await initBackend();
@@ -108,6 +109,9 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
   if (!trainClips.length || !testClips.length) {
     throw new DatasetError('DATASET_SPLIT_EMPTY', `${opts.data}: split has ${trainClips.length} training and ${testClips.length} test files; need both (takes 0–4 are test, 5–49 train)`);
   }
+  // Data with "other" clips (label 10) makes an eleven-class verifier; FSDD makes the ten-digit model.
+  const spec: NetSpec = { ...baseSpec, classes: clips.some((c) => c.digit === OTHER_LABEL) ? OTHER_LABEL + 1 : baseSpec.classes };
+  const predict = (inputs: Float32Array[]) => predictProbs(net, inputs, norm, 100, spec.classes);
   log(`data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`);
   log(`model: ${describeNet(spec)}`);
 
@@ -164,10 +168,10 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
       hooks.onProgress?.(epoch, Math.min(trainEx.length, (s + 1) * opts.batchSize), trainEx.length);
       if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
     }
-    const valProbs = valInputs.length ? predictProbs(net, valInputs, norm) : [];
-    const valScore = scoreSet(valProbs, valClips.map((c) => c.digit));
+    const valProbs = valInputs.length ? predict(valInputs) : [];
+    const valScore = scoreSet(valProbs, valClips.map((c) => c.digit), spec.classes);
     const valLoss = valProbs.reduce((a, p, i) => a - Math.log(Math.max(p[valClips[i].digit], 1e-9)), 0) / Math.max(1, valProbs.length);
-    const test = scoreSet(predictProbs(net, testInputs, norm), testClips.map((c) => c.digit));
+    const test = scoreSet(predict(testInputs), testClips.map((c) => c.digit), spec.classes);
     const better = !best || valScore.accuracy > best.valAcc || (valScore.accuracy === best.valAcc && valLoss < best.valLoss);
     const metrics: EpochMetrics = {
       epoch,
@@ -191,11 +195,11 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
   }
 
   net.restore(best!.weights);
-  const refProbs = predictProbs(net, testInputs, norm);
+  const refProbs = predict(testInputs);
   const { bytes, modelId } = exportOnnx(spec, best!.weights, {
     featureConfig: { ...cfg },
     normalization: norm,
-    labels: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'],
+    labels: [...DIGIT_LABELS, ...(spec.classes > DIGIT_LABELS.length ? ['other'] : [])],
     embeddingDim: spec.embedding,
     architecture: describeNet(spec),
     parameters: net.parameterCount(),
@@ -218,7 +222,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, spec: Ne
   writeFileAtomic(modelPath, bytes);
 
   // The exported graph must reproduce the trainer's own predictions.
-  const onnxModel = await Classifier.load(modelPath);
+  const onnxModel = await Classifier.load(modelPath, FEATURE_CONFIG, 'any');
   let exportMaxAbsDiff = 0;
   try {
     const got = await onnxModel.classifyBatch(testInputs);

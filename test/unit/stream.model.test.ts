@@ -5,7 +5,10 @@ import { existsSync } from 'node:fs';
 import { fileSource } from '../../src/audio/source';
 import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, Stream } from '../../src/bench/corpus';
 import { BENCH_WORDS } from '../../src/bench/nonDigitText';
-import { bundledVerifierPath, loadVerifier } from '../../src/stream/verifier';
+import { bundledVerifierPath, bundledVerifierPaths, digitProbability, loadVerifier, Verifier } from '../../src/stream/verifier';
+import type { ClassifierLike } from '../../src/stream/classifierLike';
+import { utteranceFeatures } from '../../src/features/logmel';
+import { ModelLoadError } from '../../src/errors';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { DictationEngine } from '../../src/stream/engine';
 import type { EngineOptionsPatch } from '../../src/stream/options';
@@ -85,7 +88,8 @@ const VERIFIER = bundledVerifierPath();
 
 test('the shipped verifier keeps FSDD digits and vetoes most held-out non-digit words', { skip: (skip || (!existsSync(VERIFIER) && 'models/verifier.onnx absent')) as string | false }, async (t) => {
   const classifier = await Classifier.load(MODEL);
-  const verifier = (await loadVerifier(VERIFIER))!;
+  const verifier = (await loadVerifier())!;
+  assert.equal(verifier.members.length, bundledVerifierPaths().length);
   try {
     // Words levelled like a gain-controlled microphone, so 20 dB SNR holds for every speaker.
     const stream = digitStream(test_.filter((c) => c.take === 4), { seed: 60, snrDb: 20, wordLevelDb: -26 });
@@ -105,7 +109,39 @@ test('the shipped verifier keeps FSDD digits and vetoes most held-out non-digit 
   }
 });
 
-async function transcribeWith(classifier: Classifier, samples: Float32Array, verifier: Classifier | undefined): Promise<Decision[]> {
+test('a verifier of several members sums their log-odds (product of experts), on real features', { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false }, async () => {
+  const [first, second] = bundledVerifierPaths();
+  const one = await Verifier.load([first]);
+  const twice = await Verifier.load([first, first]);
+  const pair = await Verifier.load([first, second]);
+  const other = await Verifier.load([second]);
+  const logit = (p: number) => Math.log(p / (1 - p));
+  try {
+    assert.equal(pair.meta.modelId, `${one.meta.modelId}+${other.meta.modelId}`);
+    let compared = 0;
+    // Whole words and their first 300 ms (what an early check hears), for outputs away from 0 and 1.
+    for (const f of test_.filter((c) => c.take === 1).flatMap((c) => [utteranceFeatures(c.samples), utteranceFeatures(c.samples.subarray(0, 2400))])) {
+      const [p1, p2, pp, pt] = await Promise.all([one, other, pair, twice].map((v) => digitProbability(v, f)));
+      // Float32 outputs: compare log-odds, away from saturation.
+      if (Math.abs(logit(p1)) < 8 && Math.abs(logit(p2)) < 8) {
+        assert.ok(Math.abs(logit(pp) - (logit(p1) + logit(p2))) < 1e-2, `${pp} from ${p1} and ${p2}`);
+        assert.ok(Math.abs(logit(pt) - 2 * logit(p1)) < 1e-2, `${pt} from twice ${p1}`);
+        compared++;
+      }
+    }
+    assert.ok(compared >= 10, `only ${compared} of 120 inputs scored away from saturation`);
+  } finally {
+    await Promise.all([one, twice, pair, other].map((v) => v.dispose()));
+  }
+});
+
+test('a verifier member that cannot be loaded fails the whole verifier, naming the file', async () => {
+  const missing = '/nonexistent/verifier-x.onnx';
+  await assert.rejects(loadVerifier([bundledVerifierPaths()[0], missing]), (err: unknown) => err instanceof ModelLoadError && err.code === 'MODEL_NOT_FOUND' && err.message.includes(missing));
+  await assert.rejects(Verifier.load([]), /at least one model file/);
+});
+
+async function transcribeWith(classifier: Classifier, samples: Float32Array, verifier: ClassifierLike | undefined): Promise<Decision[]> {
   const engine = new DictationEngine(classifier, { explain: false });
   engine.setVerifier(verifier);
   const out: Decision[] = [];
@@ -172,7 +208,7 @@ test('an early digit is withdrawn when the verifier, hearing the whole utterance
       meta: classifier.meta,
       classify: async () => {
         asked.push(afterDecision ? 1 : 0);
-        return { probs: Float32Array.from({ length: 10 }, (_, k) => (k === 1 ? (afterDecision ? 0.1 : 0.9) : k === 0 ? (afterDecision ? 0.9 : 0.1) : 0)), embedding: new Float32Array(classifier.meta.embeddingDim) };
+        return { probs: Float32Array.from({ length: 10 }, (_, k) => (k === 1 ? (afterDecision ? 0.01 : 0.9) : k === 0 ? (afterDecision ? 0.99 : 0.1) : 0)), embedding: new Float32Array(classifier.meta.embeddingDim) };
       },
       classifyBatch: async () => [],
     };
@@ -196,7 +232,7 @@ test('an early digit is withdrawn when the verifier, hearing the whole utterance
       assert.ok(early.length >= 2, `only ${early.length} of 3 words exited early`);
       if (retract) {
         assert.equal(retractions.length, early.length, retractions.join('; '));
-        for (const r of retractions) assert.match(r, /not a digit word \(verifier 0\.10 < 0\.5\)/);
+        for (const r of retractions) assert.match(r, /not a digit word \(verifier 0\.01 < 0\.02\)/);
         for (const u of early) assert.ok(u.retracted && !u.decision && /withdrew the early/.test(u.rejection?.reason ?? ''));
         assert.ok(asked.includes(1), 'the whole utterance was put to the verifier after the early decision');
       } else {
