@@ -38,8 +38,8 @@ export class Classifier {
     private readonly session: ort.InferenceSession,
     readonly meta: ModelMeta,
     readonly path: string,
-    /** The model file as loaded, from which the occlusion model is derived (not re-read: it may have changed on disk). */
-    private readonly bytes: Uint8Array,
+    /** The model file as loaded, from which the occlusion model (and a joined verifier) is derived (not re-read: it may have changed on disk). */
+    readonly bytes: Uint8Array,
   ) {}
 
   /**

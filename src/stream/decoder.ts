@@ -37,6 +37,15 @@ export class UtteranceDecoder {
     return p.earlyExit && !this.decided && this.framesSeen % p.eeEvery === 0;
   }
 
+  /** Whether this check, if allowed, would complete a run and decide (the engine then asks the verifier). */
+  wouldDecide(probs: ArrayLike<number>): boolean {
+    if (this.decided) return false;
+    const p = this.policy();
+    const digit = argmax(probs);
+    if (probs[digit] < p.eeThresh) return false;
+    return (digit === this.lastDigit ? this.consecutive + 1 : 1) >= p.eeConsec;
+  }
+
   /**
    * Feeds one check's probabilities. The same digit must lead with ≥ eeThresh on `eeConsec`
    * checks in a row; a different leader restarts the count. `allowed` = false (the rejection

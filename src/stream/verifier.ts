@@ -31,7 +31,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ModelLoadError } from '../errors';
-import { Classification, Classifier } from '../model/classifier';
+import * as ort from 'onnxruntime-node';
+import { Classification, Classifier, INPUT_NAME } from '../model/classifier';
+import { joinMembers, memberOutput } from './verifierGraph';
 import type { ClassifierLike } from './classifierLike';
 
 export const VERIFIER_FILE = 'verifier.onnx';
@@ -62,18 +64,31 @@ const OTHER = 10;
  * sigmoid of the sum, and the engine and its tests see one verifier whatever the members.
  */
 export class Verifier implements ClassifierLike {
-  private constructor(readonly members: readonly Classifier[]) {}
+  private constructor(
+    /** Each member's file and metadata (checked against the feature config on load). */
+    readonly members: ReadonlyArray<Pick<Classifier, 'meta' | 'path' | 'classes'>>,
+    private readonly session: ort.InferenceSession,
+  ) {}
 
-  /** Loads every member or none: a member that fails to load disposes the ones already loaded. */
+  /** Loads every member or none, checks each, and runs them as one joined graph (verifierGraph.ts). */
   static async load(paths: readonly string[]): Promise<Verifier> {
     if (!paths.length) throw new ModelLoadError('MODEL_NOT_FOUND', 'a verifier needs at least one model file');
     const loaded = await Promise.allSettled(paths.map((p) => Classifier.load(p, undefined, 'any')));
-    const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) {
+    try {
+      const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const members = loaded.map((r) => (r as PromiseFulfilledResult<Classifier>).value);
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(joinMembers(members.map((m) => m.bytes)), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      } catch (err) {
+        throw new ModelLoadError('MODEL_INVALID', `verifier ${paths.join(', ')}: its members cannot be run together (${(err as Error).message})`, { cause: err });
+      }
+      return new Verifier(members.map(({ meta, path, classes }) => ({ meta, path, classes })), session);
+    } finally {
+      // The members' own sessions are not needed once joined (or when one failed to load).
       await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
-      throw failed.reason;
     }
-    return new Verifier(loaded.map((r) => (r as PromiseFulfilledResult<Classifier>).value));
   }
 
   get meta(): ClassifierLike['meta'] {
@@ -90,11 +105,27 @@ export class Verifier implements ClassifierLike {
     return (await this.classifyBatch([features]))[0];
   }
 
+  /** Each member's own output for each input, in member order (what the product combines). */
+  async memberProbs(batch: Float32Array[]): Promise<Float32Array[][]> {
+    const { frames, melBands } = this.meta.featureConfig;
+    const size = frames * melBands;
+    const input = new Float32Array(batch.length * size);
+    batch.forEach((f, i) => {
+      if (f.length !== size) throw new RangeError(`verifier: input has ${f.length} values, expected ${size} (${frames} frames × ${melBands} bands)`);
+      input.set(f, i * size);
+    });
+    const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [batch.length, frames, melBands]) });
+    return this.members.map((m, k) => {
+      const probs = out[memberOutput(k)].data as Float32Array;
+      return batch.map((_, i) => probs.slice(i * m.classes, (i + 1) * m.classes));
+    });
+  }
+
   async classifyBatch(batch: Float32Array[]): Promise<Classification[]> {
-    const outs = await Promise.all(this.members.map((m) => m.classifyBatch(batch)));
+    const outs = await this.memberProbs(batch);
     return batch.map((_, i) => {
       const logits = new Float64Array(OTHER);
-      for (const out of outs) for (let d = 0; d < OTHER; d++) logits[d] += clampLogit(memberDigitProb(out[i].probs, d));
+      for (const out of outs) for (let d = 0; d < OTHER; d++) logits[d] += clampLogit(memberDigitProb(out[i], d));
       // Softmax over [logits…, 0]: output d over (d + other) is then sigmoid(logits[d]).
       const top = Math.max(0, ...logits);
       const e = Array.from(logits, (l) => Math.exp(l - top));
@@ -103,12 +134,12 @@ export class Verifier implements ClassifierLike {
       const probs = new Float32Array(OTHER + 1);
       e.forEach((v, d) => (probs[d] = v / z));
       probs[OTHER] = other / z;
-      return { probs, embedding: outs[0][i].embedding };
+      return { probs, embedding: new Float32Array(0) };
     });
   }
 
   async dispose(): Promise<void> {
-    await Promise.all(this.members.map((m) => m.dispose()));
+    await this.session.release();
   }
 }
 

@@ -135,6 +135,26 @@ test('a verifier of several members sums their log-odds (product of experts), on
   }
 });
 
+test('the joined verifier graph gives each member exactly what the member alone gives', { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false }, async () => {
+  const paths = bundledVerifierPaths();
+  const joined = await Verifier.load(paths);
+  const alone = await Promise.all(paths.map((p) => Classifier.load(p, undefined, 'any')));
+  try {
+    const inputs = test_.filter((c) => c.take === 2 && c.speaker === 'theo').map((c) => utteranceFeatures(c.samples));
+    const byMember = await joined.memberProbs(inputs);
+    let worst = 0;
+    for (const [k, member] of alone.entries()) {
+      const own = await member.classifyBatch(inputs);
+      own.forEach((o, i) => o.probs.forEach((p, j) => (worst = Math.max(worst, Math.abs(p - byMember[k][i][j])))));
+      assert.equal(byMember[k][0].length, member.classes);
+    }
+    assert.ok(worst < 1e-5, `joined graph differs from the members by ${worst}`);
+  } finally {
+    await joined.dispose();
+    await Promise.all(alone.map((m) => m.dispose()));
+  }
+});
+
 test('a verifier member that cannot be loaded fails the whole verifier, naming the file', async () => {
   const missing = '/nonexistent/verifier-x.onnx';
   await assert.rejects(loadVerifier([bundledVerifierPaths()[0], missing]), (err: unknown) => err instanceof ModelLoadError && err.code === 'MODEL_NOT_FOUND' && err.message.includes(missing));

@@ -1,12 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { train } from '../../src/train/train';
 import { evaluate } from '../../src/train/evaluate';
 import { Classifier } from '../../src/model/classifier';
 import { FSDD } from './helpers';
+import { encodeWav } from '../../src/audio/wav';
+import { loadFsdd } from '../../src/bench/corpus';
+import { ModelMismatchError } from '../../src/errors';
+import { utteranceFeatures } from '../../src/features/logmel';
+import { digitProbability, Verifier } from '../../src/stream/verifier';
 
 test('smoke training on a small FSDD subset learns, exports a checked model, and is reproducible', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dd-train-'));
@@ -32,6 +37,42 @@ test('smoke training on a small FSDD subset learns, exports a checked model, and
     assert.equal(b.history[0].trainLoss, a.history[0].trainLoss, 'same seed, same first epoch');
     const info = JSON.parse(readFileSync(join(dir, 'a', 'training.json'), 'utf8'));
     assert.equal(info.options.seed, 11);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('data with "other" clips (label 10) trains an eleven-class verifier: refused as the digit model, asked about one digit by the engine', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-train11-'));
+  try {
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    // Real FSDD words, and the same words played backwards as "other" (a human voice saying no word).
+    const clips = loadFsdd(FSDD, 'train').filter((c) => c.speaker === 'jackson' && c.take < 20);
+    for (const c of clips) {
+      const take = c.take - 5; // 0–4 test, 5–9 validation, 10–14 train
+      writeFileSync(join(data, `${c.digit}_jackson_${take}.wav`), encodeWav(c.samples, 8000));
+      if (c.digit < 5) writeFileSync(join(data, `10_rev${c.digit}_${take}.wav`), encodeWav(c.samples.slice().reverse(), 8000));
+    }
+    const r = await train({ data, out: join(dir, 'out'), epochs: 2, batchSize: 32, augment: false, seed: 5 });
+    assert.equal(r.best.confusion.length, 11, 'confusion matrix has the "other" row');
+    assert.ok(r.exportMaxAbsDiff <= 1e-4, `export diff ${r.exportMaxAbsDiff}`);
+    await assert.rejects(Classifier.load(r.modelPath), (err: unknown) => err instanceof ModelMismatchError && err.code === 'MODEL_NOT_DIGITS' && /verifier model/.test(err.message));
+    const member = await Classifier.load(r.modelPath, undefined, 'any');
+    const verifier = await Verifier.load([r.modelPath]);
+    try {
+      assert.equal(member.classes, 11);
+      assert.equal(member.meta.labels[10], 'other');
+      const f = utteranceFeatures(clips[0].samples);
+      const { probs } = await member.classify(f);
+      for (const d of [0, 3, 7]) {
+        const p = await digitProbability(verifier, f, d);
+        assert.ok(Math.abs(p - probs[d] / (probs[d] + probs[10])) < 1e-4, `digit ${d}: ${p} vs ${probs[d]} against other ${probs[10]}`);
+      }
+    } finally {
+      await member.dispose();
+      await verifier.dispose();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
