@@ -39,11 +39,12 @@ async function main(): Promise<void> {
   // Noisy copies (--add-noise) are left out: the streams get their own noise.
   const held = readdirSync(dir).filter((f) => /_(0|5)\.wav$/.test(f) && !f.includes('noisy'));
   const load = (f: string) => trimSilence(readWav(join(dir, f), RATE).samples);
-  const digits: Clip[] = held.filter((f) => /^1_fsdd[a-z]+d/.test(f)).map((f) => ({ name: f, digit: -1, speaker: '', take: 0, samples: load(f) }));
+  // Labels: 1 / 0 (binary data) or the digit / 10 (`--digit-labels`); the source names the kind.
+  const digits: Clip[] = held.filter((f) => /^\d_fsdd[a-z]+d/.test(f)).map((f) => ({ name: f, digit: -1, speaker: '', take: 0, samples: load(f) }));
   // Whole words and sentence pieces only (prefixes are what early exit sees inside these anyway).
   // Mined hard negatives are left out: each mined word is spread over every split in five voices,
   // so its held-out clips are not held-out words.
-  const others = held.filter((f) => /^0_(ttsw|ttss|fsdd[a-z]+r)[a-z]*\d/.test(f) && !/^0_(ttswp|fsdd[a-z]+rp)/.test(f)).map((f) => atLevel(load(f), -26));
+  const others = held.filter((f) => /^(0|10)_(ttsw|ttss|fsdd[a-z]+r)[a-z]*\d/.test(f) && !/^(0|10)_(ttswp|fsdd[a-z]+rp)/.test(f)).map((f) => atLevel(load(f), -26));
   const rng = mulberry32(3);
   const other = concatWithGaps(shuffle(others, rng), [300, 1500], 6);
   const noise = pinkNoise(other.length, -46, rng);
