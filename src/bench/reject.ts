@@ -31,7 +31,7 @@ function arg(name: string): string | undefined {
 async function main(): Promise<void> {
   const dir = process.argv[2];
   if (!dir || dir.startsWith('--')) throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid 0.5/0.02,0.03/0.02]');
-  const grid = (arg('--grid') ?? '0.5/0.02,0.3/0.02,0.1/0.02,0.03/0.02,0.03/0.05').split(',').map((g) => g.split('/').map(Number));
+  const grid = (arg('--grid') ?? '0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05').split(',').map((g) => g.split('/').map(Number));
   const classifier = await Classifier.load(bundledModelPath());
   const verifier = await loadVerifier(arg('--verifier'));
   if (!verifier) throw new Error('no verifier bundled in models/; name one with --verifier');

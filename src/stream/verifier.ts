@@ -1,21 +1,24 @@
 /**
  * The digit/non-digit verifier: small networks (the project's own CNN, trained by the project's
  * trainer on src/bench/verifierData.ts) that answer the one question the closed-set digit model
- * cannot — is this a digit word at all? Each member's output 1 is "a digit", output 0 "anything
- * else" (the other eight outputs are unused and near zero).
+ * cannot — is this a digit word at all? Binary members: output 1 is "a digit", output 0 "anything
+ * else" (the other eight outputs are unused and near zero). Eleven-class members: the ten digits
+ * and "other", so they can be asked about the one digit the classifier decided.
  *
- * The shipped verifier is a product of three experts: the members' log-odds are summed, so a word
- * passes only if no member is sure it is not a digit. Each member alone traded digits for
- * rejections — the two trained on the richer data reject far more non-digits but lose noisy
- * digits — and where one errs on a true digit the others rarely do. On the verifier data's
- * held-out clips (`npm run bench:reject -- DATA_DIR`, never on bench:stream material), at the
- * default thresholds (reject.minDigitProbEarly 0.03, reject.minDigitProb 0.02 — low because a
- * product of three is far more decided than one network):
- *   single first verifier at 0.5/0.5: digits kept 560/564 clean, 558/564 at 20 dB;
- *     non-digits typed 123.4 (clean) and 204.0 (20 dB) per 10 min, 63.6 withdrawn
- *   the three as experts:             563/564 and 558/564; 9.0 and 27.3 per 10 min, 24.9 withdrawn
+ * The shipped verifier is a product of four experts: the members' log-odds of "this digit, not
+ * anything else" are summed, so a word passes only if no member is sure it is not that digit.
+ * Each member alone traded digits for rejections, and where one errs on a true digit the others
+ * rarely do. The members run as one joined ONNX graph (verifierGraph.ts). On the held-out clips
+ * (takes 0 and 5) of `verifierData.js DATA --digit-labels` (`npm run bench:reject -- DATA`, never
+ * on bench:stream material), at reject.minDigitProbEarly 0.03 / reject.minDigitProb 0.02 (low
+ * because a product of experts is far more decided than one network; the early default is now
+ * 0.5, options.ts):
+ *   the first three (binary) members: digits kept 564/564 clean, 557/564 at 20 dB;
+ *     non-digits typed 13.0 (clean) and 30.5 (20 dB) per 10 min, 26.0 withdrawn
+ *   all four:                         562/564 and 554/564; 7.0 and 17.1 per 10 min, 14.8 withdrawn
+ *   (the eleven-class member with only the two newer binary ones lost 8 and 9 more digits)
  *
- * Members (models/, 178 KB each; all three check the feature config on load):
+ * Members (models/, 178 KB each; each checks the feature config on load):
  * - verifier.onnx (id bc51c0a2122f8c1a): the first generator (espeak-ng only), 8 epochs, best at 3:
  *     node dist/bench/verifierData.js DATA1 && node dist/cli.js train --data DATA1 --out DIR --epochs 8 --seed 1
  * - verifier-mined.onnx (id 86a678f2291c69e6): today's generator (espeak-ng and flite, ~10k words,
@@ -25,6 +28,13 @@
  *     node dist/cli.js train --data DATA2 --out DIR --epochs 16 --seed 1       (best epoch 16)
  * - verifier-noisy.onnx (id 932f3c7afdffb3f9): the same generator with mined negatives and
  *   `--add-noise` (a third of the clips again under pink noise at 5–30 dB SNR), 14 epochs, best 13.
+ * - verifier-digits.onnx (id 3309ccedcde60804), eleven-class: the same generator with digit labels,
+ *   600 hard negatives mined with verifier-mined.onnx (words it still takes for digits), and noise
+ *   (46,429 clips); 8 epochs, best 8 (96.5 % on its held-out clips):
+ *     node dist/bench/verifierData.js DATA3 --digit-labels
+ *     node dist/bench/verifierData.js DATA3 --digit-labels --mine-with models/verifier-mined.onnx
+ *     node dist/bench/verifierData.js DATA3 --digit-labels --add-noise
+ *     node dist/cli.js train --data DATA3 --out DIR --epochs 8 --batch-size 64 --seed 1
  * Retrain them whenever the feature config changes; they are independent of the digit model's
  * weights. Measured effect in `npm run bench:stream`.
  */
@@ -38,7 +48,7 @@ import type { ClassifierLike } from './classifierLike';
 
 export const VERIFIER_FILE = 'verifier.onnx';
 /** The bundled experts, first to last; VERIFIER_FILE decides whether a verifier is shipped at all. */
-export const VERIFIER_FILES = [VERIFIER_FILE, 'verifier-mined.onnx', 'verifier-noisy.onnx'] as const;
+export const VERIFIER_FILES = [VERIFIER_FILE, 'verifier-mined.onnx', 'verifier-noisy.onnx', 'verifier-digits.onnx'] as const;
 
 /** models/verifier.onnx at the package root, found from wherever the calling bundle sits. */
 export function bundledVerifierPath(): string {

@@ -276,7 +276,7 @@ test('engine: the verifier vetoes words it does not take for digits, early or at
     const rejections: Rejection[] = [];
     engine.on('decision', (d) => decisions.push(d));
     engine.on('rejection', (r) => rejections.push(r));
-    // Below both default thresholds (reject.minDigitProbEarly 0.03, reject.minDigitProb 0.02).
+    // Below both default thresholds (reject.minDigitProbEarly 0.5, reject.minDigitProb 0.02).
     const v = verifier(0.01);
     engine.setVerifier(v);
     await engine.run(await fileSource(stream.samples, 8000));
