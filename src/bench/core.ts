@@ -14,6 +14,7 @@ import { evaluate } from '../train/evaluate';
 import { loadClips, selectSplit } from '../train/dataset';
 import { formatConfusion } from '../train/metrics';
 import { FSDD_DIR as DATA } from './fsddDir';
+import { VERIFIER_FILE, VERIFIER_FILES } from '../stream/verifier';
 
 
 async function main() {
@@ -99,9 +100,9 @@ async function main() {
       ...loso.map((s) => `- ${s.speaker}: ${pct(s.accuracy)}, macro-F1 ${s.macroF1.toFixed(4)}`),
       ...(loso.length ? [`- mean: ${pct(loso.reduce((a, s) => a + s.accuracy, 0) / loso.length)}`] : []),
       '',
-      '## Companion model: `verifier.onnx`',
-      existsSync(join(modelsDir, 'verifier.onnx'))
-        ? `A second network of the same architecture (${statSync(join(modelsDir, 'verifier.onnx')).size} bytes), trained by the same trainer on digit vs non-digit audio from \`src/bench/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), a third again under pink noise; outputs 1 = digit, 0 = anything else. The streaming engine rejects words it scores as non-digits and withdraws early digits it rejects once it hears the whole utterance. Retrain it with the commands in \`src/stream/verifier.ts\` whenever the feature config changes — its load check refuses a mismatch like this model's.`
+      '## Companion models: the digit/non-digit verifier',
+      existsSync(join(modelsDir, VERIFIER_FILE))
+        ? `${VERIFIER_FILES.map((f) => `\`${f}\` (${existsSync(join(modelsDir, f)) ? `${statSync(join(modelsDir, f)).size} bytes` : 'missing'})`).join(', ')}: networks of the same architecture, trained by the same trainer on digit vs non-digit audio from \`src/bench/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), partly again under pink noise. The first three answer digit (1) or not (0); the last has eleven outputs, the ten digits and "other", so it is asked about the digit the classifier decided. The engine sums the members' log-odds (a product of experts, run as one joined graph), rejects words they together score as not that digit, and withdraws early digits they reject once they hear the whole utterance. Provenance and held-out figures in \`src/stream/verifier.ts\`; retrain them with the commands there whenever the feature config changes — each load check refuses a mismatch like this model's.`
         : 'not present.',
       '',
       '## Data and licence',
