@@ -27,7 +27,7 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--reject-min-confidence <p>', 'reject decisions below this confidence', parseFloat)
     .option('--reject-max-word <ms>', 'reject utterances longer than this', parseFloat)
     .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
-    .option('--verifier <files>', 'digit/non-digit verifier: one .onnx file, or several separated by commas to combine as experts (default: the bundled three in models/)')
+    .option('--verifier <files>', 'digit/non-digit verifier: one .onnx file, or several separated by commas to combine as experts (default: the bundled members in models/verifier*.onnx)')
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
     .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed for the whole utterance', parseFloat)
     .option('--reject-min-digit-prob-early <p>', 'with the verifier: the same for an early exit (on the first part of the word)', parseFloat)
