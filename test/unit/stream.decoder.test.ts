@@ -81,6 +81,21 @@ test('decoder: the same digit must lead for consec checks in a row', () => {
   assert.equal(d.needsFinalDecision(), false);
 });
 
+test('decoder: wouldDecide says whether a check would complete the run, without counting it', () => {
+  const policy = { eeThresh: 0.9, eeConsec: 3, eeEvery: 2, earlyExit: true };
+  const d = new UtteranceDecoder(() => policy);
+  const p = (digit: number, v: number) => Array.from({ length: 10 }, (_, i) => (i === digit ? v : (1 - v) / 9));
+  assert.equal(d.wouldDecide(p(2, 0.95)), false);
+  d.check(p(2, 0.95));
+  d.check(p(2, 0.95));
+  assert.equal(d.wouldDecide(p(2, 0.8)), false, 'below the threshold');
+  assert.equal(d.wouldDecide(p(6, 0.95)), false, 'another digit would start a new run');
+  assert.equal(d.wouldDecide(p(2, 0.95)), true);
+  assert.equal(d.wouldDecide(p(2, 0.95)), true, 'asking does not count');
+  assert.equal(d.check(p(2, 0.95), false).type, 'continue', 'a veto there is a miss');
+  assert.equal(d.wouldDecide(p(2, 0.95)), false, 'and the run starts over');
+});
+
 test('decoder: checks fall every eeEvery frames and stop after the decision', () => {
   const policy = { eeThresh: 0.5, eeConsec: 1, eeEvery: 3, earlyExit: true };
   const d = new UtteranceDecoder(() => policy);
@@ -286,9 +301,30 @@ test('engine: the verifier vetoes words it does not take for digits, early or at
     assert.ok(v.calls > 0);
   }
   const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false });
-  engine.setVerifier(verifier(0.9));
+  const v = verifier(0.9);
+  engine.setVerifier(v);
   let n = 0;
   engine.on('decision', () => n++);
   await engine.run(await fileSource(stream.samples, 8000));
   assert.equal(n, stream.words.length);
+  // Asked on the check that decides and once more on the whole word, not on every confident check.
+  assert.equal(v.calls, 2 * stream.words.length);
+});
+
+test('engine: an eleven-class verifier is asked about the digit the classifier decided', async () => {
+  // The verifier hears digit 3 and nothing else: it backs a 3 and vetoes a 5 on the same audio.
+  const verifier = scripted(() => [0, 0, 0, 0.9, 0, 0, 0, 0, 0, 0, 0.1]);
+  for (const [digit, typed] of [[3, true], [5, false]] as const) {
+    for (const earlyExit of [true, false]) {
+      const engine = new DictationEngine(scripted(confidentAfter(15, digit)), { explain: false, earlyExit });
+      engine.setVerifier(verifier);
+      const decisions: Decision[] = [];
+      const rejections: Rejection[] = [];
+      engine.on('decision', (d) => decisions.push(d));
+      engine.on('rejection', (r) => rejections.push(r));
+      await engine.run(await fileSource(stream.samples, 8000));
+      assert.equal(decisions.length, typed ? stream.words.length : 0, `digit ${digit}, early exit ${earlyExit}`);
+      if (!typed) assert.ok(rejections.every((r) => /not a digit word \(verifier 0\.00/.test(r.reason)), rejections[0]?.reason);
+    }
+  }
 });
