@@ -103,7 +103,8 @@ export class Verifier implements ClassifierLike {
 
   get meta(): ClassifierLike['meta'] {
     const first = this.members[0].meta;
-    return { modelId: this.members.map((m) => m.meta.modelId).join('+'), embeddingDim: first.embeddingDim, featureConfig: first.featureConfig };
+    // No embedding: prototypes live in the digit classifier's space, never the verifier's.
+    return { modelId: this.members.map((m) => m.meta.modelId).join('+'), embeddingDim: 0, featureConfig: first.featureConfig };
   }
 
   /** The member files, for logs. */

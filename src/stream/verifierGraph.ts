@@ -9,11 +9,11 @@
  * is checked against the members run one by one (test/unit/stream.model.test.ts).
  */
 import { onnx } from 'onnx-proto';
-import { EMBEDDING_NAME, INPUT_NAME, PROBS_NAME } from '../model/classifier';
+import { INPUT_NAME, PROBS_NAME } from '../model/classifier';
 
 export const memberOutput = (k: number) => `member${k}_${PROBS_NAME}`;
 
-/** One model whose outputs are each member's probabilities (and the first member's embedding), given the members' ONNX bytes. */
+/** One model whose outputs are each member's probabilities, given the members' ONNX bytes. */
 export function joinMembers(members: readonly Uint8Array[]): Uint8Array {
   const models = members.map((b) => onnx.ModelProto.decode(b));
   const node: onnx.INodeProto[] = [];
@@ -29,8 +29,6 @@ export function joinMembers(members: readonly Uint8Array[]): Uint8Array {
     const probs = g.output.find((o) => o.name === PROBS_NAME);
     if (!probs) throw new Error(`verifier member ${k}: graph has no "${PROBS_NAME}" output`);
     output.push({ ...probs, name: memberOutput(k) });
-    const embedding = g.output.find((o) => o.name === EMBEDDING_NAME);
-    if (k === 0 && embedding) output.push({ ...embedding, name: rename(EMBEDDING_NAME) });
   });
   const first = models[0];
   const opset = (m: onnx.ModelProto) => JSON.stringify(m.opsetImport);
