@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -8,7 +8,7 @@ import { onnx } from 'onnx-proto';
 import { readWav } from '../../src/audio/wav';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import { utteranceFeatures } from '../../src/features/logmel';
-import { Classifier } from '../../src/model/classifier';
+import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { META_KEY } from '../../src/model/meta';
 import { ModelLoadError, ModelMismatchError } from '../../src/errors';
 import { initBackend } from '../../src/train/backend';
@@ -16,7 +16,10 @@ import { exportOnnx } from '../../src/train/export';
 import { DEFAULT_NET, DigitNet, conv1dSame } from '../../src/train/network';
 import { mulberry32 } from '../../src/train/rng';
 import { predictProbs } from '../../src/train/train';
-import { fsddFile } from './helpers';
+import { FSDD, fsddFile } from './helpers';
+import { loadFsdd } from '../../src/bench/corpus';
+import { withFloat16Weights } from '../../src/train/float16';
+import { argmax } from '../../src/train/metrics';
 
 const norm = { mean: Array.from({ length: 40 }, (_, i) => 8 + i * 0.1), std: Array.from({ length: 40 }, (_, i) => 3 + (i % 5) * 0.2) };
 
@@ -112,6 +115,29 @@ test('a model whose feature config differs from the code is refused with a clear
     await assert.rejects(Classifier.load(junk), (e: unknown) => e instanceof ModelLoadError);
     await assert.rejects(Classifier.load(join(dir, 'missing.onnx')), (e: unknown) => e instanceof ModelLoadError && e.code === 'MODEL_NOT_FOUND');
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('float16 weight storage halves a model file and moves its probabilities by well under 1 %', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-fp16-'));
+  const original = readFileSync(bundledModelPath());
+  const path = join(dir, 'half.onnx');
+  writeFileSync(path, withFloat16Weights(original));
+  const full = await Classifier.load(bundledModelPath());
+  const half = await Classifier.load(path);
+  try {
+    assert.ok(statSync(path).size < original.length * 0.6, `${statSync(path).size} of ${original.length} bytes`);
+    assert.equal(half.meta.modelId, full.meta.modelId, 'metadata travels unchanged');
+    const inputs = loadFsdd(FSDD, 'test').filter((c) => c.take === 3).map((c) => utteranceFeatures(c.samples));
+    const [a, b] = await Promise.all([full.classifyBatch(inputs), half.classifyBatch(inputs)]);
+    let worst = 0;
+    a.forEach((x, i) => x.probs.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - b[i].probs[k])))));
+    assert.ok(worst > 0 && worst < 1e-2, `max |Δp| ${worst}`);
+    assert.deepEqual(b.map((x) => argmax(x.probs)), a.map((x) => argmax(x.probs)));
+  } finally {
+    await full.dispose();
+    await half.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 });
