@@ -17,6 +17,10 @@
  *     non-digits typed 13.0 (clean) and 30.5 (20 dB) per 10 min, 26.0 withdrawn
  *   all four:                         562/564 and 554/564; 7.0 and 17.1 per 10 min, 14.8 withdrawn
  *   (the eleven-class member with only the two newer binary ones lost 8 and 9 more digits)
+ * Not shipped, by the same held-out rule (no fewer digits kept), at 0.5 / 0.02: a fifth member, a
+ * second eleven-class network (seed 2, 10 epochs): 5.6 and 12.7 per 10 min, but 557/564 and
+ * 552/564 digits against 562 and 554; it in place of verifier-digits.onnx: 563 and 556 digits,
+ * 7.5 and 16.7 per 10 min, noisy digits decided 10 ms later — no clear gain.
  *
  * Members (models/, 92 KB each; each checks the feature config on load). Each was trained as
  * below and then stored in half precision (train/float16.ts), which moved no decision on either
