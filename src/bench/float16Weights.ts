@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../atomicWrite';
 import { utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
+import { logOdds } from '../stream/verifier';
 import { withFloat16Weights } from '../train/float16';
 import { loadFsdd } from './corpus';
 import { FSDD_DIR as DATA } from './fsddDir';
@@ -25,13 +26,12 @@ async function main(): Promise<void> {
   const after = await Classifier.load(output, undefined, 'any');
   const b = await after.classifyBatch(inputs);
   await after.dispose();
-  const logit = (p: number) => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
   let maxDp = 0;
   let maxDlogit = 0;
   a.forEach((x, i) => {
     x.probs.forEach((p, k) => {
       maxDp = Math.max(maxDp, Math.abs(p - b[i].probs[k]));
-      maxDlogit = Math.max(maxDlogit, Math.abs(logit(p) - logit(b[i].probs[k])));
+      maxDlogit = Math.max(maxDlogit, Math.abs(logOdds(p) - logOdds(b[i].probs[k])));
     });
   });
   console.log(`${output}: ${bytes.length} bytes (was ${original.length}); on ${inputs.length} FSDD test inputs: max |Δp| ${maxDp.toExponential(2)}, max |Δ log-odds| ${maxDlogit.toExponential(2)}`);

@@ -43,6 +43,7 @@ import { encodeWav, readWav } from '../audio/wav';
 import { FEATURE_CONFIG } from '../features/config';
 import { trimSilence, utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
+import { OTHER_LABEL } from '../model/meta';
 import { digitProbability } from '../stream/verifier';
 import { mulberry32, Rng } from '../train/rng';
 import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from './corpus';
@@ -91,10 +92,9 @@ function sentences(n: number): string[] {
 }
 
 /** The file label of a clip: which digit it says (undefined: none) in the chosen labelling. */
-const OTHER = 10;
 let digitLabels = false;
 function labelOf(digit: number | undefined): number {
-  if (digitLabels) return digit ?? OTHER;
+  if (digitLabels) return digit ?? OTHER_LABEL;
   return digit === undefined ? 0 : 1;
 }
 

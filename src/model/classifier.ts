@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
 import { ModelLoadError, ModelMismatchError } from '../errors';
-import { ModelMeta, readMeta } from './meta';
+import { DIGIT_LABELS, ModelMeta, readMeta } from './meta';
 import { buildOcclusionModel, OCCLUSION_INPUTS, occlusionCrop, OcclusionModel, utteranceFrames } from '../explain/occlusionModel';
 
 export interface Classification {
@@ -14,6 +14,19 @@ export interface Classification {
 }
 
 export const INPUT_NAME = 'features';
+/** One intra-op thread: the models are tiny and the editor shares the machine. */
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+
+/** A batch of model inputs (features/logmel `toModelInput`) as the one tensor a model reads. */
+export function inputTensor(batch: readonly Float32Array[], frames: number, bands: number): ort.Tensor {
+  const size = frames * bands;
+  const input = new Float32Array(batch.length * size);
+  batch.forEach((f, i) => {
+    if (f.length !== size) throw new RangeError(`classify: input has ${f.length} values, expected ${size} (${frames} frames × ${bands} bands)`);
+    input.set(f, i * size);
+  });
+  return new ort.Tensor('float32', input, [batch.length, frames, bands]);
+}
 export const PROBS_NAME = 'probs';
 export const EMBEDDING_NAME = 'embedding';
 
@@ -54,13 +67,12 @@ export class Classifier {
       throw new ModelLoadError('MODEL_NOT_FOUND', `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
     }
     const meta = readMeta(bytes, path, cfg);
-    if (kind === 'digits' && meta.labels.length !== 10) {
+    if (kind === 'digits' && meta.labels.length !== DIGIT_LABELS.length) {
       throw new ModelMismatchError('MODEL_NOT_DIGITS', `${path}: a verifier model (${meta.labels.length} outputs: the digits and "${meta.labels.at(-1)}"), not a digit classifier; use it with --verifier`);
     }
     let session: ort.InferenceSession;
     try {
-      // One intra-op thread: the model is tiny and the editor shares the machine.
-      session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
     } catch (err) {
       throw new ModelLoadError('MODEL_INVALID', `${path}: onnxruntime cannot load the model (${(err as Error).message})`, { cause: err });
     }
@@ -90,13 +102,7 @@ export class Classifier {
   }
 
   async classifyBatch(batch: Float32Array[]): Promise<Classification[]> {
-    const size = this.frames * this.bands;
-    const input = new Float32Array(batch.length * size);
-    batch.forEach((f, i) => {
-      if (f.length !== size) throw new RangeError(`classify: input has ${f.length} values, expected ${size} (${this.frames} frames × ${this.bands} bands)`);
-      input.set(f, i * size);
-    });
-    const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [batch.length, this.frames, this.bands]) });
+    const out = await this.session.run({ [INPUT_NAME]: inputTensor(batch, this.frames, this.bands) });
     const probs = out[PROBS_NAME].data as Float32Array;
     const emb = out[EMBEDDING_NAME].data as Float32Array;
     const d = this.meta.embeddingDim;
@@ -137,7 +143,7 @@ export class Classifier {
     try {
       const model = buildOcclusionModel(this.bytes);
       if (!model || model.frames !== this.frames || model.bands !== this.bands) return undefined;
-      const session = await ort.InferenceSession.create(model.bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+      const session = await ort.InferenceSession.create(model.bytes, SESSION_OPTIONS);
       return { session, model };
     } catch {
       // A graph the builder misread must not cost the user the "why": the masked copies still work.

@@ -18,6 +18,14 @@ export interface ModelMeta {
 
 export const META_KEY = 'digit_dictation';
 
+/** The digit model's labels, in output order. */
+export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+/**
+ * Index (and file label) of "anything but a digit": the last output of an eleven-class verifier,
+ * trained on data that names such clips 10 (bench/verifierData.ts --digit-labels).
+ */
+export const OTHER_LABEL = DIGIT_LABELS.length;
+
 export function encodeMeta(meta: ModelMeta): onnx.IStringStringEntryProto[] {
   return [{ key: META_KEY, value: JSON.stringify(meta) }];
 }
@@ -52,7 +60,7 @@ export function readMeta(bytes: Uint8Array, source: string, expected: FeatureCon
     throw new ModelMismatchError('MODEL_BAD_NORMALIZATION', `${source}: normalization statistics do not cover ${bands} bands`);
   }
   // Ten digits, or ten and "other" (an eleven-class verifier).
-  if (!Array.isArray(meta.labels) || (meta.labels.length !== 10 && meta.labels.length !== 11) || !(meta.embeddingDim > 0) || !meta.modelId) {
+  if (!Array.isArray(meta.labels) || (meta.labels.length !== DIGIT_LABELS.length && meta.labels.length !== OTHER_LABEL + 1) || !(meta.embeddingDim > 0) || !meta.modelId) {
     throw new ModelMismatchError('MODEL_BAD_METADATA', `${source}: metadata lacks labels, embedding size or model id`);
   }
   return meta;

@@ -49,7 +49,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ModelLoadError } from '../errors';
 import * as ort from 'onnxruntime-node';
-import { Classification, Classifier, INPUT_NAME } from '../model/classifier';
+import { Classification, Classifier, INPUT_NAME, inputTensor, SESSION_OPTIONS } from '../model/classifier';
+import { OTHER_LABEL as OTHER } from '../model/meta';
 import { joinMembers, memberOutput } from './verifierGraph';
 import type { ClassifierLike } from './classifierLike';
 
@@ -69,8 +70,8 @@ export function bundledVerifierPaths(): string[] {
   return VERIFIER_FILES.map((f) => join(dir, f));
 }
 
-const clampLogit = (p: number) => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
-const OTHER = 10;
+/** Log-odds of p, clamped at ±13.8 so one certain member cannot outvote the rest without bound. */
+export const logOdds = (p: number) => Math.log(Math.max(p, 1e-6) / Math.max(1 - p, 1e-6));
 
 /**
  * One or more verifier networks as one. Members are binary (output 1 = a digit, 0 = anything else)
@@ -97,7 +98,7 @@ export class Verifier implements ClassifierLike {
       const members = loaded.map((r) => (r as PromiseFulfilledResult<Classifier>).value);
       let session: ort.InferenceSession;
       try {
-        session = await ort.InferenceSession.create(joinMembers(members.map((m) => m.bytes)), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+        session = await ort.InferenceSession.create(joinMembers(members.map((m) => m.bytes)), SESSION_OPTIONS);
       } catch (err) {
         throw new ModelLoadError('MODEL_INVALID', `verifier ${paths.join(', ')}: its members cannot be run together (${(err as Error).message})`, { cause: err });
       }
@@ -125,14 +126,8 @@ export class Verifier implements ClassifierLike {
 
   /** Each member's own output for each input, in member order (what the product combines). */
   async memberProbs(batch: Float32Array[]): Promise<Float32Array[][]> {
-    const { frames, melBands } = this.meta.featureConfig;
-    const size = frames * melBands;
-    const input = new Float32Array(batch.length * size);
-    batch.forEach((f, i) => {
-      if (f.length !== size) throw new RangeError(`verifier: input has ${f.length} values, expected ${size} (${frames} frames × ${melBands} bands)`);
-      input.set(f, i * size);
-    });
-    const out = await this.session.run({ [INPUT_NAME]: new ort.Tensor('float32', input, [batch.length, frames, melBands]) });
+    const { frames, melBands } = this.members[0].meta.featureConfig;
+    const out = await this.session.run({ [INPUT_NAME]: inputTensor(batch, frames, melBands) });
     return this.members.map((m, k) => {
       const probs = out[memberOutput(k)].data as Float32Array;
       return batch.map((_, i) => probs.slice(i * m.classes, (i + 1) * m.classes));
@@ -143,7 +138,7 @@ export class Verifier implements ClassifierLike {
     const outs = await this.memberProbs(batch);
     return batch.map((_, i) => {
       const logits = new Float64Array(OTHER);
-      for (const out of outs) for (let d = 0; d < OTHER; d++) logits[d] += clampLogit(memberDigitProb(out[i], d));
+      for (const out of outs) for (let d = 0; d < OTHER; d++) logits[d] += logOdds(memberDigitProb(out[i], d));
       // Softmax over [logits…, 0]: output d over (d + other) is then sigmoid(logits[d]).
       const top = Math.max(0, ...logits);
       const e = Array.from(logits, (l) => Math.exp(l - top));

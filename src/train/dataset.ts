@@ -23,12 +23,9 @@ export interface Skipped {
 const NAME = /^(\d|10)_([A-Za-z0-9-]+)_(\d+)\.wav$/i;
 
 /**
- * Label 10 names "anything but a digit": data with it trains an eleven-class verifier
- * (bench/verifierData.ts --digit-labels), never the digit model (Classifier.load refuses it there).
+ * Parses `{digit}_{speaker}_{take}.wav` (digit 0–9, or 10 = OTHER_LABEL for "other": data that
+ * trains an eleven-class verifier, never the digit model); undefined when the name does not fit.
  */
-export const OTHER_LABEL = 10;
-
-/** Parses `{digit}_{speaker}_{take}.wav` (digit 0–9, or 10 for "other"); undefined when the name does not fit. */
 export function parseClipName(file: string): { digit: number; speaker: string; take: number } | undefined {
   const m = NAME.exec(file);
   return m ? { digit: Number(m[1]), speaker: m[2], take: Number(m[3]) } : undefined;

@@ -5,9 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames, toModelInput, utteranceFeatures } from '../features/logmel';
 import { Classifier } from '../model/classifier';
+import { DIGIT_LABELS, OTHER_LABEL } from '../model/meta';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
-import { Clip, describeSkipped, loadClips, OTHER_LABEL, splitOf } from './dataset';
+import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
 import { augmentFrames, augmentWaveform } from './augment';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
@@ -16,7 +17,6 @@ import { Rng, mulberry32, shuffle } from './rng';
 import { EpochMetrics, TrainHooks, TrainOptions, TrainResult } from './types';
 
 const cfg = FEATURE_CONFIG;
-const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 const FRAME_SIZE = cfg.frames * cfg.melBands;
 
 interface Example {
