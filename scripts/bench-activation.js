@@ -19,13 +19,20 @@ function child() {
   const event = () => disposable;
   // Anything not modelled explicitly is a callable no-op that returns more no-ops.
   const anything = () =>
-    new Proxy(function () {}, { get: (_t, p) => (p === 'then' ? undefined : p === 'dispose' ? noop : anything()), apply: () => anything() });
+    new Proxy(function () {}, {
+      get: (_t, p) => (p === 'then' ? undefined : p === 'dispose' ? noop : anything()),
+      apply: () => anything(),
+    });
   const vscode = {
     StatusBarAlignment: { Left: 1, Right: 2 },
     ViewColumn: { Beside: -2, Active: -1 },
     ConfigurationTarget: { Global: 1 },
     ProgressLocation: { Notification: 15 },
-    ThemeColor: class { constructor(id) { this.id = id; } },
+    ThemeColor: class {
+      constructor(id) {
+        this.id = id;
+      }
+    },
     Uri: { joinPath: (u, ...p) => ({ fsPath: path.join(u.fsPath, ...p) }), file: (f) => ({ fsPath: f }) },
     window: {
       createStatusBarItem: () => ({ show: noop, hide: noop, dispose: noop }),
@@ -73,7 +80,9 @@ function main() {
   const times = results.map((r) => r.ms).sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   const natives = [...new Set(results.flatMap((r) => r.natives))];
-  console.log(`activation (require dist/extension.js + activate), ${runs} cold runs: median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (budget ${BUDGET_MS} ms)`);
+  console.log(
+    `activation (require dist/extension.js + activate), ${runs} cold runs: median ${median.toFixed(1)} ms, min ${times[0].toFixed(1)} ms, max ${times[times.length - 1].toFixed(1)} ms (budget ${BUDGET_MS} ms)`,
+  );
   console.log(`native modules loaded during activation: ${natives.length ? natives.join(', ') : 'none'}`);
   if (median > BUDGET_MS || natives.length) {
     console.error('FAIL: activation is over budget or loads native modules');

@@ -41,7 +41,9 @@ function run(cmd, args, env = process.env) {
 // and name the command that selects the target's binaries.
 if (process.argv[2] === '--prepublish') {
   if (!process.env.DD_PACKAGE_TARGET) {
-    fail('package with "npm run package" (linux-x64) or "node scripts/package.js <target>": it adds the target\'s onnxruntime-node and decibri binaries that a plain "vsce package" would leave out');
+    fail(
+      'package with "npm run package" (linux-x64) or "node scripts/package.js <target>": it adds the target\'s onnxruntime-node and decibri binaries that a plain "vsce package" would leave out',
+    );
   }
   process.exit(0);
 }
@@ -78,12 +80,15 @@ async function main() {
     const [os, cpu] = target.split('-');
     fail(`${decibriPkg} is missing; fetch it with: npm install --no-save --os=${os} --cpu=${cpu} @decibri/${t.decibri}@${version}`);
   }
-  if (!fs.existsSync(path.join(root, 'models/digits.onnx'))) fail('models/digits.onnx is missing: train or restore the bundled model first');
+  if (!fs.existsSync(path.join(root, 'models/digits.onnx')))
+    fail('models/digits.onnx is missing: train or restore the bundled model first');
 
   // Minified bundles without source maps.
   run(process.execPath, ['esbuild.js', '--production']);
 
-  const ignore = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8') + [``, `# target ${target}`, `!${ortBin}/**`, `!${decibriPkg}/**`, ''].join('\n');
+  const ignore =
+    fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8') +
+    [``, `# target ${target}`, `!${ortBin}/**`, `!${decibriPkg}/**`, ''].join('\n');
   const ignoreFile = path.join(root, 'out', `vscodeignore.${target}`);
   fs.mkdirSync(path.dirname(ignoreFile), { recursive: true });
   fs.writeFileSync(ignoreFile, ignore);
@@ -92,14 +97,19 @@ async function main() {
   const vsce = path.join(root, 'node_modules/@vscode/vsce/vsce');
   // Relative links stay relative: the README's screenshots ship inside the .vsix, so the editor's
   // extension page shows them offline (the repository URL is not one vsce can rewrite against).
-  run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--no-rewrite-relative-links', '--out', out], { ...process.env, DD_PACKAGE_TARGET: target });
+  run(process.execPath, [vsce, 'package', '--target', target, '--ignoreFile', ignoreFile, '--no-rewrite-relative-links', '--out', out], {
+    ...process.env,
+    DD_PACKAGE_TARGET: target,
+  });
 
   const size = fs.statSync(out).size;
   // Check the archive: every native binary must belong to the target.
   const listing = await zipEntries(out);
   const natives = listing.filter((f) => /\.(node|so(\.\d+)*|dylib|dll)$/.test(f));
   const foreign = natives.filter((f) => !f.includes(`/napi-v6/${t.ort}/`) && !f.includes(`/@decibri/${t.decibri}/`));
-  console.log(`package: ${path.relative(root, out)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${listing.filter(Boolean).length} files; native binaries:\n  ${natives.join('\n  ')}`);
+  console.log(
+    `package: ${path.relative(root, out)}: ${(size / 1024 / 1024).toFixed(1)} MB, ${listing.filter(Boolean).length} files; native binaries:\n  ${natives.join('\n  ')}`,
+  );
   if (foreign.length) fail(`binaries of other platforms slipped in: ${foreign.join(', ')}`);
   if (size > MAX_BYTES) fail(`${(size / 1024 / 1024).toFixed(1)} MB exceeds the 30 MB budget`);
 }

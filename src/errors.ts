@@ -1,6 +1,10 @@
 /** Errors a user can act on: a stable `code` for programs, a message for people. */
 export class DigitDictationError extends Error {
-  constructor(readonly code: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
   }

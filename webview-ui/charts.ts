@@ -42,7 +42,10 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], opts:
     canvas.setAttribute('aria-label', `${opts.yLabel}: no epochs yet`);
     return;
   }
-  const left = 40, right = 10, top = 22, bottom = 24;
+  const left = 40,
+    right = 10,
+    top = 22,
+    bottom = 24;
   const all = series.flatMap((s) => s.values).filter(Number.isFinite);
   const yMax = opts.yMax ?? Math.max(1e-6, ...all) * 1.1;
   const n = Math.max(2, opts.epochs);
@@ -97,7 +100,13 @@ export function drawLineChart(canvas: HTMLCanvasElement, series: Series[], opts:
   }
   canvas.setAttribute(
     'aria-label',
-    `${opts.yLabel} per epoch: ` + series.map((s) => `${s.label} ${s.values.length ? (yMax <= 1.0001 ? `${Math.round(s.values[s.values.length - 1] * 100)}%` : s.values[s.values.length - 1].toFixed(3)) : 'none'}`).join(', '),
+    `${opts.yLabel} per epoch: ` +
+      series
+        .map(
+          (s) =>
+            `${s.label} ${s.values.length ? (yMax <= 1.0001 ? `${Math.round(s.values[s.values.length - 1] * 100)}%` : s.values[s.values.length - 1].toFixed(3)) : 'none'}`,
+        )
+        .join(', '),
   );
 }
 
@@ -111,7 +120,8 @@ export function drawConfusion(canvas: HTMLCanvasElement, confusion: number[][]):
   const good = themeColor('--vscode-charts-blue', '#3794ff');
   const bad = themeColor('--vscode-charts-red', '#f14c4c');
   const n = confusion.length || 10;
-  const left = 34, top = 30;
+  const left = 34,
+    top = 30;
   const cell = Math.floor((size - left - 6) / n);
   ctx.font = font();
   ctx.fillStyle = fg;
@@ -138,9 +148,20 @@ export function drawConfusion(canvas: HTMLCanvasElement, confusion: number[][]):
       }
     }
   }
-  const errors = confusion.flatMap((r, t) => r.map((v, q) => ({ t, q, v }))).filter((e) => e.t !== e.q && e.v > 0).sort((a, b) => b.v - a.v);
+  const errors = confusion
+    .flatMap((r, t) => r.map((v, q) => ({ t, q, v })))
+    .filter((e) => e.t !== e.q && e.v > 0)
+    .sort((a, b) => b.v - a.v);
   canvas.setAttribute(
     'aria-label',
-    `Confusion matrix, rows true digit, columns predicted. ${errors.length ? 'Most frequent confusions: ' + errors.slice(0, 3).map((e) => `${e.t} heard as ${e.q} (${e.v})`).join(', ') : 'No confusions.'}`,
+    `Confusion matrix, rows true digit, columns predicted. ${
+      errors.length
+        ? 'Most frequent confusions: ' +
+          errors
+            .slice(0, 3)
+            .map((e) => `${e.t} heard as ${e.q} (${e.v})`)
+            .join(', ')
+        : 'No confusions.'
+    }`,
   );
 }

@@ -12,7 +12,11 @@ export class EnrollView {
   private readonly intro = h('p', { class: 'detail' });
   private readonly startButton = h('button', { type: 'button', 'data-testid': 'enroll-start' }, 'Start enrollment');
   private readonly cancelButton = h('button', { type: 'button', class: 'secondary', 'data-testid': 'enroll-cancel' }, 'Cancel');
-  private readonly redoButton = h('button', { type: 'button', class: 'secondary', 'data-testid': 'enroll-redo', disabled: true }, 'Redo take');
+  private readonly redoButton = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-testid': 'enroll-redo', disabled: true },
+    'Redo take',
+  );
   private readonly saveButton = h('button', { type: 'button', 'data-testid': 'enroll-save', disabled: true }, 'Save');
   private readonly resetButton = h('button', { type: 'button', class: 'secondary', 'data-testid': 'enroll-reset' }, 'Reset enrollment');
   private readonly promptWord = h('div', { class: 'prompt-word' });
@@ -99,7 +103,13 @@ export class EnrollView {
   }
 
   private renderGrid(v: EnrollmentView): void {
-    const head = h('tr', {}, h('th', { scope: 'col' }, 'Digit'), ...Array.from({ length: v.takesPerDigit }, (_, t) => h('th', { scope: 'col' }, `Take ${t + 1}`)), h('th', { scope: 'col' }, 'Quality'));
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, 'Digit'),
+      ...Array.from({ length: v.takesPerDigit }, (_, t) => h('th', { scope: 'col' }, `Take ${t + 1}`)),
+      h('th', { scope: 'col' }, 'Quality'),
+    );
     const rows = v.digits.map((d) =>
       h(
         'tr',
@@ -108,7 +118,14 @@ export class EnrollView {
         ...d.takes.map((t, i) => {
           const isPrompt = v.phase === 'running' && v.digit === d.digit && v.take === i + 1;
           const isSelected = this.selected?.digit === d.digit && this.selected?.take === i + 1;
-          const label = t.state === 'done' ? `${((t.durationMs ?? 0) / 1000).toFixed(2)}s${t.confidence !== undefined ? ` ${pct(t.confidence)}` : ''}` : t.state === 'recording' ? '● rec' : t.state === 'failed' ? 'failed' : '—';
+          const label =
+            t.state === 'done'
+              ? `${((t.durationMs ?? 0) / 1000).toFixed(2)}s${t.confidence !== undefined ? ` ${pct(t.confidence)}` : ''}`
+              : t.state === 'recording'
+                ? '● rec'
+                : t.state === 'failed'
+                  ? 'failed'
+                  : '—';
           const b = h(
             'button',
             {

@@ -25,16 +25,36 @@ export class LiveView {
   private readonly toggleButton = h('button', { type: 'button', 'data-testid': 'dictation-toggle' }, 'Start dictation');
   private readonly detail = h('p', { class: 'detail', role: 'status' });
   private readonly meterFill = h('div', { class: 'meter-fill' });
-  private readonly meter = h('div', { class: 'meter', role: 'meter', 'aria-label': 'Input level', 'aria-valuemin': METER_FLOOR_DB, 'aria-valuemax': 0, 'aria-valuenow': METER_FLOOR_DB }, this.meterFill);
+  private readonly meter = h(
+    'div',
+    {
+      class: 'meter',
+      role: 'meter',
+      'aria-label': 'Input level',
+      'aria-valuemin': METER_FLOOR_DB,
+      'aria-valuemax': 0,
+      'aria-valuenow': METER_FLOOR_DB,
+    },
+    this.meterFill,
+  );
   private readonly levelText = h('span', { class: 'level-text' }, '— dBFS');
   private readonly vadPill = h('span', { class: 'pill vad', 'data-testid': 'vad-state' }, 'silence');
-  private readonly liveDigit = h('div', { class: 'live-digit', 'data-testid': 'live-digit', 'aria-live': 'polite', 'aria-label': 'Decided digit' }, '–');
+  private readonly liveDigit = h(
+    'div',
+    { class: 'live-digit', 'data-testid': 'live-digit', 'aria-live': 'polite', 'aria-label': 'Decided digit' },
+    '–',
+  );
   private readonly liveMeta = h('div', { class: 'live-meta' }, 'No digit yet');
   private readonly bars: Array<{ row: HTMLElement; fill: HTMLElement; value: HTMLElement }> = [];
   private readonly threshold = h('div', { class: 'threshold', 'aria-hidden': 'true' });
   private readonly thresholdLabel = h('span', { class: 'threshold-label' });
   private readonly barsBox: HTMLElement;
-  private readonly strip = h('div', { class: 'saliency-strip', 'data-testid': 'saliency-strip', role: 'img', 'aria-label': 'Saliency over feature bands: no decision yet' });
+  private readonly strip = h('div', {
+    class: 'saliency-strip',
+    'data-testid': 'saliency-strip',
+    role: 'img',
+    'aria-label': 'Saliency over feature bands: no decision yet',
+  });
   private readonly stripCells: HTMLElement[] = [];
   private readonly stripAxis = h('div', { class: 'strip-axis' });
   private readonly why = h('p', { class: 'why' }, 'After a decision, the bands that mattered most are shown here.');
@@ -46,11 +66,23 @@ export class LiveView {
     const barRows = Array.from({ length: 10 }, (_, d) => {
       const fill = h('div', { class: 'bar-fill' });
       const value = h('span', { class: 'bar-value' }, '0%');
-      const row = h('div', { class: 'bar-row', 'data-digit': d }, h('span', { class: 'bar-label' }, String(d)), h('div', { class: 'bar-track' }, fill), value);
+      const row = h(
+        'div',
+        { class: 'bar-row', 'data-digit': d },
+        h('span', { class: 'bar-label' }, String(d)),
+        h('div', { class: 'bar-track' }, fill),
+        value,
+      );
       this.bars.push({ row, fill, value });
       return row;
     });
-    this.barsBox = h('div', { class: 'bars', 'data-testid': 'conf-bars', role: 'group', 'aria-label': 'Confidence per digit' }, ...barRows, this.threshold, this.thresholdLabel);
+    this.barsBox = h(
+      'div',
+      { class: 'bars', 'data-testid': 'conf-bars', role: 'group', 'aria-label': 'Confidence per digit' },
+      ...barRows,
+      this.threshold,
+      this.thresholdLabel,
+    );
     this.toggleButton.addEventListener('click', () => send({ type: 'dictation', action: 'toggle' }));
 
     this.root = h(
@@ -104,7 +136,11 @@ export class LiveView {
       });
       const first = s.bandsHz[0] ?? 0;
       const last = s.bandsHz[s.bandsHz.length - 1] ?? 0;
-      this.stripAxis.replaceChildren(h('span', {}, `${Math.round(first)} Hz`), h('span', {}, `${s.bandsHz.length} mel bands`), h('span', {}, `${Math.round(last)} Hz`));
+      this.stripAxis.replaceChildren(
+        h('span', {}, `${Math.round(first)} Hz`),
+        h('span', {}, `${s.bandsHz.length} mel bands`),
+        h('span', {}, `${Math.round(last)} Hz`),
+      );
     }
   }
 
@@ -189,17 +225,29 @@ export class LiveView {
     this.stripCells.forEach((c, i) => {
       const v = Math.abs(scores[i] ?? 0) / max;
       c.style.setProperty('--heat', v.toFixed(3));
-      c.classList.toggle('hot', d.why.slice(0, 3).some((w) => w.band === i));
+      c.classList.toggle(
+        'hot',
+        d.why.slice(0, 3).some((w) => w.band === i),
+      );
     });
     const top = d.why.slice(0, 3).map((w) => `${Math.round(w.hz)} Hz`);
-    this.strip.setAttribute('aria-label', scores.length ? `Saliency for ${d.digit}; strongest bands ${top.join(', ')}` : `No saliency for ${d.digit}`);
-    this.why.textContent = top.length ? `“${d.digit}” rested most on the bands around ${top.join(', ')}.` : 'This decision carried no saliency.';
+    this.strip.setAttribute(
+      'aria-label',
+      scores.length ? `Saliency for ${d.digit}; strongest bands ${top.join(', ')}` : `No saliency for ${d.digit}`,
+    );
+    this.why.textContent = top.length
+      ? `“${d.digit}” rested most on the bands around ${top.join(', ')}.`
+      : 'This decision carried no saliency.';
   }
 
   private recentItem(entry: DecisionView): HTMLElement {
     const d = entry.decision;
     const where =
-      entry.delivery.target === 'editor' ? 'typed' : entry.delivery.target === 'terminal' ? 'sent to terminal' : `not typed — ${entry.delivery.reason ?? ''}`;
+      entry.delivery.target === 'editor'
+        ? 'typed'
+        : entry.delivery.target === 'terminal'
+          ? 'sent to terminal'
+          : `not typed — ${entry.delivery.reason ?? ''}`;
     const item = h(
       'li',
       { 'data-digit': d.digit, 'data-key': decisionKey(d), class: entry.delivery.target === 'none' ? 'untyped' : '' },
@@ -208,7 +256,16 @@ export class LiveView {
       h('span', { class: 'pill' }, d.earlyExit ? 'early' : 'end'),
       h('span', { class: 'pill' }, d.mode),
       h('span', { class: 'recent-where' }, where),
-      h('span', { class: 'recent-top', title: 'Runners-up' }, d.top.length > 1 ? `then ${d.top.slice(1, 3).map(([k, p]) => `${k} ${pct(p)}`).join(', ')}` : ''),
+      h(
+        'span',
+        { class: 'recent-top', title: 'Runners-up' },
+        d.top.length > 1
+          ? `then ${d.top
+              .slice(1, 3)
+              .map(([k, p]) => `${k} ${pct(p)}`)
+              .join(', ')}`
+          : '',
+      ),
     );
     if (entry.withdrawn) this.markWithdrawn(item, entry.withdrawn);
     return item;

@@ -38,7 +38,12 @@ export class TrainingViewUI {
       h('div', { class: 'row' }, this.trainButton, this.evalButton, this.cancelButton),
       this.phase,
       h('div', { class: 'row' }, this.progress, this.progressText),
-      h('div', { class: 'charts' }, h('figure', {}, h('figcaption', {}, 'Training loss'), this.loss), h('figure', {}, h('figcaption', {}, 'Accuracy'), this.acc)),
+      h(
+        'div',
+        { class: 'charts' },
+        h('figure', {}, h('figcaption', {}, 'Training loss'), this.loss),
+        h('figure', {}, h('figcaption', {}, 'Accuracy'), this.acc),
+      ),
       h('figure', {}, h('figcaption', {}, 'Confusion matrix (rows: spoken digit, columns: recognised)'), this.confusion),
       this.summary,
     );
@@ -58,12 +63,16 @@ export class TrainingViewUI {
     const overall = v.epochs > 0 ? Math.min(1, (epochsDone + (busy && v.phase === 'running' ? frac : 0)) / v.epochs) : 0;
     this.progress.value = v.phase === 'done' ? 1 : overall;
     this.progressText.textContent =
-      v.phase === 'idle' ? '' : `epoch ${Math.min(epochsDone + (v.phase === 'running' ? 1 : 0), v.epochs)} of ${v.epochs}${v.progress && v.phase === 'running' ? ` · ${v.progress.done}/${v.progress.total} samples` : ''}`;
+      v.phase === 'idle'
+        ? ''
+        : `epoch ${Math.min(epochsDone + (v.phase === 'running' ? 1 : 0), v.epochs)} of ${v.epochs}${v.progress && v.phase === 'running' ? ` · ${v.progress.done}/${v.progress.total} samples` : ''}`;
     // `best` marks each epoch that improved on the ones before it: the last such is the kept model.
     const best = [...v.history].reverse().find((m) => m.best) ?? v.history[v.history.length - 1];
     this.summary.textContent = [
       best ? `Best epoch ${best.epoch}: test accuracy ${pct(best.testAccuracy)}, macro-F1 ${pct(best.macroF1)}.` : '',
-      v.evaluation ? `Evaluation on ${v.evaluation.n} recordings: accuracy ${pct(v.evaluation.accuracy)}, macro-F1 ${pct(v.evaluation.macroF1)}.` : '',
+      v.evaluation
+        ? `Evaluation on ${v.evaluation.n} recordings: accuracy ${pct(v.evaluation.accuracy)}, macro-F1 ${pct(v.evaluation.macroF1)}.`
+        : '',
       v.modelPath ? `Model: ${v.modelPath}` : '',
     ]
       .filter(Boolean)
@@ -73,7 +82,11 @@ export class TrainingViewUI {
 
   private draw(v: TrainingView): void {
     const epochs = Math.max(v.epochs, v.history.length);
-    drawLineChart(this.loss, [{ label: 'train loss', color: themeColor('--vscode-charts-orange', '#d18616'), values: v.history.map((m) => m.trainLoss) }], { epochs, yLabel: 'Loss' });
+    drawLineChart(
+      this.loss,
+      [{ label: 'train loss', color: themeColor('--vscode-charts-orange', '#d18616'), values: v.history.map((m) => m.trainLoss) }],
+      { epochs, yLabel: 'Loss' },
+    );
     drawLineChart(
       this.acc,
       [
@@ -83,7 +96,8 @@ export class TrainingViewUI {
       ],
       { epochs, yMax: 1, yLabel: 'Accuracy' },
     );
-    const confusion = v.evaluation?.confusion ?? v.history[v.history.length - 1]?.confusion ?? Array.from({ length: 10 }, () => Array(10).fill(0));
+    const confusion =
+      v.evaluation?.confusion ?? v.history[v.history.length - 1]?.confusion ?? Array.from({ length: 10 }, () => Array(10).fill(0));
     drawConfusion(this.confusion, confusion);
   }
 }

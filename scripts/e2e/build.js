@@ -8,7 +8,10 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '..', '..');
 const pick = (dir, re) =>
   fs.existsSync(path.join(root, dir))
-    ? fs.readdirSync(path.join(root, dir)).filter((f) => re.test(f)).map((f) => path.join(root, dir, f))
+    ? fs
+        .readdirSync(path.join(root, dir))
+        .filter((f) => re.test(f))
+        .map((f) => path.join(root, dir, f))
     : [];
 
 esbuild

@@ -57,7 +57,14 @@ process.on('exit', release);
 const tap = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dd-tap-')), 'report.tap');
 const child = spawn(
   process.execPath,
-  ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tap}`, file],
+  [
+    '--test',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    '--test-reporter=tap',
+    `--test-reporter-destination=${tap}`,
+    file,
+  ],
   { stdio: 'inherit' },
 );
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));

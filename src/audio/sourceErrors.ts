@@ -27,19 +27,37 @@ export function toSourceError(err: unknown, kind: 'microphone' | 'file', label: 
   }
   const mic = `microphone "${label}"`;
   if (code === 'PERMISSION_DENIED') {
-    return new MicrophoneError(MIC_ERROR_CODES.permission, `${mic}: access was refused; allow microphone access for this application in the system privacy settings, then start again`, { cause: err });
+    return new MicrophoneError(
+      MIC_ERROR_CODES.permission,
+      `${mic}: access was refused; allow microphone access for this application in the system privacy settings, then start again`,
+      { cause: err },
+    );
   }
   if (code === 'MULTIPLE_DEVICES_MATCH') {
-    return new MicrophoneError(MIC_ERROR_CODES.ambiguous, `${mic}: the name matches several devices (${msg}); use a longer name or the device id from "Select Microphone"`, { cause: err });
+    return new MicrophoneError(
+      MIC_ERROR_CODES.ambiguous,
+      `${mic}: the name matches several devices (${msg}); use a longer name or the device id from "Select Microphone"`,
+      { cause: err },
+    );
   }
   if (NOT_FOUND.has(String(code)) || (err instanceof RangeError && /device index/.test(msg))) {
-    return new MicrophoneError(MIC_ERROR_CODES.notFound, `${mic}: no such input device (${msg}); pick one from the list of microphones`, { cause: err });
+    return new MicrophoneError(MIC_ERROR_CODES.notFound, `${mic}: no such input device (${msg}); pick one from the list of microphones`, {
+      cause: err,
+    });
   }
   if (midStream || code === 'DEVICE_FAILED' || code === 'MICROPHONE_STREAM_CLOSED') {
-    return new MicrophoneError(MIC_ERROR_CODES.disconnected, `${mic} stopped delivering audio; it may have been unplugged (${msg}). Reconnect it and start dictation again`, { cause: err });
+    return new MicrophoneError(
+      MIC_ERROR_CODES.disconnected,
+      `${mic} stopped delivering audio; it may have been unplugged (${msg}). Reconnect it and start dictation again`,
+      { cause: err },
+    );
   }
   if (UNAVAILABLE.has(String(code))) {
-    return new MicrophoneError(MIC_ERROR_CODES.unavailable, `${mic} cannot be opened (${msg}); check that a microphone is connected and not held by another application`, { cause: err });
+    return new MicrophoneError(
+      MIC_ERROR_CODES.unavailable,
+      `${mic} cannot be opened (${msg}); check that a microphone is connected and not held by another application`,
+      { cause: err },
+    );
   }
   return new MicrophoneError(MIC_ERROR_CODES.unavailable, `${mic}: ${msg}`, { cause: err });
 }

@@ -34,12 +34,16 @@ export function decodeWav(bytes: Uint8Array, name: string, targetRate?: number):
     try {
       wav.toSampleRate(targetRate, { method: 'sinc' });
     } catch (err) {
-      throw new AudioFormatError('WAV_RESAMPLE_FAILED', `${name}: cannot resample ${fmt.sampleRate} Hz to ${targetRate} Hz (${(err as Error).message})`, { cause: err });
+      throw new AudioFormatError(
+        'WAV_RESAMPLE_FAILED',
+        `${name}: cannot resample ${fmt.sampleRate} Hz to ${targetRate} Hz (${(err as Error).message})`,
+        { cause: err },
+      );
     }
   }
   const rate = (wav.fmt as { sampleRate: number }).sampleRate;
   const bits = (wav.fmt as { bitsPerSample: number }).bitsPerSample;
-  const isFloat = (wav.fmt as { audioFormat: number }).audioFormat === 3 || bits === 32 && fmt.audioFormat === 3;
+  const isFloat = (wav.fmt as { audioFormat: number }).audioFormat === 3 || (bits === 32 && fmt.audioFormat === 3);
   const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
   const channels = Array.isArray(raw) ? raw : [raw];
   const length = channels[0]?.length ?? 0;
@@ -59,7 +63,9 @@ export function readWav(path: string, targetRate?: number): Audio {
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new AudioFormatError('WAV_NOT_FOUND', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, { cause: err });
+    throw new AudioFormatError('WAV_NOT_FOUND', `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
   return decodeWav(bytes, basename(path), targetRate);
 }

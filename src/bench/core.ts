@@ -16,7 +16,6 @@ import { formatConfusion } from '../train/metrics';
 import { FSDD_DIR as DATA } from './fsddDir';
 import { VERIFIER_FILE, VERIFIER_FILES } from '../stream/verifier';
 
-
 async function main() {
   const modelPath = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? bundledModelPath();
   const modelsDir = join(modelPath, '..');
@@ -41,19 +40,28 @@ async function main() {
   await model.dispose();
 
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
-  const line = (k: string, v: string, bar?: boolean) => console.log(`${k.padEnd(44)} ${v}${bar === undefined ? '' : bar ? '   [meets bar]' : '   [MISSES BAR]'}`);
+  const line = (k: string, v: string, bar?: boolean) =>
+    console.log(`${k.padEnd(44)} ${v}${bar === undefined ? '' : bar ? '   [meets bar]' : '   [MISSES BAR]'}`);
   console.log(`model ${modelPath} (id ${model.meta.modelId})`);
   console.log(model.meta.architecture);
   line('FSDD test split accuracy (n=' + report.n + ')', pct(report.accuracy), report.accuracy >= 0.995);
   line('FSDD test split macro-F1', report.macroF1.toFixed(4), report.macroF1 >= 0.995);
   line('ONNX size', `${(bytes / 1024).toFixed(1)} KB (${bytes} bytes), ${model.meta.parameters} parameters`, bytes <= 200 * 1024);
-  line('inference per utterance, 1 thread, median', `${times[Math.floor(times.length / 2)].toFixed(3)} ms`, times[Math.floor(times.length / 2)] <= 1);
+  line(
+    'inference per utterance, 1 thread, median',
+    `${times[Math.floor(times.length / 2)].toFixed(3)} ms`,
+    times[Math.floor(times.length / 2)] <= 1,
+  );
   line('inference per utterance, 1 thread, p95', `${times[Math.floor(times.length * 0.95)].toFixed(3)} ms`);
   line('log-mel features per utterance (meyda)', `${featMs.toFixed(2)} ms`);
   const trainingJson = join(modelsDir, 'training.json');
   if (existsSync(trainingJson)) {
     const t = JSON.parse(readFileSync(trainingJson, 'utf8'));
-    line('recorded training run (from scratch)', `${(t.totalSeconds / 60).toFixed(1)} min, best epoch ${t.best.epoch}/${t.options.epochs}`, t.totalSeconds <= 15 * 60);
+    line(
+      'recorded training run (from scratch)',
+      `${(t.totalSeconds / 60).toFixed(1)} min, best epoch ${t.best.epoch}/${t.options.epochs}`,
+      t.totalSeconds <= 15 * 60,
+    );
   }
   const losoJson = join(modelsDir, 'loso.json');
   if (existsSync(losoJson)) {
@@ -69,7 +77,9 @@ async function main() {
   // quotes a figure this script did not print.
   if (process.argv.includes('--card')) {
     const t = existsSync(trainingJson) ? JSON.parse(readFileSync(trainingJson, 'utf8')) : undefined;
-    const loso = existsSync(losoJson) ? (JSON.parse(readFileSync(losoJson, 'utf8')) as { speaker: string; accuracy: number; macroF1: number; n: number; epochs: number }[]) : [];
+    const loso = existsSync(losoJson)
+      ? (JSON.parse(readFileSync(losoJson, 'utf8')) as { speaker: string; accuracy: number; macroF1: number; n: number; epochs: number }[])
+      : [];
     const cfg = model.meta.featureConfig;
     const card = [
       '# Digit Dictation model card — `digits.onnx`',
@@ -85,7 +95,9 @@ async function main() {
       `log-mel via meyda: ${cfg.sampleRate} Hz, frame ${cfg.frameSize} (${(cfg.frameSize / cfg.sampleRate) * 1000} ms, ${cfg.window}), hop ${cfg.hopSize} (${(cfg.hopSize / cfg.sampleRate) * 1000} ms), ${cfg.melBands} mel bands, log(1 + power) on int16-scaled input, ${cfg.frames} frames left-aligned and padded with silence.`,
       '',
       '## Training',
-      t ? `\`node dist/cli.js train --data ../shared/fsdd/recordings --out models --epochs ${t.options.epochs} --batch-size ${t.options.batchSize} --augment ${t.options.augment ? 1 : 0} --seed ${t.options.seed}\` (\`npm run train\`): ${(t.totalSeconds / 60).toFixed(1)} min on this 2-core machine, best epoch ${t.best.epoch} chosen on validation takes 5–9 (never on the test split). Adam, one warm-up epoch then cosine decay, dropout 0.2; augmentation: speed ±10 %, gain ±6 dB, low-passed noise at 15–40 dB SNR, time shift up to 100 ms, prefix crops (for early exit).` : 'not recorded',
+      t
+        ? `\`node dist/cli.js train --data ../shared/fsdd/recordings --out models --epochs ${t.options.epochs} --batch-size ${t.options.batchSize} --augment ${t.options.augment ? 1 : 0} --seed ${t.options.seed}\` (\`npm run train\`): ${(t.totalSeconds / 60).toFixed(1)} min on this 2-core machine, best epoch ${t.best.epoch} chosen on validation takes 5–9 (never on the test split). Adam, one warm-up epoch then cosine decay, dropout 0.2; augmentation: speed ±10 %, gain ±6 dB, low-passed noise at 15–40 dB SNR, time shift up to 100 ms, prefix crops (for early exit).`
+        : 'not recorded',
       '',
       '## Results (FSDD, official split: takes 0–4 of every speaker = 300 test files)',
       `- accuracy ${pct(report.accuracy)}, macro-F1 ${report.macroF1.toFixed(4)}`,

@@ -65,7 +65,9 @@ export function whiteNoise(n: number, levelDb: number, rng: Rng): Float32Array {
  */
 export function pinkNoise(n: number, levelDb: number, rng: Rng): Float32Array {
   const out = new Float32Array(n);
-  let b0 = 0, b1 = 0, b2 = 0;
+  let b0 = 0,
+    b1 = 0,
+    b2 = 0;
   for (let i = 0; i < n; i++) {
     const w = gaussian(rng);
     b0 = 0.99765 * b0 + w * 0.099046;
@@ -130,7 +132,13 @@ function addInPlace(a: Float32Array, b: Float32Array): void {
 }
 
 /** Concatenates audio pieces with pauses (non-digit streams). */
-export function concatWithGaps(pieces: Float32Array[], gapMs: [number, number], seed: number, floorDb = -70, rate = FEATURE_CONFIG.sampleRate): Float32Array {
+export function concatWithGaps(
+  pieces: Float32Array[],
+  gapMs: [number, number],
+  seed: number,
+  floorDb = -70,
+  rate = FEATURE_CONFIG.sampleRate,
+): Float32Array {
   const rng = mulberry32(seed);
   const gaps = pieces.map(() => Math.round(((gapMs[0] + rng() * (gapMs[1] - gapMs[0])) / 1000) * rate));
   const total = gaps.reduce((a, b) => a + b, 0) + pieces.reduce((a, p) => a + p.length, 0);
@@ -179,10 +187,28 @@ export function synthesize(text: string, v: TtsVoice, rate = FEATURE_CONFIG.samp
     const out = join(dir, 'say.wav');
     const [cmd, argv, pkg] =
       v.engine === 'espeak'
-        ? ['espeak-ng', ['-v', v.voice, '-s', String(v.wpm ?? 160), ...(v.pitch === undefined ? [] : ['-p', String(v.pitch)]), '-w', out, text], 'espeak-ng']
-        : ['flite', ['-voice', v.voice, ...(v.durationStretch ? ['--setf', `duration_stretch=${v.durationStretch}`] : []), ...(v.f0Hz ? ['--setf', `int_f0_target_mean=${v.f0Hz}`] : []), '-t', text, '-o', out], 'flite'];
+        ? [
+            'espeak-ng',
+            ['-v', v.voice, '-s', String(v.wpm ?? 160), ...(v.pitch === undefined ? [] : ['-p', String(v.pitch)]), '-w', out, text],
+            'espeak-ng',
+          ]
+        : [
+            'flite',
+            [
+              '-voice',
+              v.voice,
+              ...(v.durationStretch ? ['--setf', `duration_stretch=${v.durationStretch}`] : []),
+              ...(v.f0Hz ? ['--setf', `int_f0_target_mean=${v.f0Hz}`] : []),
+              '-t',
+              text,
+              '-o',
+              out,
+            ],
+            'flite',
+          ];
     const r = spawnSync(cmd, argv, { encoding: 'utf8' });
-    if (r.error || r.status !== 0) throw new Error(`${cmd} failed (${r.error?.message ?? r.stderr}); install it with "apt-get install ${pkg}"`);
+    if (r.error || r.status !== 0)
+      throw new Error(`${cmd} failed (${r.error?.message ?? r.stderr}); install it with "apt-get install ${pkg}"`);
     return readWav(out, rate).samples;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,6 @@ import { loadClips, selectSplit, SplitName } from '../train/dataset';
 import { FEATURE_CONFIG as cfg } from '../features/config';
 import { FSDD_DIR as DATA } from './fsddDir';
 
-
 async function main() {
   const args = process.argv.slice(2);
   const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);

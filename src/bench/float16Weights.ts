@@ -34,7 +34,9 @@ async function main(): Promise<void> {
       maxDlogit = Math.max(maxDlogit, Math.abs(logOdds(p) - logOdds(b[i].probs[k])));
     });
   });
-  console.log(`${output}: ${bytes.length} bytes (was ${original.length}); on ${inputs.length} FSDD test inputs: max |Δp| ${maxDp.toExponential(2)}, max |Δ log-odds| ${maxDlogit.toExponential(2)}`);
+  console.log(
+    `${output}: ${bytes.length} bytes (was ${original.length}); on ${inputs.length} FSDD test inputs: max |Δp| ${maxDp.toExponential(2)}, max |Δ log-odds| ${maxDlogit.toExponential(2)}`,
+  );
 }
 
 main().catch((err) => {

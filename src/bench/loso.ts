@@ -10,7 +10,6 @@ import { train } from '../train/train';
 import { loadClips } from '../train/dataset';
 import { FSDD_DIR as DATA } from './fsddDir';
 
-
 async function main() {
   const args = process.argv.slice(2);
   const opt = (name: string) => {
@@ -26,8 +25,18 @@ async function main() {
     try {
       const r = await train({ data: DATA, out: dir, epochs, batchSize: 32, augment: true, seed: 1, loso: speaker });
       const n = r.best.confusion.flat().reduce((a, b) => a + b, 0);
-      results.push({ speaker, n, accuracy: r.best.testAccuracy, macroF1: r.best.macroF1, bestEpoch: r.best.epoch, epochs, minutes: r.totalSeconds / 60 });
-      console.log(`${speaker}: accuracy ${(r.best.testAccuracy * 100).toFixed(2)} %, macro-F1 ${r.best.macroF1.toFixed(4)} (n=${n}, ${(r.totalSeconds / 60).toFixed(1)} min)`);
+      results.push({
+        speaker,
+        n,
+        accuracy: r.best.testAccuracy,
+        macroF1: r.best.macroF1,
+        bestEpoch: r.best.epoch,
+        epochs,
+        minutes: r.totalSeconds / 60,
+      });
+      console.log(
+        `${speaker}: accuracy ${(r.best.testAccuracy * 100).toFixed(2)} %, macro-F1 ${r.best.macroF1.toFixed(4)} (n=${n}, ${(r.totalSeconds / 60).toFixed(1)} min)`,
+      );
       writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -30,7 +30,8 @@ function arg(name: string): string | undefined {
 
 async function main(): Promise<void> {
   const dir = process.argv[2];
-  if (!dir || dir.startsWith('--')) throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid 0.5/0.02,0.03/0.02]');
+  if (!dir || dir.startsWith('--'))
+    throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid 0.5/0.02,0.03/0.02]');
   const grid = (arg('--grid') ?? '0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05').split(',').map((g) => g.split('/').map(Number));
   const classifier = await Classifier.load(bundledModelPath());
   const verifier = await loadVerifier(arg('--verifier'));
@@ -40,11 +41,15 @@ async function main(): Promise<void> {
   const held = readdirSync(dir).filter((f) => /_(0|5)\.wav$/.test(f) && !f.includes('noisy'));
   const load = (f: string) => trimSilence(readWav(join(dir, f), RATE).samples);
   // Labels: 1 / 0 (binary data) or the digit / 10 (`--digit-labels`); the source names the kind.
-  const digits: Clip[] = held.filter((f) => /^\d_fsdd[a-z]+d/.test(f)).map((f) => ({ name: f, digit: -1, speaker: '', take: 0, samples: load(f) }));
+  const digits: Clip[] = held
+    .filter((f) => /^\d_fsdd[a-z]+d/.test(f))
+    .map((f) => ({ name: f, digit: -1, speaker: '', take: 0, samples: load(f) }));
   // Whole words and sentence pieces only (prefixes are what early exit sees inside these anyway).
   // Mined hard negatives are left out: each mined word is spread over every split in five voices,
   // so its held-out clips are not held-out words.
-  const others = held.filter((f) => /^(0|10)_(ttsw|ttss|fsdd[a-z]+r)[a-z]*\d/.test(f) && !/^(0|10)_(ttswp|fsdd[a-z]+rp)/.test(f)).map((f) => atLevel(load(f), -26));
+  const others = held
+    .filter((f) => /^(0|10)_(ttsw|ttss|fsdd[a-z]+r)[a-z]*\d/.test(f) && !/^(0|10)_(ttswp|fsdd[a-z]+rp)/.test(f))
+    .map((f) => atLevel(load(f), -26));
   const rng = mulberry32(3);
   const other = concatWithGaps(shuffle(others, rng), [300, 1500], 6);
   const noise = pinkNoise(other.length, -46, rng);
@@ -55,8 +60,12 @@ async function main(): Promise<void> {
     'non-digit 20 dB': other.map((v, i) => v + noise[i]),
   };
   const minutes = other.length / RATE / 60;
-  console.log(`verifier ${verifier.path} (id ${verifier.meta.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`);
-  console.log('early/final   digits kept (clean, 20 dB)  median decision − word end   non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min');
+  console.log(
+    `verifier ${verifier.path} (id ${verifier.meta.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`,
+  );
+  console.log(
+    'early/final   digits kept (clean, 20 dB)  median decision − word end   non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min',
+  );
   for (const [early, final] of grid) {
     const cells: string[] = [];
     let withdrawn = 0;
@@ -75,10 +84,16 @@ async function main(): Promise<void> {
       });
       await engine.run(await fileSource(samples, RATE));
       engine.dispose();
-      if (name.startsWith('digits')) cells.push(`${typed}/${digits.length}`, `${latencies.sort((a, b) => a - b)[latencies.length >> 1]?.toFixed(0)} ms (${Math.round((earlyExits / Math.max(1, typed)) * 100)} % early)`);
+      if (name.startsWith('digits'))
+        cells.push(
+          `${typed}/${digits.length}`,
+          `${latencies.sort((a, b) => a - b)[latencies.length >> 1]?.toFixed(0)} ms (${Math.round((earlyExits / Math.max(1, typed)) * 100)} % early)`,
+        );
       else cells.push(((typed / minutes) * 10).toFixed(1));
     }
-    console.log(`${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}`.padEnd(27)} ${`${cells[1]}, ${cells[3]}`.padEnd(28)} ${`${cells[4]}, ${cells[5]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1)}`);
+    console.log(
+      `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}`.padEnd(27)} ${`${cells[1]}, ${cells[3]}`.padEnd(28)} ${`${cells[4]}, ${cells[5]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1)}`,
+    );
   }
   await verifier.dispose();
   await classifier.dispose();

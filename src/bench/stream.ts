@@ -47,7 +47,12 @@ interface RunResult {
 
 let VERIFIER: Verifier | undefined;
 
-async function runStream(classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true): Promise<RunResult> {
+async function runStream(
+  classifier: Classifier,
+  samples: Float32Array,
+  options: EngineOptionsPatch,
+  useVerifier = true,
+): Promise<RunResult> {
   const engine = new DictationEngine(classifier, options);
   if (useVerifier) engine.setVerifier(VERIFIER);
   const utterances: UtteranceEvent[] = [];
@@ -109,12 +114,34 @@ function score(stream: Stream, utterances: UtteranceEvent[]): Score {
     } else sub++;
   });
   const n = stream.words.length;
-  return { n, correct, sub, del, ins, accuracy: (n - sub - del - ins) / n, latencies, early: decided.filter((u) => u.decision.earlyExit).length, decisions: decided.length, withdrawn: utterances.filter((u) => u.retracted).length };
+  return {
+    n,
+    correct,
+    sub,
+    del,
+    ins,
+    accuracy: (n - sub - del - ins) / n,
+    latencies,
+    early: decided.filter((u) => u.decision.earlyExit).length,
+    decisions: decided.length,
+    withdrawn: utterances.filter((u) => u.retracted).length,
+  };
 }
 
 function merge(scores: Score[]): Score {
   const s = scores.reduce(
-    (a, b) => ({ ...a, n: a.n + b.n, correct: a.correct + b.correct, sub: a.sub + b.sub, del: a.del + b.del, ins: a.ins + b.ins, latencies: [...a.latencies, ...b.latencies], early: a.early + b.early, decisions: a.decisions + b.decisions, withdrawn: a.withdrawn + b.withdrawn }),
+    (a, b) => ({
+      ...a,
+      n: a.n + b.n,
+      correct: a.correct + b.correct,
+      sub: a.sub + b.sub,
+      del: a.del + b.del,
+      ins: a.ins + b.ins,
+      latencies: [...a.latencies, ...b.latencies],
+      early: a.early + b.early,
+      decisions: a.decisions + b.decisions,
+      withdrawn: a.withdrawn + b.withdrawn,
+    }),
     { n: 0, correct: 0, sub: 0, del: 0, ins: 0, accuracy: 0, latencies: [] as number[], early: 0, decisions: 0, withdrawn: 0 },
   );
   s.accuracy = (s.n - s.sub - s.del - s.ins) / s.n;
@@ -131,11 +158,13 @@ function quantile(v: number[], q: number): number {
 function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number): Stream[] {
   const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
   return speakers.map((sp, i) => {
-    const own = shuffle(clips.filter((c) => c.speaker === sp), mulberry32(seed + i));
+    const own = shuffle(
+      clips.filter((c) => c.speaker === sp),
+      mulberry32(seed + i),
+    );
     return digitStream(own, { seed: seed * 100 + i, snrDb });
   });
 }
-
 
 interface NonDigitSet {
   name: string;
@@ -203,7 +232,17 @@ async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number)
   // Reference: minute 2 (after warm-up); worst deviation of the later minutes from it.
   const ref = samples.find((s) => s.minute === 2) ?? samples[0];
   const dev = (k: 'heapMB' | 'rssMB') => Math.max(...samples.filter((s) => s.minute >= 2).map((s) => Math.abs(s[k] - ref[k]) / ref[k]));
-  return { minutes: stream.samples.length / RATE / 60, words: stream.words.length, decisions, samples, heapDev: dev('heapMB'), rssDev: dev('rssMB'), gc: !!gc, rtfWall: stream.samples.length / RATE / wallS, rtfCpu: stream.samples.length / RATE / ((cpu.user + cpu.system) / 1e6) };
+  return {
+    minutes: stream.samples.length / RATE / 60,
+    words: stream.words.length,
+    decisions,
+    samples,
+    heapDev: dev('heapMB'),
+    rssDev: dev('rssMB'),
+    gc: !!gc,
+    rtfWall: stream.samples.length / RATE / wallS,
+    rtfCpu: stream.samples.length / RATE / ((cpu.user + cpu.system) / 1e6),
+  };
 }
 
 async function main() {
@@ -211,7 +250,9 @@ async function main() {
   const verifierArg = args.indexOf('--verifier');
   VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier(verifierArg >= 0 ? args[verifierArg + 1] : undefined);
   const clips = loadFsdd(DATA, 'test');
-  log(`model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.meta.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`);
+  log(
+    `model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.meta.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`,
+  );
   const clean = speakerStreams(clips, undefined, 1);
   const noisy = speakerStreams(clips, 20, 2);
   const used = QUICK ? { clean: clean.slice(0, 2), noisy: noisy.slice(0, 2) } : { clean, noisy };
@@ -220,7 +261,9 @@ async function main() {
   const rows: Record<string, { score: Score; rtfWall: number; rtfCpu: number; audioS: number }> = {};
   const condition = async (name: string, streams: Stream[], opts: EngineOptionsPatch, useVerifier = true) => {
     const results = [];
-    let audio = 0, wall = 0, cpu = 0;
+    let audio = 0,
+      wall = 0,
+      cpu = 0;
     for (const s of streams) {
       const r = await runStream(classifier, s.samples, opts, useVerifier);
       results.push(score(s, r.utterances));
@@ -250,7 +293,10 @@ async function main() {
   const nd = nonDigitAudio(QUICK);
   const insertions: Record<string, { minutes: number; insertions: number; per10min: number; digits: number[]; withdrawn: number }> = {};
   for (const set of nd) {
-    const variants: Array<[string, EngineOptionsPatch, boolean]> = [['', defaults, true], [' (silero)', { vad: { kind: 'silero' } }, true]];
+    const variants: Array<[string, EngineOptionsPatch, boolean]> = [
+      ['', defaults, true],
+      [' (silero)', { vad: { kind: 'silero' } }, true],
+    ];
     if (VERIFIER) variants.push([' (no verifier)', defaults, false], [' (no withdrawal)', { reject: { retract: false } }, true]);
     for (const [label, opts, useVerifier] of variants) {
       const r = await runStream(classifier, set.samples, opts, useVerifier);
@@ -267,8 +313,12 @@ async function main() {
   const speedRuns: number[] = [];
   const speedRunsNoWhy: number[] = [];
   for (let k = 0; k < 3; k++) {
-    for (const [opts, into] of [[defaults, speedRuns], [{ explain: false }, speedRunsNoWhy]] as const) {
-      let audio = 0, cpu = 0;
+    for (const [opts, into] of [
+      [defaults, speedRuns],
+      [{ explain: false }, speedRunsNoWhy],
+    ] as const) {
+      let audio = 0,
+        cpu = 0;
       for (const s of used.clean) {
         const r = await runStream(classifier, s.samples, opts);
         audio += r.audioS;
@@ -287,7 +337,9 @@ async function main() {
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
   const bar = (ok: boolean) => (ok ? '   [meets bar]' : '   [MISSES BAR]');
   log('\nDigit streams (one per speaker, 150–800 ms pauses). accuracy = (N − S − D − I) / N; wdr = early digits typed, then withdrawn');
-  log(`${'condition'.padEnd(34)} ${'N'.padStart(4)} ${'acc'.padStart(8)} ${'sub'.padStart(4)} ${'del'.padStart(4)} ${'ins'.padStart(4)} ${'wdr'.padStart(4)} ${'median'.padStart(8)} ${'p95'.padStart(7)} ${'early'.padStart(7)} ${'RTF wall'.padStart(9)} ${'RTF cpu'.padStart(8)}`);
+  log(
+    `${'condition'.padEnd(34)} ${'N'.padStart(4)} ${'acc'.padStart(8)} ${'sub'.padStart(4)} ${'del'.padStart(4)} ${'ins'.padStart(4)} ${'wdr'.padStart(4)} ${'median'.padStart(8)} ${'p95'.padStart(7)} ${'early'.padStart(7)} ${'RTF wall'.padStart(9)} ${'RTF cpu'.padStart(8)}`,
+  );
   for (const [name, r] of Object.entries(rows)) {
     const s = r.score;
     log(
@@ -297,19 +349,33 @@ async function main() {
   const c = rows['clean, early exit'].score;
   const n = rows['20 dB SNR, early exit'].score;
   log('\nBars');
-  log(`streaming accuracy, clean                   ${pct(c.accuracy)} (S ${c.sub}, D ${c.del}, I ${c.ins}, N ${c.n})${bar(c.accuracy >= 0.99)}`);
-  log(`streaming accuracy, 20 dB SNR               ${pct(n.accuracy)} (S ${n.sub}, D ${n.del}, I ${n.ins}, N ${n.n})${bar(n.accuracy >= 0.97)}`);
+  log(
+    `streaming accuracy, clean                   ${pct(c.accuracy)} (S ${c.sub}, D ${c.del}, I ${c.ins}, N ${c.n})${bar(c.accuracy >= 0.99)}`,
+  );
+  log(
+    `streaming accuracy, 20 dB SNR               ${pct(n.accuracy)} (S ${n.sub}, D ${n.del}, I ${n.ins}, N ${n.n})${bar(n.accuracy >= 0.97)}`,
+  );
   const med = quantile([...c.latencies, ...n.latencies], 0.5);
-  log(`decision time − word end, median (clean+noisy) ${med.toFixed(0)} ms, p95 ${quantile([...c.latencies, ...n.latencies], 0.95).toFixed(0)} ms${bar(med <= -100)}`);
-  log(`  clean: median ${quantile(c.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(c.latencies, 0.95).toFixed(0)} ms; 20 dB: median ${quantile(n.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(n.latencies, 0.95).toFixed(0)} ms`);
+  log(
+    `decision time − word end, median (clean+noisy) ${med.toFixed(0)} ms, p95 ${quantile([...c.latencies, ...n.latencies], 0.95).toFixed(0)} ms${bar(med <= -100)}`,
+  );
+  log(
+    `  clean: median ${quantile(c.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(c.latencies, 0.95).toFixed(0)} ms; 20 dB: median ${quantile(n.latencies, 0.5).toFixed(0)} ms, p95 ${quantile(n.latencies, 0.95).toFixed(0)} ms`,
+  );
   log(`early-exit share                            clean ${pct(c.early / c.decisions)}, 20 dB ${pct(n.early / n.decisions)}`);
   const ce = rows['clean, decide at end'].score;
   const ne = rows['20 dB SNR, decide at end'].score;
-  log(`accuracy cost of early exit                 clean ${((ce.accuracy - c.accuracy) * 100).toFixed(2)} points (${pct(ce.accuracy)} at end), 20 dB ${((ne.accuracy - n.accuracy) * 100).toFixed(2)} points (${pct(ne.accuracy)} at end)`);
+  log(
+    `accuracy cost of early exit                 clean ${((ce.accuracy - c.accuracy) * 100).toFixed(2)} points (${pct(ce.accuracy)} at end), 20 dB ${((ne.accuracy - n.accuracy) * 100).toFixed(2)} points (${pct(ne.accuracy)} at end)`,
+  );
   log('\nNon-digit audio (decisions are false insertions)');
-  let totalMin = 0, totalIns = 0, totalWithdrawn = 0;
+  let totalMin = 0,
+    totalIns = 0,
+    totalWithdrawn = 0;
   for (const [name, r] of Object.entries(insertions)) {
-    log(`  ${name.padEnd(44)} ${r.minutes.toFixed(1).padStart(5)} min  ${String(r.insertions).padStart(3)} insertions  ${r.per10min.toFixed(2)} per 10 min${r.withdrawn ? ` (+${r.withdrawn} typed, then withdrawn)` : ''}${r.digits.length ? `  (digits ${r.digits.join(',')})` : ''}`);
+    log(
+      `  ${name.padEnd(44)} ${r.minutes.toFixed(1).padStart(5)} min  ${String(r.insertions).padStart(3)} insertions  ${r.per10min.toFixed(2)} per 10 min${r.withdrawn ? ` (+${r.withdrawn} typed, then withdrawn)` : ''}${r.digits.length ? `  (digits ${r.digits.join(',')})` : ''}`,
+    );
     if (!name.endsWith(')')) {
       totalMin += r.minutes;
       totalIns += r.insertions;
@@ -317,17 +383,41 @@ async function main() {
     }
   }
   const per10 = (totalIns / totalMin) * 10;
-  log(`false insertions, default engine${VERIFIER ? ' (energy VAD + verifier)' : ' (energy VAD)'}, all non-digit audio: ${totalIns} in ${totalMin.toFixed(1)} min = ${per10.toFixed(2)} per 10 min${bar(per10 <= 1)}`);
-  log(`  counting digits typed and then withdrawn as well: ${totalIns + totalWithdrawn} = ${(((totalIns + totalWithdrawn) / totalMin) * 10).toFixed(2)} per 10 min (a withdrawn digit flashes in the editor before it is deleted)`);
-  log(`\nreal-time factor (default options, with saliency, clean streams): median of 3 runs ${rtfMedian.toFixed(0)}× per CPU-second (runs ${speedRuns.map((v) => v.toFixed(0) + '×').join(', ')})${bar(rtfMedian >= 200)}`);
-  log(`real-time factor without saliency: median of 3 runs ${quantile(speedRunsNoWhy, 0.5).toFixed(0)}× per CPU-second (runs ${speedRunsNoWhy.map((v) => v.toFixed(0) + '×').join(', ')})`);
+  log(
+    `false insertions, default engine${VERIFIER ? ' (energy VAD + verifier)' : ' (energy VAD)'}, all non-digit audio: ${totalIns} in ${totalMin.toFixed(1)} min = ${per10.toFixed(2)} per 10 min${bar(per10 <= 1)}`,
+  );
+  log(
+    `  counting digits typed and then withdrawn as well: ${totalIns + totalWithdrawn} = ${(((totalIns + totalWithdrawn) / totalMin) * 10).toFixed(2)} per 10 min (a withdrawn digit flashes in the editor before it is deleted)`,
+  );
+  log(
+    `\nreal-time factor (default options, with saliency, clean streams): median of 3 runs ${rtfMedian.toFixed(0)}× per CPU-second (runs ${speedRuns.map((v) => v.toFixed(0) + '×').join(', ')})${bar(rtfMedian >= 200)}`,
+  );
+  log(
+    `real-time factor without saliency: median of 3 runs ${quantile(speedRunsNoWhy, 0.5).toFixed(0)}× per CPU-second (runs ${speedRunsNoWhy.map((v) => v.toFixed(0) + '×').join(', ')})`,
+  );
   if (mem) {
-    log(`\n${mem.minutes.toFixed(1)}-minute stream (${mem.words} words, ${mem.decisions} decisions, ${mem.rtfCpu.toFixed(0)}× per CPU-second): heap after GC per minute ${mem.samples.map((s) => s.heapMB.toFixed(1)).join(' ')} MB`);
-    log(`memory: max heap deviation from minute 2: ${pct(mem.heapDev)}, RSS ${pct(mem.rssDev)}${mem.gc ? '' : ' (no --expose-gc: heap figures include garbage)'}${bar(Math.max(mem.heapDev, mem.rssDev) <= 0.1)}`);
+    log(
+      `\n${mem.minutes.toFixed(1)}-minute stream (${mem.words} words, ${mem.decisions} decisions, ${mem.rtfCpu.toFixed(0)}× per CPU-second): heap after GC per minute ${mem.samples.map((s) => s.heapMB.toFixed(1)).join(' ')} MB`,
+    );
+    log(
+      `memory: max heap deviation from minute 2: ${pct(mem.heapDev)}, RSS ${pct(mem.rssDev)}${mem.gc ? '' : ' (no --expose-gc: heap figures include garbage)'}${bar(Math.max(mem.heapDev, mem.rssDev) <= 0.1)}`,
+    );
   }
   if (JSON_OUT) {
     const strip = (s: Score) => ({ ...s, latencies: undefined, medianMs: quantile(s.latencies, 0.5), p95Ms: quantile(s.latencies, 0.95) });
-    console.log(JSON.stringify({ modelId: classifier.meta.modelId, rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, score: strip(r.score) }])), insertions, falseInsertionsPer10Min: per10, rtfCpuMedian: rtfMedian, rtfCpuRuns: speedRuns, rtfCpuRunsWithoutWhy: speedRunsNoWhy, withdrawnPer10Min: (totalWithdrawn / totalMin) * 10, memory: mem }));
+    console.log(
+      JSON.stringify({
+        modelId: classifier.meta.modelId,
+        rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, score: strip(r.score) }])),
+        insertions,
+        falseInsertionsPer10Min: per10,
+        rtfCpuMedian: rtfMedian,
+        rtfCpuRuns: speedRuns,
+        rtfCpuRunsWithoutWhy: speedRunsNoWhy,
+        withdrawnPer10Min: (totalWithdrawn / totalMin) * 10,
+        memory: mem,
+      }),
+    );
   }
 }
 

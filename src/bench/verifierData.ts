@@ -56,8 +56,36 @@ const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seve
 /** espeak-ng voices and variants used for training (none is a benchmark voice). */
 const ESPEAK_BASES = ['en-gb-x-rp', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-us-nyc', 'en'];
 const ESPEAK_VARIANTS = [
-  '', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'f1', 'f2', 'f4', 'f5', 'klatt', 'klatt2', 'klatt3', 'klatt4',
-  'Andy', 'Annie', 'Alicia', 'steph', 'grandpa', 'grandma', 'john', 'linda', 'Storm', 'max', 'paul', 'robert', 'belinda', 'edward',
+  '',
+  'm1',
+  'm2',
+  'm3',
+  'm4',
+  'm5',
+  'm6',
+  'm7',
+  'f1',
+  'f2',
+  'f4',
+  'f5',
+  'klatt',
+  'klatt2',
+  'klatt3',
+  'klatt4',
+  'Andy',
+  'Annie',
+  'Alicia',
+  'steph',
+  'grandpa',
+  'grandma',
+  'john',
+  'linda',
+  'Storm',
+  'max',
+  'paul',
+  'robert',
+  'belinda',
+  'edward',
 ];
 const FLITE_VOICES = ['kal', 'kal16', 'awb', 'rms', 'slt'] as const;
 
@@ -66,16 +94,30 @@ export function randomVoice(rng: Rng): TtsVoice {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
   if (rng() < 0.6) {
     const variant = pick(ESPEAK_VARIANTS);
-    return { engine: 'espeak', voice: pick(ESPEAK_BASES) + (variant ? `+${variant}` : ''), pitch: Math.round(20 + rng() * 60), wpm: Math.round(120 + rng() * 100) };
+    return {
+      engine: 'espeak',
+      voice: pick(ESPEAK_BASES) + (variant ? `+${variant}` : ''),
+      pitch: Math.round(20 + rng() * 60),
+      wpm: Math.round(120 + rng() * 100),
+    };
   }
-  return { engine: 'flite', voice: pick(FLITE_VOICES), durationStretch: +(0.8 + rng() * 0.5).toFixed(2), f0Hz: Math.round(90 + rng() * 140) };
+  return {
+    engine: 'flite',
+    voice: pick(FLITE_VOICES),
+    durationStretch: +(0.8 + rng() * 0.5).toFixed(2),
+    f0Hz: Math.round(90 + rng() * 140),
+  };
 }
 
 /** espeak-ng's phonemes of a word, stress marks dropped and o@/O@ ("four"/"for") merged. */
 function phonemes(word: string): string {
   const r = spawnSync('espeak-ng', ['-v', 'en-us', '-q', '-x', word], { encoding: 'utf8' });
   if (r.error || r.status !== 0) throw new Error(`espeak-ng failed (${r.error?.message ?? r.stderr})`);
-  return r.stdout.trim().replace(/['",%=#_:]/g, '').replace(/O@/g, 'o@').replace(/\s+/g, ' ');
+  return r.stdout
+    .trim()
+    .replace(/['",%=#_:]/g, '')
+    .replace(/O@/g, 'o@')
+    .replace(/\s+/g, ' ');
 }
 
 /** Sentences from faker: hacker phrases, catch phrases, and simple clauses from its word lists. */
@@ -86,7 +128,10 @@ function sentences(n: number): string[] {
     if (k === 0) out.push(faker.hacker.phrase());
     else if (k === 1) out.push(`${faker.company.catchPhrase()}.`);
     else if (k === 2) out.push(`The ${faker.word.adjective()} ${faker.word.noun()} ${faker.word.verb()}s ${faker.word.adverb()}.`);
-    else out.push(`${faker.word.interjection()}, ${faker.word.verb()} the ${faker.word.noun()} ${faker.word.preposition()} the ${faker.word.adjective()} ${faker.word.noun()}.`);
+    else
+      out.push(
+        `${faker.word.interjection()}, ${faker.word.verb()} the ${faker.word.noun()} ${faker.word.preposition()} the ${faker.word.adjective()} ${faker.word.noun()}.`,
+      );
   }
   return out;
 }
@@ -117,7 +162,11 @@ async function main(): Promise<void> {
   const held = new Set(BENCH_WORDS);
   const digitSounds = DIGIT_WORDS.map(phonemes);
   const f = faker.definitions.word;
-  const vocabulary = [...new Set([...f.noun, ...f.verb, ...f.adjective, ...f.adverb, ...f.interjection, ...Object.values(effWords)].map((w) => w.toLowerCase()))]
+  const vocabulary = [
+    ...new Set(
+      [...f.noun, ...f.verb, ...f.adjective, ...f.adverb, ...f.interjection, ...Object.values(effWords)].map((w) => w.toLowerCase()),
+    ),
+  ]
     .filter((w) => /^[a-z][a-z -]*$/.test(w) && !held.has(w) && !DIGIT_WORDS.includes(w))
     .sort();
   const words: Array<{ word: string; prefixOk: boolean }> = [];
@@ -185,13 +234,17 @@ async function main(): Promise<void> {
       write(undefined, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))));
     }
   }
-  console.log(`wrote ${counts.digit} digit and ${counts.other} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`);
+  console.log(
+    `wrote ${counts.digit} digit and ${counts.other} non-digit clips to ${out} (${words.length} words, ${homophones} digit homophones left out, ${texts.length} sentences; e.g. "${pick(texts)}")`,
+  );
 }
 
 /** Noisy copies of a third of the clips already in `dir` (same label and split). */
 function addNoise(dir: string): void {
   const rng = mulberry32(5150);
-  const files = readdirSync(dir).filter((f) => /^\d{1,2}_[^_]+_\d+\.wav$/.test(f) && !f.includes('noisy')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{1,2}_[^_]+_\d+\.wav$/.test(f) && !f.includes('noisy'))
+    .sort();
   let written = 0;
   for (const f of files) {
     if (rng() >= 1 / 3) continue;
@@ -199,7 +252,13 @@ function addNoise(dir: string): void {
     const snrDb = 5 + rng() * 25;
     const noise = pinkNoise(x.length, 10 * Math.log10(Math.max(meanPower(x), 1e-12)) - snrDb, rng);
     const [label, source, take] = f.replace(/\.wav$/, '').split('_');
-    writeFileSync(join(dir, `${label}_${source}noisy_${take}.wav`), encodeWav(x.map((v, i) => Math.max(-1, Math.min(1, v + noise[i]))), RATE));
+    writeFileSync(
+      join(dir, `${label}_${source}noisy_${take}.wav`),
+      encodeWav(
+        x.map((v, i) => Math.max(-1, Math.min(1, v + noise[i]))),
+        RATE,
+      ),
+    );
     written++;
   }
   console.log(`wrote ${written} noisy copies of the ${files.length} clips in ${dir}`);
@@ -207,7 +266,7 @@ function addNoise(dir: string): void {
 
 /** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
 async function mine(out: string, verifierPath: string | undefined): Promise<void> {
-  if (!verifierPath) throw new Error('--mine-with needs the first verifier\'s .onnx file');
+  if (!verifierPath) throw new Error("--mine-with needs the first verifier's .onnx file");
   const verifier = await Classifier.load(verifierPath);
   const rng = mulberry32(4048);
   const held = new Set(BENCH_WORDS);
@@ -223,7 +282,10 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
     const word = candidates[Math.floor(rng() * candidates.length)];
     const x = say(word);
     tried++;
-    const p = Math.max(await digitProbability(verifier, utteranceFeatures(x)), await digitProbability(verifier, utteranceFeatures(prefixOf(x, 300))));
+    const p = Math.max(
+      await digitProbability(verifier, utteranceFeatures(x)),
+      await digitProbability(verifier, utteranceFeatures(prefixOf(x, 300))),
+    );
     if (p < 0.5) continue;
     const ph = phonemes(word);
     if (digitSounds.includes(ph)) continue;
@@ -242,7 +304,9 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
     }
   }
   await verifier.dispose();
-  console.log(`mined ${hits.length} of ${tried} words the first verifier took for digits (${hits.slice(0, 30).join(', ')}, …); wrote ${written} clips to ${out}`);
+  console.log(
+    `mined ${hits.length} of ${tried} words the first verifier took for digits (${hits.slice(0, 30).join(', ')}, …); wrote ${written} clips to ${out}`,
+  );
 }
 
 if (require.main === module) {

@@ -24,7 +24,7 @@ export function registerEnroll(program: Command): void {
     .description('build enrollment prototypes from takes named like FSDD ({digit}_{name}_{take}.wav) or from the microphone')
     .requiredOption('--out <file>', 'prototype file to write (JSON, replaced atomically)')
     .option('--from-dir <dir>', 'folder of takes; without it, record from the microphone')
-    .option('--speaker <name>', 'with --from-dir: only this speaker\'s takes')
+    .option('--speaker <name>', "with --from-dir: only this speaker's takes")
     .option('--takes <n>', `takes per digit (1–${MAX_TAKES})`, (v) => Math.min(MAX_TAKES, Math.max(1, parseInt(v, 10))), MAX_TAKES)
     .option('--model <file>', 'ONNX model (default: the shipped model)')
     .option('--device <id|name|index>', 'microphone for interactive enrollment')

@@ -3,7 +3,16 @@ import { Command } from 'commander';
 import { listMicrophones, openMicrophone } from '../audio/microphone';
 import { Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
-import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch, verifierFor } from './streamOptions';
+import {
+  addEngineOptions,
+  decisionJson,
+  EngineCliOptions,
+  formatDecision,
+  formatRejection,
+  loadPrototypesOrWarn,
+  toEnginePatch,
+  verifierFor,
+} from './streamOptions';
 
 interface LiveOptions extends EngineCliOptions {
   device?: string;
@@ -31,12 +40,22 @@ export function registerLive(program: Command): void {
     engine.setVerifier(verifier);
     engine.on('decision', (d) => console.log(o.json ? JSON.stringify(decisionJson(d)) : formatDecision(d)));
     // Live output cannot unprint a line: a withdrawn early digit is announced instead.
-    engine.on('retraction', (r) => console.log(o.json ? JSON.stringify({ withdrawn: true, digit: r.decision.digit, startMs: r.decision.startMs, timeMs: r.timeMs, reason: r.reason }) : `withdrawn ${r.decision.digit}: ${r.reason}`));
+    engine.on('retraction', (r) =>
+      console.log(
+        o.json
+          ? JSON.stringify({ withdrawn: true, digit: r.decision.digit, startMs: r.decision.startMs, timeMs: r.timeMs, reason: r.reason })
+          : `withdrawn ${r.decision.digit}: ${r.reason}`,
+      ),
+    );
     if (o.rejections) engine.on('rejection', (r) => console.log(o.json ? JSON.stringify({ rejected: true, ...r }) : formatRejection(r)));
     engine.on('state', (s) => {
       if (!o.json) console.error(`[${s}]`);
     });
-    const source = await openMicrophone({ device: o.device, sampleRate: classifier.meta.featureConfig.sampleRate, silero: engine.options.vad.kind === 'silero' });
+    const source = await openMicrophone({
+      device: o.device,
+      sampleRate: classifier.meta.featureConfig.sampleRate,
+      silero: engine.options.vad.kind === 'silero',
+    });
     if (!o.json) console.error(`listening on ${source.label} (Ctrl+C to stop)`);
     const stop = () => void engine.stop();
     process.once('SIGINT', stop);

@@ -27,10 +27,17 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--reject-min-confidence <p>', 'reject decisions below this confidence', parseFloat)
     .option('--reject-max-word <ms>', 'reject utterances longer than this', parseFloat)
     .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
-    .option('--verifier <files>', 'digit/non-digit verifier: one .onnx file, or several separated by commas to combine as experts (default: the bundled members in models/verifier*.onnx)')
+    .option(
+      '--verifier <files>',
+      'digit/non-digit verifier: one .onnx file, or several separated by commas to combine as experts (default: the bundled members in models/verifier*.onnx)',
+    )
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
     .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed for the whole utterance', parseFloat)
-    .option('--reject-min-digit-prob-early <p>', 'with the verifier: the same for an early exit (on the first part of the word)', parseFloat)
+    .option(
+      '--reject-min-digit-prob-early <p>',
+      'with the verifier: the same for an early exit (on the first part of the word)',
+      parseFloat,
+    )
     .option('--no-retract', 'never withdraw an early-exit digit, even when the rest of the utterance shows it was none')
     .option('--no-why', 'skip the per-band saliency')
     .option('--rejections', 'also print rejected utterances')
@@ -84,7 +91,14 @@ export function toEnginePatch(o: EngineCliOptions): EngineOptionsPatch {
       minLevelDb: o.vadMinLevel,
       sileroThreshold: o.sileroThreshold,
     },
-    reject: { minConfidence: o.rejectMinConfidence, maxWordMs: o.rejectMaxWord, minPrototypeCosine: o.rejectMinCosine, minDigitProb: o.rejectMinDigitProb, minDigitProbEarly: o.rejectMinDigitProbEarly, retract: o.retract },
+    reject: {
+      minConfidence: o.rejectMinConfidence,
+      maxWordMs: o.rejectMaxWord,
+      minPrototypeCosine: o.rejectMinCosine,
+      minDigitProb: o.rejectMinDigitProb,
+      minDigitProbEarly: o.rejectMinDigitProbEarly,
+      retract: o.retract,
+    },
   };
 }
 
@@ -111,7 +125,8 @@ export async function verifierFor(o: EngineCliOptions): Promise<Verifier | undef
   if (o.verifier === false) return undefined;
   if (typeof o.verifier === 'string') return loadVerifier(o.verifier);
   const v = await loadVerifier();
-  if (!v) console.error(`warning: no ${VERIFIER_FILE} beside the model; non-digit words are caught only by confidence, duration and voicing`);
+  if (!v)
+    console.error(`warning: no ${VERIFIER_FILE} beside the model; non-digit words are caught only by confidence, duration and voicing`);
   return v;
 }
 

@@ -18,15 +18,29 @@ export function registerTrain(program: Command): void {
     .requiredOption('--out <dir>', 'output folder for digits.onnx and training.json')
     .option('--epochs <n>', 'epochs', intArg('--epochs', 1), 40)
     .option('--batch-size <n>', 'batch size', intArg('--batch-size', 1), 32)
-    .addOption(new Option('--augment <0|1>', 'time shift, noise, gain, speed and prefix-crop augmentation').choices(['0', '1']).default('1'))
+    .addOption(
+      new Option('--augment <0|1>', 'time shift, noise, gain, speed and prefix-crop augmentation').choices(['0', '1']).default('1'),
+    )
     .option('--seed <n>', 'random seed (a seed reproduces the run)', intArg('--seed'), 1)
     .option('--loso <speaker>', 'leave this speaker out: train on the others, test on it')
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1))
     .action(async (o) => {
-      const bar = new SingleBar({ format: '  {stage} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true, stream: process.stderr }, Presets.shades_classic);
+      const bar = new SingleBar(
+        { format: '  {stage} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
+        Presets.shades_classic,
+      );
       let barEpoch = -1;
       const result = await train(
-        { data: o.data, out: o.out, epochs: o.epochs, batchSize: o.batchSize, augment: o.augment === '1', seed: o.seed, loso: o.loso, limit: o.limit },
+        {
+          data: o.data,
+          out: o.out,
+          epochs: o.epochs,
+          batchSize: o.batchSize,
+          augment: o.augment === '1',
+          seed: o.seed,
+          loso: o.loso,
+          limit: o.limit,
+        },
         {
           onLog: (line) => {
             if (barEpoch >= 0) bar.stop();

@@ -3,7 +3,16 @@ import { Command } from 'commander';
 import { fileSource } from '../audio/source';
 import { Classifier } from '../model/classifier';
 import { DictationEngine } from '../stream/engine';
-import { addEngineOptions, decisionJson, EngineCliOptions, formatDecision, formatRejection, loadPrototypesOrWarn, toEnginePatch, verifierFor } from './streamOptions';
+import {
+  addEngineOptions,
+  decisionJson,
+  EngineCliOptions,
+  formatDecision,
+  formatRejection,
+  loadPrototypesOrWarn,
+  toEnginePatch,
+  verifierFor,
+} from './streamOptions';
 
 export function registerTranscribe(program: Command): void {
   addEngineOptions(
@@ -20,7 +29,8 @@ export function registerTranscribe(program: Command): void {
     // Printed when each utterance ends, so early decisions carry the word's real end time.
     engine.on('utterance', (u) => {
       if (u.decision) console.log(o.json ? JSON.stringify(decisionJson(u.decision)) : formatDecision(u.decision));
-      else if (u.rejection && o.rejections) console.log(o.json ? JSON.stringify({ rejected: true, ...u.rejection }) : formatRejection(u.rejection));
+      else if (u.rejection && o.rejections)
+        console.log(o.json ? JSON.stringify({ rejected: true, ...u.rejection }) : formatRejection(u.rejection));
     });
     try {
       await engine.run(await fileSource(file, classifier.meta.featureConfig.sampleRate, { silero: engine.options.vad.kind === 'silero' }));

@@ -136,7 +136,9 @@ export class DictationController extends Disposable {
       this.wire(session);
       await engine.start(source);
       this.session = session;
-      this.log.info(`dictation: listening on ${source.label} (model ${classifier.meta.modelId}, mode ${effectiveMode(cfg, session.hasPrototypes)})`);
+      this.log.info(
+        `dictation: listening on ${source.label} (model ${classifier.meta.modelId}, mode ${effectiveMode(cfg, session.hasPrototypes)})`,
+      );
       this.setStatus({
         state: 'listening',
         mode: effectiveMode(cfg, session.hasPrototypes),
@@ -179,12 +181,16 @@ export class DictationController extends Disposable {
     engine.on('rejection', (rejection) => this.panel.post({ type: 'rejection', rejection }));
     engine.on('decision', (d) => {
       if (s.closed) return;
-      this.deliveries = this.deliveries.then(() => this.deliver(d)).catch((err: unknown) => this.log.error(`typing: ${(err as Error).message}`));
+      this.deliveries = this.deliveries
+        .then(() => this.deliver(d))
+        .catch((err: unknown) => this.log.error(`typing: ${(err as Error).message}`));
     });
     // Queued behind the typing it undoes.
     engine.on('retraction', (r) => {
       if (s.closed) return;
-      this.deliveries = this.deliveries.then(() => this.withdraw(r)).catch((err: unknown) => this.log.error(`withdrawing: ${(err as Error).message}`));
+      this.deliveries = this.deliveries
+        .then(() => this.withdraw(r))
+        .catch((err: unknown) => this.log.error(`withdrawing: ${(err as Error).message}`));
     });
     engine.on('error', (err) => {
       if (this.session !== s) return;

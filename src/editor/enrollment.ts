@@ -99,13 +99,22 @@ export class EnrollmentController extends Disposable {
           const ok = await this.recordTake(rt, classifier, digit, take);
           failures = ok ? 0 : failures + 1;
           if (failures >= MAX_FAILURES) {
-            this.update({ phase: 'error', message: `No word was heard for "${digit}" twice. Check the microphone and its level, then press Start to continue where you left off.` });
+            this.update({
+              phase: 'error',
+              message: `No word was heard for "${digit}" twice. Check the microphone and its level, then press Start to continue where you left off.`,
+            });
             return;
           }
           if (!ok) take--; // ask again for the same take
         }
       }
-      this.update({ phase: 'review', digit: 9, take: takes, takeState: 'done', message: 'All takes recorded. Redo any take that sounds off, then Save.' });
+      this.update({
+        phase: 'review',
+        digit: 9,
+        take: takes,
+        takeState: 'done',
+        message: 'All takes recorded. Redo any take that sounds off, then Save.',
+      });
     });
   }
 
@@ -114,7 +123,11 @@ export class EnrollmentController extends Disposable {
     this.run(async (rt, classifier) => {
       await this.recordTake(rt, classifier, digit, take);
       const complete = this.takes.every((d) => d.every(Boolean));
-      this.update(complete ? { phase: 'review', message: `Take ${take} of "${digit}" recorded again.` } : { phase: 'error', message: `Take ${take} of "${digit}" failed; redo it or press Start to continue.` });
+      this.update(
+        complete
+          ? { phase: 'review', message: `Take ${take} of "${digit}" recorded again.` }
+          : { phase: 'error', message: `Take ${take} of "${digit}" failed; redo it or press Start to continue.` },
+      );
     });
   }
 
@@ -130,10 +143,18 @@ export class EnrollmentController extends Disposable {
       const rt = await runtime();
       const { classifier } = await this.models.get(this.config.config.model);
       if (classifier.meta.modelId !== this.sessionModelId) {
-        throw new DigitDictationError('ENROLL_MODEL_CHANGED', 'the model changed while you were enrolling; enroll again so the prototypes match it');
+        throw new DigitDictationError(
+          'ENROLL_MODEL_CHANGED',
+          'the model changed while you were enrolling; enroll again so the prototypes match it',
+        );
       }
       const store = new rt.PrototypeStore(classifier.meta.modelId, classifier.meta.embeddingDim);
-      this.takes.forEach((takes, digit) => store.setTakes(digit, takes.filter((t): t is Take => !!t).map((t) => t.embedding)));
+      this.takes.forEach((takes, digit) =>
+        store.setTakes(
+          digit,
+          takes.filter((t): t is Take => !!t).map((t) => t.embedding),
+        ),
+      );
       this.prototypes.save(store);
       this.update({ phase: 'saved', enrolled: true, message: undefined });
       void vscode.window.showInformationMessage(
@@ -168,14 +189,21 @@ export class EnrollmentController extends Disposable {
         const rt = await runtime();
         const { classifier } = await this.models.get(this.config.config.model);
         if (this.sessionModelId && this.sessionModelId !== classifier.meta.modelId && this.takes.some((d) => d.some(Boolean))) {
-          throw new DigitDictationError('ENROLL_MODEL_CHANGED', 'the model changed since these takes were recorded; start enrollment again');
+          throw new DigitDictationError(
+            'ENROLL_MODEL_CHANGED',
+            'the model changed since these takes were recorded; start enrollment again',
+          );
         }
         this.sessionModelId = classifier.meta.modelId;
         await body(rt, classifier);
       })
       .catch((err: unknown) => {
         if (err instanceof Cancelled || this.cancelled) {
-          this.update({ phase: this.takes.some((d) => d.some(Boolean)) ? 'error' : 'idle', takeState: 'waiting', message: 'Enrollment cancelled. Press Start to continue where you left off.' });
+          this.update({
+            phase: this.takes.some((d) => d.some(Boolean)) ? 'error' : 'idle',
+            takeState: 'waiting',
+            message: 'Enrollment cancelled. Press Start to continue where you left off.',
+          });
           return;
         }
         const message = err instanceof Error ? err.message : String(err);
@@ -259,9 +287,7 @@ export class EnrollmentController extends Disposable {
   }
 
   private pause(ms: number): Promise<void> {
-    return new Promise((resolve, reject) =>
-      setTimeout(() => (this.cancelled ? reject(new Cancelled()) : resolve()), ms),
-    );
+    return new Promise((resolve, reject) => setTimeout(() => (this.cancelled ? reject(new Cancelled()) : resolve()), ms));
   }
 
   private emptyView(takesPerDigit: number, enrolled: boolean): EnrollmentView {

@@ -18,7 +18,12 @@ export async function selectMicrophone(config: Configuration, log: vscode.LogOut
   }
   const current = config.config.microphone;
   const items: MicItem[] = [
-    { label: 'System default', description: current === '' ? '(current)' : undefined, detail: 'Follow the operating system\'s default input', value: '' },
+    {
+      label: 'System default',
+      description: current === '' ? '(current)' : undefined,
+      detail: "Follow the operating system's default input",
+      value: '',
+    },
     ...devices.map((d) => {
       // Names are what people recognise; a stable id survives renumbering when it exists.
       const value = d.id || d.name;
@@ -31,9 +36,14 @@ export async function selectMicrophone(config: Configuration, log: vscode.LogOut
     }),
   ];
   if (devices.length === 0) {
-    void vscode.window.showWarningMessage('Digit Dictation: no input devices found. Connect a microphone (or check system permissions), then try again.');
+    void vscode.window.showWarningMessage(
+      'Digit Dictation: no input devices found. Connect a microphone (or check system permissions), then try again.',
+    );
   }
-  const pick = await vscode.window.showQuickPick(items, { title: 'Digit Dictation: microphone', placeHolder: 'Pick the input device for dictation and enrollment' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Digit Dictation: microphone',
+    placeHolder: 'Pick the input device for dictation and enrollment',
+  });
   if (!pick) return;
   await config.update('microphone', pick.value);
 }

@@ -55,7 +55,11 @@ export class ModelProvider extends Disposable {
     this.verifierModel ??= runtime()
       .then((rt) => rt.loadVerifier())
       .then((v) => {
-        this.log.info(v ? `verifier: ${v.meta.modelId} from ${v.path}` : 'verifier: none shipped; non-digit words are caught by confidence, duration and voicing');
+        this.log.info(
+          v
+            ? `verifier: ${v.meta.modelId} from ${v.path}`
+            : 'verifier: none shipped; non-digit words are caught by confidence, duration and voicing',
+        );
         return v;
       })
       .catch((err: unknown) => {

@@ -33,11 +33,7 @@ export function presentStatus(s: DictationStatus): StatusPresentation {
   const words = STATE_WORDS[s.state];
   // The text always contains "Digits" so the item is recognisable (and findable by tests).
   const text = `${ICONS[s.state]} Digits${s.state === 'idle' ? '' : `: ${words}`}${s.detail && s.state !== 'error' ? ' ⚠' : ''}`;
-  const lines = [
-    `Digit Dictation — ${words}`,
-    `Microphone: ${microphoneLabel(s.microphone)}`,
-    `Mode: ${s.mode}`,
-  ];
+  const lines = [`Digit Dictation — ${words}`, `Microphone: ${microphoneLabel(s.microphone)}`, `Mode: ${s.mode}`];
   if (s.detail) lines.push(s.detail);
   lines.push(s.state === 'idle' || s.state === 'error' ? 'Click to start dictation' : 'Click to stop dictation');
   return {

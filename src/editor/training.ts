@@ -60,7 +60,16 @@ export class TrainingController extends Disposable {
     rmSync(staging, { recursive: true, force: true });
     mkdirSync(staging, { recursive: true });
     const epochs = this.config.config.training.epochs;
-    this.update({ phase: 'running', dataset: data, epochs, history: [], progress: undefined, evaluation: undefined, modelPath: undefined, message: undefined });
+    this.update({
+      phase: 'running',
+      dataset: data,
+      epochs,
+      history: [],
+      progress: undefined,
+      evaluation: undefined,
+      modelPath: undefined,
+      message: undefined,
+    });
     this.panel.show('training');
     let result: TrainResult;
     try {
@@ -74,7 +83,9 @@ export class TrainingController extends Disposable {
     rmSync(targetDir, { recursive: true, force: true });
     mkdirSync(join(targetDir, '..'), { recursive: true });
     renameSync(staging, targetDir);
-    this.log.info(`training: installed ${target} (best epoch ${result.best.epoch}, test accuracy ${(result.best.testAccuracy * 100).toFixed(1)}%)`);
+    this.log.info(
+      `training: installed ${target} (best epoch ${result.best.epoch}, test accuracy ${(result.best.testAccuracy * 100).toFixed(1)}%)`,
+    );
     this.update({ phase: 'evaluating', modelPath: target, message: 'Evaluating the new model on the test split…' });
     let report: EvalReport;
     try {
@@ -83,14 +94,22 @@ export class TrainingController extends Disposable {
       return this.jobFailed(err, 'Evaluation');
     }
     const summary = `accuracy ${(report.accuracy * 100).toFixed(1)}%, macro-F1 ${(report.macroF1 * 100).toFixed(1)}% on ${report.n} test recordings`;
-    this.update({ phase: 'done', evaluation: { accuracy: report.accuracy, macroF1: report.macroF1, confusion: report.confusion, n: report.n }, message: `Trained model: ${summary}.` });
+    this.update({
+      phase: 'done',
+      evaluation: { accuracy: report.accuracy, macroF1: report.macroF1, confusion: report.confusion, n: report.n },
+      message: `Trained model: ${summary}.`,
+    });
     if (this.config.config.model === 'trained') {
       this.models.release();
       await this.dictation.restart();
       void vscode.window.showInformationMessage(`Digit Dictation: the trained model (${summary}) is now in use.`);
       return;
     }
-    const pick = await vscode.window.showInformationMessage(`Digit Dictation: training finished — ${summary}. Switch to the trained model?`, 'Use Trained Model', 'Keep Bundled Model');
+    const pick = await vscode.window.showInformationMessage(
+      `Digit Dictation: training finished — ${summary}. Switch to the trained model?`,
+      'Use Trained Model',
+      'Keep Bundled Model',
+    );
     if (pick === 'Use Trained Model') await this.config.update('model', 'trained');
   }
 
@@ -100,20 +119,38 @@ export class TrainingController extends Disposable {
     if (!data) return;
     const trained = this.config.config.model === 'trained' && existsSync(this.models.trainedModelPath);
     const modelPath = trained ? this.models.trainedModelPath : undefined;
-    const split = (await vscode.window.showQuickPick(
-      [
-        { label: 'test', description: 'takes 0–4 of each speaker (held out from training)' },
-        { label: 'all', description: 'every recording in the folder (for your own recordings)' },
-      ],
-      { title: 'Evaluate on which recordings?' },
-    ))?.label as 'test' | 'all' | undefined;
+    const split = (
+      await vscode.window.showQuickPick(
+        [
+          { label: 'test', description: 'takes 0–4 of each speaker (held out from training)' },
+          { label: 'all', description: 'every recording in the folder (for your own recordings)' },
+        ],
+        { title: 'Evaluate on which recordings?' },
+      )
+    )?.label as 'test' | 'all' | undefined;
     if (!split) return;
-    this.update({ phase: 'evaluating', dataset: data, modelPath: modelPath ?? 'bundled model', message: undefined, evaluation: undefined, progress: undefined });
+    this.update({
+      phase: 'evaluating',
+      dataset: data,
+      modelPath: modelPath ?? 'bundled model',
+      message: undefined,
+      evaluation: undefined,
+      progress: undefined,
+    });
     this.panel.show('training');
     try {
-      const report = await this.runJob(`Evaluating the ${trained ? 'trained' : 'bundled'} model`, { job: 'evaluate', data, split, modelPath });
+      const report = await this.runJob(`Evaluating the ${trained ? 'trained' : 'bundled'} model`, {
+        job: 'evaluate',
+        data,
+        split,
+        modelPath,
+      });
       const summary = `accuracy ${(report.accuracy * 100).toFixed(1)}%, macro-F1 ${(report.macroF1 * 100).toFixed(1)}% on ${report.n} recordings`;
-      this.update({ phase: 'done', evaluation: { accuracy: report.accuracy, macroF1: report.macroF1, confusion: report.confusion, n: report.n }, message: `${trained ? 'Trained' : 'Bundled'} model: ${summary}.` });
+      this.update({
+        phase: 'done',
+        evaluation: { accuracy: report.accuracy, macroF1: report.macroF1, confusion: report.confusion, n: report.n },
+        message: `${trained ? 'Trained' : 'Bundled'} model: ${summary}.`,
+      });
       void vscode.window.showInformationMessage(`Digit Dictation: ${trained ? 'trained' : 'bundled'} model — ${summary}.`);
     } catch (err) {
       this.jobFailed(err, 'Evaluation');
@@ -149,7 +186,9 @@ export class TrainingController extends Disposable {
       return undefined;
     }
     if (count === 0) {
-      void vscode.window.showErrorMessage(`Digit Dictation: ${dir} holds no recordings named like "7_jackson_12.wav" (digit_speaker_take.wav). Pick the FSDD "recordings" folder or one laid out the same way.`);
+      void vscode.window.showErrorMessage(
+        `Digit Dictation: ${dir} holds no recordings named like "7_jackson_12.wav" (digit_speaker_take.wav). Pick the FSDD "recordings" folder or one laid out the same way.`,
+      );
       return undefined;
     }
     await this.context.globalState.update(LAST_DATASET_KEY, dir);
@@ -160,64 +199,71 @@ export class TrainingController extends Disposable {
   private runJob(title: string, job: Extract<WorkerJob, { job: 'evaluate' }>): Promise<EvalReport>;
   private runJob(title: string, job: WorkerJob): Promise<TrainResult | EvalReport> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Digit Dictation: ${title}`, cancellable: true }, (progress, token) =>
-        new Promise<TrainResult | EvalReport>((resolve, reject) => {
-          const worker = new Worker(join(this.context.extensionPath, 'dist', 'trainWorker.js'), { workerData: job });
-          this.worker = worker;
-          let settled = false;
-          let reported = 0;
-          const finish = (fn: () => void) => {
-            if (settled) return;
-            settled = true;
-            sub.dispose();
-            clearTimeout(killTimer);
-            fn();
-          };
-          let killTimer: NodeJS.Timeout | undefined;
-          const sub = token.onCancellationRequested(() => {
-            this.log.info(`${title}: cancel requested`);
-            worker.postMessage({ type: 'cancel' });
-            // The trainer sees the cancel only when it awaits (its compute is synchronous); a worker that
-            // has not stopped within 2 s is terminated — nothing is lost, the staged model is discarded.
-            killTimer = setTimeout(() => void worker.terminate(), 2_000);
-          });
-          worker.on('message', (msg: WorkerToHost) => {
-            switch (msg.type) {
-              case 'log':
-                this.log.info(`worker: ${msg.line}`);
-                break;
-              case 'progress':
-                this.update({ progress: { epoch: msg.epoch, done: msg.done, total: msg.total } });
-                if (msg.epoch === 0) progress.report({ message: `features ${msg.done}/${msg.total}` });
-                break;
-              case 'epoch': {
-                const m = msg.metrics;
-                this.update({ epochs: m.epochs, history: [...this.view.history, m] });
-                const pct = (100 * m.epoch) / m.epochs;
-                progress.report({ increment: pct - reported, message: `epoch ${m.epoch}/${m.epochs}: test accuracy ${(m.testAccuracy * 100).toFixed(1)}%` });
-                reported = pct;
-                break;
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Digit Dictation: ${title}`, cancellable: true },
+        (progress, token) =>
+          new Promise<TrainResult | EvalReport>((resolve, reject) => {
+            const worker = new Worker(join(this.context.extensionPath, 'dist', 'trainWorker.js'), { workerData: job });
+            this.worker = worker;
+            let settled = false;
+            let reported = 0;
+            const finish = (fn: () => void) => {
+              if (settled) return;
+              settled = true;
+              sub.dispose();
+              clearTimeout(killTimer);
+              fn();
+            };
+            let killTimer: NodeJS.Timeout | undefined;
+            const sub = token.onCancellationRequested(() => {
+              this.log.info(`${title}: cancel requested`);
+              worker.postMessage({ type: 'cancel' });
+              // The trainer sees the cancel only when it awaits (its compute is synchronous); a worker that
+              // has not stopped within 2 s is terminated — nothing is lost, the staged model is discarded.
+              killTimer = setTimeout(() => void worker.terminate(), 2_000);
+            });
+            worker.on('message', (msg: WorkerToHost) => {
+              switch (msg.type) {
+                case 'log':
+                  this.log.info(`worker: ${msg.line}`);
+                  break;
+                case 'progress':
+                  this.update({ progress: { epoch: msg.epoch, done: msg.done, total: msg.total } });
+                  if (msg.epoch === 0) progress.report({ message: `features ${msg.done}/${msg.total}` });
+                  break;
+                case 'epoch': {
+                  const m = msg.metrics;
+                  this.update({ epochs: m.epochs, history: [...this.view.history, m] });
+                  const pct = (100 * m.epoch) / m.epochs;
+                  progress.report({
+                    increment: pct - reported,
+                    message: `epoch ${m.epoch}/${m.epochs}: test accuracy ${(m.testAccuracy * 100).toFixed(1)}%`,
+                  });
+                  reported = pct;
+                  break;
+                }
+                case 'trained':
+                  finish(() => resolve(msg.result));
+                  break;
+                case 'evaluated':
+                  finish(() => resolve(msg.report));
+                  break;
+                case 'cancelled':
+                  finish(() => reject(new JobCancelled()));
+                  break;
+                case 'failed':
+                  finish(() => reject(Object.assign(new Error(msg.message), { code: msg.code })));
+                  break;
               }
-              case 'trained':
-                finish(() => resolve(msg.result));
-                break;
-              case 'evaluated':
-                finish(() => resolve(msg.report));
-                break;
-              case 'cancelled':
-                finish(() => reject(new JobCancelled()));
-                break;
-              case 'failed':
-                finish(() => reject(Object.assign(new Error(msg.message), { code: msg.code })));
-                break;
-            }
-          });
-          worker.on('error', (err) => finish(() => reject(err)));
-          worker.on('exit', (code) => {
-            if (this.worker === worker) this.worker = undefined;
-            finish(() => reject(token.isCancellationRequested ? new JobCancelled() : new Error(`the worker exited (code ${code}) before finishing`)));
-          });
-        }),
+            });
+            worker.on('error', (err) => finish(() => reject(err)));
+            worker.on('exit', (code) => {
+              if (this.worker === worker) this.worker = undefined;
+              finish(() =>
+                reject(token.isCancellationRequested ? new JobCancelled() : new Error(`the worker exited (code ${code}) before finishing`)),
+              );
+            });
+          }),
       ),
     );
   }

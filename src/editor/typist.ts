@@ -48,7 +48,9 @@ export class Typist extends Disposable {
   private lastRun: RunEnd | undefined;
   private lastTyping: LastTyping | undefined;
   private lastTerminal: vscode.Terminal | undefined;
-  private lastEditor: vscode.TextEditor | undefined = isTypingTarget(vscode.window.activeTextEditor) ? vscode.window.activeTextEditor : undefined;
+  private lastEditor: vscode.TextEditor | undefined = isTypingTarget(vscode.window.activeTextEditor)
+    ? vscode.window.activeTextEditor
+    : undefined;
 
   constructor() {
     super();
@@ -100,13 +102,16 @@ export class Typist extends Disposable {
     const t = this.lastTyping;
     this.lastTyping = undefined;
     if (!t) return { reason, removed: false, note: 'it was not typed into an editor' };
-    if (t.document.isClosed || t.document.version !== t.version) return { reason, removed: false, note: 'the text changed since, so it was left in place' };
+    if (t.document.isClosed || t.document.version !== t.version)
+      return { reason, removed: false, note: 'the text changed since, so it was left in place' };
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === t.document);
     if (!editor) return { reason, removed: false, note: 'its editor is no longer visible, so it was left in place' };
     const doc = t.document;
     const ok = await editor.edit(
       (b) => {
-        t.starts.forEach((start, i) => b.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(start + t.text.length)), t.replaced[i]));
+        t.starts.forEach((start, i) =>
+          b.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(start + t.text.length)), t.replaced[i]),
+        );
       },
       { undoStopBefore: true, undoStopAfter: true },
     );
@@ -148,11 +153,17 @@ export class Typist extends Disposable {
     } catch (err) {
       ok = false;
       this.lastRun = undefined;
-      return { target: 'none', reason: `"${digit}" could not be typed into ${vscode.workspace.asRelativePath(doc.uri)}: ${(err as Error).message}` };
+      return {
+        target: 'none',
+        reason: `"${digit}" could not be typed into ${vscode.workspace.asRelativePath(doc.uri)}: ${(err as Error).message}`,
+      };
     }
     if (!ok) {
       this.lastRun = undefined;
-      return { target: 'none', reason: `"${digit}" was not typed: ${vscode.workspace.asRelativePath(doc.uri)} refused the edit (read-only?)` };
+      return {
+        target: 'none',
+        reason: `"${digit}" was not typed: ${vscode.workspace.asRelativePath(doc.uri)} refused the edit (read-only?)`,
+      };
     }
     this.lastRun = here();
     this.lastTerminal = undefined;

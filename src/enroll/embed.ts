@@ -48,7 +48,11 @@ export function takesFromDir(dir: string, sampleRate: number, options: { speaker
   try {
     names = readdirSync(dir);
   } catch (err) {
-    throw new PrototypeStoreError('ENROLL_DIR_UNREADABLE', `${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
+    throw new PrototypeStoreError(
+      'ENROLL_DIR_UNREADABLE',
+      `${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? err})`,
+      { cause: err },
+    );
   }
   const perDigit = options.perDigit ?? MAX_TAKES;
   const found = names

@@ -23,7 +23,12 @@ export interface PrototypeScores {
  * redistributed among them by similarity; digits without a prototype keep their base
  * probability, so a partly enrolled user still gets every digit.
  */
-export function prototypeScores(embedding: Float32Array, store: PrototypeStore, baseProbs: Float32Array, temperature = PROTOTYPE_TEMPERATURE): PrototypeScores {
+export function prototypeScores(
+  embedding: Float32Array,
+  store: PrototypeStore,
+  baseProbs: Float32Array,
+  temperature = PROTOTYPE_TEMPERATURE,
+): PrototypeScores {
   const protos = store.prototypes();
   const cosines = new Float32Array(10).fill(NaN);
   let enrolledMass = 0;
@@ -51,7 +56,13 @@ export function prototypeScores(embedding: Float32Array, store: PrototypeStore, 
 }
 
 /** Probabilities for a mode; without prototypes every mode is the base model. */
-export function modeProbs(mode: RecognitionMode, baseProbs: Float32Array, embedding: Float32Array, store: PrototypeStore | undefined, hybridWeight: number): { probs: Float32Array; mode: RecognitionMode; cosines?: Float32Array } {
+export function modeProbs(
+  mode: RecognitionMode,
+  baseProbs: Float32Array,
+  embedding: Float32Array,
+  store: PrototypeStore | undefined,
+  hybridWeight: number,
+): { probs: Float32Array; mode: RecognitionMode; cosines?: Float32Array } {
   if (mode === 'base' || !store || store.enrolled().length === 0) return { probs: baseProbs, mode: 'base' };
   const proto = prototypeScores(embedding, store, baseProbs);
   if (mode === 'proto') return { probs: proto.probs, mode, cosines: proto.cosines };

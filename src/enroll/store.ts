@@ -56,7 +56,11 @@ export class PrototypeStore {
       );
     }
     const corrupt = (why: string, cause?: unknown) =>
-      new PrototypeStoreError('PROTOTYPES_CORRUPT', `${path}: enrollment file is damaged (${why}); it was left as is — delete it or enroll again to replace it`, { cause });
+      new PrototypeStoreError(
+        'PROTOTYPES_CORRUPT',
+        `${path}: enrollment file is damaged (${why}); it was left as is — delete it or enroll again to replace it`,
+        { cause },
+      );
     let data: StoreFile;
     try {
       data = JSON.parse(text) as StoreFile;
@@ -65,7 +69,10 @@ export class PrototypeStore {
     }
     if (!data || typeof data !== 'object' || data.format !== STORE_FORMAT) throw corrupt('not a Digit Dictation prototype file');
     if (data.version !== STORE_VERSION) {
-      throw new PrototypeStoreError('PROTOTYPES_VERSION', `${path}: enrollment file has version ${data.version}, this version reads ${STORE_VERSION}; enroll again`);
+      throw new PrototypeStoreError(
+        'PROTOTYPES_VERSION',
+        `${path}: enrollment file has version ${data.version}, this version reads ${STORE_VERSION}; enroll again`,
+      );
     }
     if (data.modelId !== modelId) {
       throw new PrototypeStoreError(
@@ -83,11 +90,16 @@ export class PrototypeStore {
       const digit = Number(key);
       if (!(Number.isInteger(digit) && digit >= 0 && digit <= 9)) throw corrupt(`"${key}" is not a digit`);
       const takes = entry?.takes;
-      if (!Array.isArray(takes) || takes.length === 0 || takes.length > MAX_TAKES) throw corrupt(`digit ${digit} has ${takes?.length} takes`);
+      if (!Array.isArray(takes) || takes.length === 0 || takes.length > MAX_TAKES)
+        throw corrupt(`digit ${digit} has ${takes?.length} takes`);
       for (const t of takes) {
-        if (!Array.isArray(t) || t.length !== dim || !t.every(Number.isFinite)) throw corrupt(`digit ${digit} has an embedding that is not ${dim} numbers`);
+        if (!Array.isArray(t) || t.length !== dim || !t.every(Number.isFinite))
+          throw corrupt(`digit ${digit} has an embedding that is not ${dim} numbers`);
       }
-      store.setTakes(digit, takes.map((t) => Float32Array.from(t)));
+      store.setTakes(
+        digit,
+        takes.map((t) => Float32Array.from(t)),
+      );
     }
     return store;
   }
@@ -98,7 +110,8 @@ export class PrototypeStore {
     const kept = embeddings.slice(-MAX_TAKES);
     if (kept.length === 0) throw new RangeError(`digit ${digit}: no takes`);
     for (const e of kept) {
-      if (e.length !== this.embeddingDim) throw new RangeError(`digit ${digit}: embedding has ${e.length} values, expected ${this.embeddingDim}`);
+      if (e.length !== this.embeddingDim)
+        throw new RangeError(`digit ${digit}: embedding has ${e.length} values, expected ${this.embeddingDim}`);
     }
     const takes = kept.map(normalise);
     const entry: DigitPrototype = {
@@ -144,7 +157,14 @@ export class PrototypeStore {
   toJSON(): StoreFile {
     const digits: Record<string, DigitPrototype> = {};
     for (const d of this.enrolled()) digits[String(d)] = this.digits.get(d)!;
-    return { format: STORE_FORMAT, version: STORE_VERSION, modelId: this.modelId, embeddingDim: this.embeddingDim, updatedAt: new Date().toISOString(), digits };
+    return {
+      format: STORE_FORMAT,
+      version: STORE_VERSION,
+      modelId: this.modelId,
+      embeddingDim: this.embeddingDim,
+      updatedAt: new Date().toISOString(),
+      digits,
+    };
   }
 
   /** Writes atomically (see writeFileAtomic): a crash never leaves a half-written store. */
@@ -152,7 +172,9 @@ export class PrototypeStore {
     try {
       writeFileAtomic(path, JSON.stringify(this.toJSON(), null, 1), 0o600);
     } catch (err) {
-      throw new PrototypeStoreError('PROTOTYPES_WRITE_FAILED', `${path}: cannot write the enrollment file (${(err as Error).message})`, { cause: err });
+      throw new PrototypeStoreError('PROTOTYPES_WRITE_FAILED', `${path}: cannot write the enrollment file (${(err as Error).message})`, {
+        cause: err,
+      });
     }
   }
 }

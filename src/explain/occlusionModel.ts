@@ -39,7 +39,10 @@ export interface OcclusionModel {
 export const OCCLUSION_INPUTS = { features: 'features', head: 'occl_head', cut: 'occl_cut' } as const;
 
 /** How many frames the masked copies run on, and where their last map switches to the reference's. */
-export function occlusionCrop(m: Pick<OcclusionModel, 'frames' | 'stride' | 'lo' | 'hi'>, utteranceFrames: number): { tc: number; cut: number } {
+export function occlusionCrop(
+  m: Pick<OcclusionModel, 'frames' | 'stride' | 'lo' | 'hi'>,
+  utteranceFrames: number,
+): { tc: number; cut: number } {
   const full = { tc: m.frames, cut: m.frames / m.stride };
   // First last-map position whose input window starts at or after the utterance's end: from
   // there on, every copy equals the reference.
@@ -56,7 +59,8 @@ export function utteranceFrames(features: Float32Array, bands: number): number {
 }
 
 /** onnx-proto decodes 64-bit integers as Long objects. */
-const num = (v: unknown): number => (typeof v === 'object' && v !== null && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : Number(v ?? 0));
+const num = (v: unknown): number =>
+  typeof v === 'object' && v !== null && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : Number(v ?? 0);
 
 function attr(n: onnx.INodeProto, name: string): onnx.IAttributeProto | undefined {
   return n.attribute?.find((a) => a.name === name);
@@ -74,7 +78,12 @@ function floatsOf(t: onnx.ITensorProto): Float32Array {
 }
 
 function floatTensor(name: string, dims: number[], values: Float32Array): onnx.ITensorProto {
-  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength) };
+  return {
+    name,
+    dims,
+    dataType: onnx.TensorProto.DataType.FLOAT,
+    rawData: new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
+  };
 }
 function int64Tensor(name: string, values: number[]): onnx.ITensorProto {
   return { name, dims: [values.length], dataType: onnx.TensorProto.DataType.INT64, int64Data: values };
@@ -117,7 +126,8 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
       const pads = ints(n, 'pads');
       const strides = ints(n, 'strides');
       const dil = ints(n, 'dilations');
-      if (k.length !== 1 || pads.length !== 2 || strides.some((s) => s !== 1) || dil.some((d) => d !== 1) || num(attr(n, 'group')?.i) > 1) return undefined;
+      if (k.length !== 1 || pads.length !== 2 || strides.some((s) => s !== 1) || dil.some((d) => d !== 1) || num(attr(n, 'group')?.i) > 1)
+        return undefined;
       layers.push({ kind: 'conv', k: k[0], pad: pads[0] });
     } else if (n.opType === 'MaxPool') {
       const k = ints(n, 'kernel_shape');
@@ -133,7 +143,8 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
   const tailStart = i;
   // Every later node must reduce the last map over time (axis 2) or work on the reduced tensors.
   for (const n of nodes.slice(tailStart)) {
-    if (n.input?.includes(lastMap) && !((n.opType === 'ReduceMean' || n.opType === 'ReduceMax') && ints(n, 'axes').join() === '2')) return undefined;
+    if (n.input?.includes(lastMap) && !((n.opType === 'ReduceMean' || n.opType === 'ReduceMax') && ints(n, 'axes').join() === '2'))
+      return undefined;
   }
   const stride = layers.reduce((s, l) => (l.kind === 'pool' ? s * l.s : s), 1);
   if (frames % stride !== 0) return undefined;
@@ -162,7 +173,8 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
   for (let f = 0; f < bands; f++) silence[f] = Math.fround(Math.fround(0 - mean[f]) * scale[f]);
   // conv0 restricted to one input channel, per band: grouped weights [bands·c0, 1, k].
   const Wg = new Float32Array(bands * c0 * k0);
-  for (let f = 0; f < bands; f++) for (let o = 0; o < c0; o++) for (let k = 0; k < k0; k++) Wg[(f * c0 + o) * k0 + k] = W0[(o * cin + f) * k0 + k];
+  for (let f = 0; f < bands; f++)
+    for (let o = 0; o < c0; o++) for (let k = 0; k < k0; k++) Wg[(f * c0 + o) * k0 + k] = W0[(o * cin + f) * k0 + k];
 
   const isShared = (name: string) => inits.has(name) || name === input;
   const copy = (n: onnx.INodeProto, prefix: string, rename: Record<string, string> = {}): onnx.INodeProto => ({
@@ -171,7 +183,13 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
     input: (n.input ?? []).map((t) => rename[t] ?? (isShared(t) || t === '' ? t : prefix + t)),
     output: (n.output ?? []).map((t) => prefix + t),
   });
-  const node = (op: string, inputs: string[], outputs: string[], attribute: onnx.IAttributeProto[] = []): onnx.INodeProto => ({ opType: op, input: inputs, output: outputs, name: outputs[0], attribute });
+  const node = (op: string, inputs: string[], outputs: string[], attribute: onnx.IAttributeProto[] = []): onnx.INodeProto => ({
+    opType: op,
+    input: inputs,
+    output: outputs,
+    name: outputs[0],
+    attribute,
+  });
   const { INT } = onnx.AttributeProto.AttributeType;
 
   const out: onnx.INodeProto[] = [];
@@ -183,7 +201,14 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
   const vx0 = 'v_' + (tr.output?.[0] ?? '');
   out.push(node('Conv', [vx0, conv0.input[1], conv0.input[2]], ['v_conv0_ref'], conv0.attribute ?? []));
   out.push(node('Sub', ['occl_silence', vx0], ['v_delta']));
-  out.push(node('Conv', ['v_delta', 'occl_W0g'], ['v_delta_conv'], [...(conv0.attribute ?? []).filter((at) => at.name !== 'group'), { name: 'group', type: INT, i: bands }]));
+  out.push(
+    node(
+      'Conv',
+      ['v_delta', 'occl_W0g'],
+      ['v_delta_conv'],
+      [...(conv0.attribute ?? []).filter((at) => at.name !== 'group'), { name: 'group', type: INT, i: bands }],
+    ),
+  );
   out.push(node('Reshape', ['v_delta_conv', 'occl_reshape'], ['v_delta_bands']));
   out.push(node('Add', ['v_conv0_ref', 'v_delta_bands'], ['v_' + (conv0.output?.[0] ?? '')]));
   for (const n of nodes.slice(4, tailStart)) out.push(copy(n, 'v_'));
@@ -224,7 +249,12 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
         valueInfo(H, FLOAT, [1, 'tc', bands]),
         valueInfo(OCCLUSION_INPUTS.cut, onnx.TensorProto.DataType.INT64, [1]),
       ],
-      output: (g.output ?? []).map((o) => ({ ...o, type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimValue: bands + 1 }, ...(o.type?.tensorType?.shape?.dim?.slice(1) ?? [])] } } } })),
+      output: (g.output ?? []).map((o) => ({
+        ...o,
+        type: {
+          tensorType: { elemType: FLOAT, shape: { dim: [{ dimValue: bands + 1 }, ...(o.type?.tensorType?.shape?.dim?.slice(1) ?? [])] } },
+        },
+      })),
     },
   };
   return { bytes: onnx.ModelProto.encode(onnx.ModelProto.create(occl)).finish(), frames, bands, stride, lo: a, hi: b };

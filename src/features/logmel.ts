@@ -69,11 +69,16 @@ export function frameCount(length: number, cfg: FeatureConfig = FEATURE_CONFIG):
  * starts at sample i * hopSize, which lets the streaming engine compute frames incrementally.
  * The bands go into `out` (a new array unless given: callers filling a larger buffer pass a view).
  */
-export function logMelFrame(frame: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG, out: Float32Array = new Float32Array(cfg.melBands)): Float32Array {
+export function logMelFrame(
+  frame: Float32Array,
+  cfg: FeatureConfig = FEATURE_CONFIG,
+  out: Float32Array = new Float32Array(cfg.melBands),
+): Float32Array {
   if (frame.length !== cfg.frameSize) {
     throw new RangeError(`logMelFrame: frame has ${frame.length} samples, expected ${cfg.frameSize}`);
   }
-  if (scratch.scaled.length !== cfg.frameSize) scratch = { scaled: new Float32Array(cfg.frameSize), power: new Float32Array(cfg.frameSize / 2) };
+  if (scratch.scaled.length !== cfg.frameSize)
+    scratch = { scaled: new Float32Array(cfg.frameSize), power: new Float32Array(cfg.frameSize / 2) };
   const { scaled, power } = scratch;
   for (let i = 0; i < scaled.length; i++) scaled[i] = frame[i] * cfg.inputScale;
   // Meyda's power spectrum, bit for bit (spectrum.ts), and meyda's filterbank; the band sums are

@@ -15,14 +15,19 @@ export interface Classification {
 
 export const INPUT_NAME = 'features';
 /** One intra-op thread: the models are tiny and the editor shares the machine. */
-export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' };
+export const SESSION_OPTIONS: ort.InferenceSession.SessionOptions = {
+  intraOpNumThreads: 1,
+  interOpNumThreads: 1,
+  graphOptimizationLevel: 'all',
+};
 
 /** A batch of model inputs (features/logmel `toModelInput`) as the one tensor a model reads. */
 export function inputTensor(batch: readonly Float32Array[], frames: number, bands: number): ort.Tensor {
   const size = frames * bands;
   const input = new Float32Array(batch.length * size);
   batch.forEach((f, i) => {
-    if (f.length !== size) throw new RangeError(`classify: input has ${f.length} values, expected ${size} (${frames} frames × ${bands} bands)`);
+    if (f.length !== size)
+      throw new RangeError(`classify: input has ${f.length} values, expected ${size} (${frames} frames × ${bands} bands)`);
     input.set(f, i * size);
   });
   return new ort.Tensor('float32', input, [batch.length, frames, bands]);
@@ -59,16 +64,25 @@ export class Classifier {
    * `kind` 'digits' (the default) accepts only a ten-digit classifier; 'any' also an eleven-class
    * verifier, which must never be mistaken for the digit model: its last output is "not a digit".
    */
-  static async load(path: string = bundledModelPath(), cfg: FeatureConfig = FEATURE_CONFIG, kind: 'digits' | 'any' = 'digits'): Promise<Classifier> {
+  static async load(
+    path: string = bundledModelPath(),
+    cfg: FeatureConfig = FEATURE_CONFIG,
+    kind: 'digits' | 'any' = 'digits',
+  ): Promise<Classifier> {
     let bytes: Buffer;
     try {
       bytes = readFileSync(path);
     } catch (err) {
-      throw new ModelLoadError('MODEL_NOT_FOUND', `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
+      throw new ModelLoadError('MODEL_NOT_FOUND', `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`, {
+        cause: err,
+      });
     }
     const meta = readMeta(bytes, path, cfg);
     if (kind === 'digits' && meta.labels.length !== DIGIT_LABELS.length) {
-      throw new ModelMismatchError('MODEL_NOT_DIGITS', `${path}: a verifier model (${meta.labels.length} outputs: the digits and "${meta.labels.at(-1)}"), not a digit classifier; use it with --verifier`);
+      throw new ModelMismatchError(
+        'MODEL_NOT_DIGITS',
+        `${path}: a verifier model (${meta.labels.length} outputs: the digits and "${meta.labels.at(-1)}"), not a digit classifier; use it with --verifier`,
+      );
     }
     let session: ort.InferenceSession;
     try {
@@ -129,7 +143,8 @@ export class Classifier {
       return this.classifyBatch(batch);
     }
     const size = this.frames * bands;
-    if (features.length !== size) throw new RangeError(`classify: input has ${features.length} values, expected ${size} (${this.frames} frames × ${bands} bands)`);
+    if (features.length !== size)
+      throw new RangeError(`classify: input has ${features.length} values, expected ${size} (${this.frames} frames × ${bands} bands)`);
     const { tc, cut } = occlusionCrop(occl.model, utteranceFrames(features, bands));
     const out = await occl.session.run({
       [OCCLUSION_INPUTS.features]: new ort.Tensor('float32', features, [1, this.frames, bands]),

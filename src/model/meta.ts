@@ -40,7 +40,10 @@ export function readMeta(bytes: Uint8Array, source: string, expected: FeatureCon
   }
   const entry = model.metadataProps.find((p) => p.key === META_KEY);
   if (!entry?.value) {
-    throw new ModelMismatchError('MODEL_NO_METADATA', `${source}: ONNX model carries no Digit Dictation metadata (feature config and normalization); retrain it with "digit-dictation train"`);
+    throw new ModelMismatchError(
+      'MODEL_NO_METADATA',
+      `${source}: ONNX model carries no Digit Dictation metadata (feature config and normalization); retrain it with "digit-dictation train"`,
+    );
   }
   let meta: ModelMeta;
   try {
@@ -60,7 +63,12 @@ export function readMeta(bytes: Uint8Array, source: string, expected: FeatureCon
     throw new ModelMismatchError('MODEL_BAD_NORMALIZATION', `${source}: normalization statistics do not cover ${bands} bands`);
   }
   // Ten digits, or ten and "other" (an eleven-class verifier).
-  if (!Array.isArray(meta.labels) || (meta.labels.length !== DIGIT_LABELS.length && meta.labels.length !== OTHER_LABEL + 1) || !(meta.embeddingDim > 0) || !meta.modelId) {
+  if (
+    !Array.isArray(meta.labels) ||
+    (meta.labels.length !== DIGIT_LABELS.length && meta.labels.length !== OTHER_LABEL + 1) ||
+    !(meta.embeddingDim > 0) ||
+    !meta.modelId
+  ) {
     throw new ModelMismatchError('MODEL_BAD_METADATA', `${source}: metadata lacks labels, embedding size or model id`);
   }
   return meta;

@@ -121,7 +121,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
    */
   setPrototypes(store: PrototypeStore | undefined): void {
     if (store && store.modelId !== this.classifier.meta.modelId) {
-      throw new PrototypeStoreError('PROTOTYPES_OTHER_MODEL', `prototypes were made with model ${store.modelId}, the engine runs ${this.classifier.meta.modelId}; enroll again`);
+      throw new PrototypeStoreError(
+        'PROTOTYPES_OTHER_MODEL',
+        `prototypes were made with model ${store.modelId}, the engine runs ${this.classifier.meta.modelId}; enroll again`,
+      );
     }
     this.store = store;
   }
@@ -139,7 +142,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (this.running) throw new EngineError('ENGINE_BUSY', 'the engine is already listening; stop it first');
     if (source.sampleRate !== this.cfg.sampleRate) {
       source.stop();
-      throw new EngineError('ENGINE_RATE_MISMATCH', `${source.label}: delivers ${source.sampleRate} Hz, the model needs ${this.cfg.sampleRate} Hz; open the source at the model's rate`);
+      throw new EngineError(
+        'ENGINE_RATE_MISMATCH',
+        `${source.label}: delivers ${source.sampleRate} Hz, the model needs ${this.cfg.sampleRate} Hz; open the source at the model's rate`,
+      );
     }
     this.source = source;
     this.stopping = false;
@@ -209,7 +215,9 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       if (end && this.utt) await this.finishUtterance(end.lastSpeechFrame, end.tooShort, this.lastFrame);
     } catch (err) {
       this.failure =
-        err instanceof DigitDictationError ? err : new EngineError('ENGINE_FAILED', `dictation stopped: ${(err as Error)?.message ?? err}`, { cause: err });
+        err instanceof DigitDictationError
+          ? err
+          : new EngineError('ENGINE_FAILED', `dictation stopped: ${(err as Error)?.message ?? err}`, { cause: err });
       if (this.listenerCount('error') > 0) this.emit('error', this.failure);
     } finally {
       source.stop();
@@ -250,7 +258,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
     if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs) await this.check(u, f.index);
     // A digit is over by now: speech running on past a word's length was a phrase, not a digit.
-    if (u.decision && !u.retracted && elapsedMs > this.opts.reject.maxWordMs) this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs} ms)`);
+    if (u.decision && !u.retracted && elapsedMs > this.opts.reject.maxWordMs)
+      this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs} ms)`);
     if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
   }
 
@@ -264,7 +273,12 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     // Once there is enough voice to pass the rejection rule, more measuring changes nothing.
     const needVoice = u.voicedMs < this.opts.reject.minVoicedMs;
     // Only "voiced or not" matters here, so the lag search may stop at the first peak over the threshold.
-    if (needVoice && index % VOICING_STRIDE === 0 && periodicity(frame, this.cfg.sampleRate, undefined, undefined, VOICED_PERIODICITY) >= VOICED_PERIODICITY) u.voicedMs += VOICING_STRIDE * this.hopMs;
+    if (
+      needVoice &&
+      index % VOICING_STRIDE === 0 &&
+      periodicity(frame, this.cfg.sampleRate, undefined, undefined, VOICED_PERIODICITY) >= VOICED_PERIODICITY
+    )
+      u.voicedMs += VOICING_STRIDE * this.hopMs;
   }
 
   private level(f: FrameInfo): void {
@@ -292,7 +306,18 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
-    let reason = rejectReason({ confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: false, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad);
+    let reason = rejectReason(
+      {
+        confidence: r.probs[digit],
+        durationMs,
+        voicedMs: u.voicedMs,
+        speechProb: this.sileroProb(u),
+        final: false,
+        prototypeCosine: r.cosines?.[digit],
+      },
+      this.opts.reject,
+      this.opts.vad,
+    );
     // The verifier hears only the check that would decide (the last of eeConsec confident ones): a
     // veto there is a miss and the run starts over. Asking it on every confident check cost a third
     // of the engine's CPU for the same decisions.
@@ -329,7 +354,12 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       if (objection) this.retract(u, nowFrame, objection);
     }
     if (u.decision && u.retracted) {
-      const rejection: Rejection = { startMs, endMs, reason: `withdrew the early "${u.decision.digit}": ${u.retracted}`, top: u.decision.top };
+      const rejection: Rejection = {
+        startMs,
+        endMs,
+        reason: `withdrew the early "${u.decision.digit}": ${u.retracted}`,
+        top: u.decision.top,
+      };
       this.emit('utterance', { startMs, endMs, rejection, retracted: { ...u.decision, endMs } });
       return;
     }
@@ -347,8 +377,18 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const reason =
-      rejectReason({ confidence: r.probs[digit], durationMs: endMs - startMs, voicedMs: u.voicedMs, speechProb: this.sileroProb(u), final: true, prototypeCosine: r.cosines?.[digit] }, this.opts.reject, this.opts.vad) ??
-      (await this.verify(features, digit));
+      rejectReason(
+        {
+          confidence: r.probs[digit],
+          durationMs: endMs - startMs,
+          voicedMs: u.voicedMs,
+          speechProb: this.sileroProb(u),
+          final: true,
+          prototypeCosine: r.cosines?.[digit],
+        },
+        this.opts.reject,
+        this.opts.vad,
+      ) ?? (await this.verify(features, digit));
     if (reason) return reject(reason, topN(r.probs, 3));
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
     decision.endMs = endMs;

@@ -24,7 +24,12 @@ export interface RecordedUtterance {
  * rejection rule's minimum word length). Throws EngineError ENROLL_TIMEOUT when none is heard
  * within `timeoutMs` of audio, or ENROLL_NO_SPEECH when the source ends first. Stops the source.
  */
-export async function recordUtterance(source: AudioSource, engineOptions: EngineOptionsPatch = {}, timeoutMs = 5000, cfg: FeatureConfig = FEATURE_CONFIG): Promise<RecordedUtterance> {
+export async function recordUtterance(
+  source: AudioSource,
+  engineOptions: EngineOptionsPatch = {},
+  timeoutMs = 5000,
+  cfg: FeatureConfig = FEATURE_CONFIG,
+): Promise<RecordedUtterance> {
   const opts = mergeOptions(DEFAULT_ENGINE_OPTIONS, engineOptions);
   const hopMs = (cfg.hopSize / cfg.sampleRate) * 1000;
   const vad = new EnergyVad(opts.vad, { hopMs });
@@ -34,7 +39,7 @@ export async function recordUtterance(source: AudioSource, engineOptions: Engine
   const cut = (first: number, last: number): RecordedUtterance => ({
     samples: frames.samples(first * cfg.hopSize, (last + TAIL_FRAMES) * cfg.hopSize + cfg.frameSize),
     startMs: first * hopMs,
-    endMs: (last * cfg.hopSize + cfg.frameSize) / cfg.sampleRate * 1000,
+    endMs: ((last * cfg.hopSize + cfg.frameSize) / cfg.sampleRate) * 1000,
   });
   try {
     for await (const chunk of source.chunks()) {
@@ -48,7 +53,10 @@ export async function recordUtterance(source: AudioSource, engineOptions: Engine
           start = undefined;
         }
         if (start === undefined && f.index * hopMs > timeoutMs) {
-          throw new EngineError('ENROLL_TIMEOUT', `no word heard within ${timeoutMs / 1000} s; speak closer to the microphone or check the input level`);
+          throw new EngineError(
+            'ENROLL_TIMEOUT',
+            `no word heard within ${timeoutMs / 1000} s; speak closer to the microphone or check the input level`,
+          );
         }
       }
       frames.discardBefore(start ?? Math.max(0, Math.floor(frames.received / cfg.hopSize) - preRoll - 4));

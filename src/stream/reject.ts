@@ -22,8 +22,10 @@ export interface RejectInput {
 export function rejectReason(x: RejectInput, o: RejectOptions, vad?: Pick<VadOptions, 'sileroThreshold'>): string | undefined {
   if (x.durationMs < o.minWordMs) return `too short (${Math.round(x.durationMs)} ms < ${o.minWordMs} ms)`;
   if (x.final && x.durationMs > o.maxWordMs) return `too long for one digit (${Math.round(x.durationMs)} ms > ${o.maxWordMs} ms)`;
-  if (x.voicedMs !== undefined && x.voicedMs < o.minVoicedMs) return `no voice in it (${Math.round(x.voicedMs)} ms voiced < ${o.minVoicedMs} ms): noise, not a word`;
-  if (vad && x.speechProb !== undefined && x.speechProb < vad.sileroThreshold) return `Silero hears no speech (${x.speechProb.toFixed(2)} < ${vad.sileroThreshold})`;
+  if (x.voicedMs !== undefined && x.voicedMs < o.minVoicedMs)
+    return `no voice in it (${Math.round(x.voicedMs)} ms voiced < ${o.minVoicedMs} ms): noise, not a word`;
+  if (vad && x.speechProb !== undefined && x.speechProb < vad.sileroThreshold)
+    return `Silero hears no speech (${x.speechProb.toFixed(2)} < ${vad.sileroThreshold})`;
   if (x.confidence < o.minConfidence) return `low confidence (${x.confidence.toFixed(2)} < ${o.minConfidence})`;
   if (x.prototypeCosine !== undefined && !Number.isNaN(x.prototypeCosine) && x.prototypeCosine < o.minPrototypeCosine) {
     return `far from the enrolled voice (cosine ${x.prototypeCosine.toFixed(2)} < ${o.minPrototypeCosine})`;

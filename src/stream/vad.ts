@@ -119,7 +119,13 @@ export class EnergyVad {
     if (this.phase === 'silence') return undefined;
     this.phase = 'silence';
     const minFrames = Math.ceil(this.opts.minSpeechMs / this.timing.hopMs);
-    return { type: 'end', startFrame: this.startFrame, lastSpeechFrame: this.lastSpeechFrame, speechFrames: this.speechFrames, tooShort: this.speechFrames < minFrames };
+    return {
+      type: 'end',
+      startFrame: this.startFrame,
+      lastSpeechFrame: this.lastSpeechFrame,
+      speechFrames: this.speechFrames,
+      tooShort: this.speechFrames < minFrames,
+    };
   }
 
   /**

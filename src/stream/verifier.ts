@@ -100,9 +100,16 @@ export class Verifier implements ClassifierLike {
       try {
         session = await ort.InferenceSession.create(joinMembers(members.map((m) => m.bytes)), SESSION_OPTIONS);
       } catch (err) {
-        throw new ModelLoadError('MODEL_INVALID', `verifier ${paths.join(', ')}: its members cannot be run together (${(err as Error).message})`, { cause: err });
+        throw new ModelLoadError(
+          'MODEL_INVALID',
+          `verifier ${paths.join(', ')}: its members cannot be run together (${(err as Error).message})`,
+          { cause: err },
+        );
       }
-      return new Verifier(members.map(({ meta, path, classes }) => ({ meta, path, classes })), session);
+      return new Verifier(
+        members.map(({ meta, path, classes }) => ({ meta, path, classes })),
+        session,
+      );
     } finally {
       // The members' own sessions are not needed once joined (or when one failed to load).
       await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));

@@ -24,7 +24,8 @@ export function joinMembers(members: readonly Uint8Array[]): Uint8Array {
     const g = m.graph as onnx.GraphProto | null;
     if (!g) throw new Error(`verifier member ${k}: ONNX model has no graph`);
     const rename = (name: string) => (name === INPUT_NAME || name === '' ? name : `member${k}_${name}`);
-    for (const n of g.node as onnx.NodeProto[]) node.push({ ...n, name: rename(n.name ?? ''), input: n.input.map(rename), output: n.output.map(rename) });
+    for (const n of g.node as onnx.NodeProto[])
+      node.push({ ...n, name: rename(n.name ?? ''), input: n.input.map(rename), output: n.output.map(rename) });
     for (const t of g.initializer) initializer.push({ ...t, name: rename(t.name ?? '') });
     const probs = g.output.find((o) => o.name === PROBS_NAME);
     if (!probs) throw new Error(`verifier member ${k}: graph has no "${PROBS_NAME}" output`);
@@ -32,7 +33,8 @@ export function joinMembers(members: readonly Uint8Array[]): Uint8Array {
   });
   const first = models[0];
   const opset = (m: onnx.ModelProto) => JSON.stringify(m.opsetImport);
-  if (models.some((m) => opset(m) !== opset(first))) throw new Error('verifier members use different ONNX opsets; retrain them with one exporter');
+  if (models.some((m) => opset(m) !== opset(first)))
+    throw new Error('verifier members use different ONNX opsets; retrain them with one exporter');
   const joined: onnx.IModelProto = {
     irVersion: first.irVersion,
     producerName: 'digit-dictation (joined verifier)',

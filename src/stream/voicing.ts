@@ -46,7 +46,10 @@ export function periodicity(frame: Float32Array, sampleRate: number, minHz = 60,
     // Four lags per pass share the loads of a[i]; each lag's sum still runs over i in order, so
     // the values are those of one lag at a time.
     const m3 = n - lag0 - 3;
-    let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+    let r0 = 0,
+      r1 = 0,
+      r2 = 0,
+      r3 = 0;
     let i = 0;
     for (; i < m3; i++) {
       const x = a[i];

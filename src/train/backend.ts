@@ -10,7 +10,8 @@ let ready: Promise<void> | undefined;
 function wasmDir(): string {
   const candidates = [__dirname, join(__dirname, '..'), join(__dirname, '..', '..', 'dist'), join(process.cwd(), 'dist')];
   const found = candidates.find((c) => existsSync(join(c, 'tfjs-backend-wasm.wasm')));
-  if (!found) throw new Error(`tfjs-backend-wasm.wasm not found beside the bundle (looked in ${candidates.join(', ')}); run "npm run build"`);
+  if (!found)
+    throw new Error(`tfjs-backend-wasm.wasm not found beside the bundle (looked in ${candidates.join(', ')}); run "npm run build"`);
   return found;
 }
 

@@ -45,7 +45,9 @@ export function loadClips(
   try {
     names = readdirSync(dir).sort();
   } catch (err) {
-    throw new DatasetError('DATASET_NOT_FOUND', `${dir}: cannot read the dataset folder (${(err as NodeJS.ErrnoException).code ?? err})`, { cause: err });
+    throw new DatasetError('DATASET_NOT_FOUND', `${dir}: cannot read the dataset folder (${(err as NodeJS.ErrnoException).code ?? err})`, {
+      cause: err,
+    });
   }
   const clips: Clip[] = [];
   const skipped: Skipped = { count: 0, examples: [], reasons: [] };
@@ -73,7 +75,10 @@ export function loadClips(
     }
   }
   if (clips.length === 0) {
-    throw new DatasetError('DATASET_EMPTY', `${dir}: no usable {digit}_{speaker}_{take}.wav files (${skipped.count} skipped${skipped.examples.length ? `, e.g. ${skipped.examples.join(', ')}` : ''})`);
+    throw new DatasetError(
+      'DATASET_EMPTY',
+      `${dir}: no usable {digit}_{speaker}_{take}.wav files (${skipped.count} skipped${skipped.examples.length ? `, e.g. ${skipped.examples.join(', ')}` : ''})`,
+    );
   }
   return { clips, skipped };
 }

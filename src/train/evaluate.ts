@@ -9,7 +9,11 @@ import { DatasetError } from '../errors';
 export async function evaluate(data: string, split: SplitName, modelPath?: string): Promise<EvalReport & { modelId: string }> {
   const { clips, skipped } = loadClips(data);
   const chosen = selectSplit(clips, split);
-  if (!chosen.length) throw new DatasetError('DATASET_SPLIT_EMPTY', `${data}: no files in the ${split} split (takes 0–4 are test, 5–49 train; use --split all for other recordings)`);
+  if (!chosen.length)
+    throw new DatasetError(
+      'DATASET_SPLIT_EMPTY',
+      `${data}: no files in the ${split} split (takes 0–4 are test, 5–49 train; use --split all for other recordings)`,
+    );
   const model = await Classifier.load(modelPath);
   try {
     const preds: number[] = [];
@@ -17,8 +21,16 @@ export async function evaluate(data: string, split: SplitName, modelPath?: strin
       const out = await model.classifyBatch(chosen.slice(i, i + 64).map((c) => utteranceFeatures(c.samples)));
       for (const o of out) preds.push(argmax(o.probs));
     }
-    const confusion = confusionMatrix(chosen.map((c) => c.digit), preds);
-    return { ...summarize(confusion), confusion, skipped: { count: skipped.count, examples: skipped.examples }, modelId: model.meta.modelId };
+    const confusion = confusionMatrix(
+      chosen.map((c) => c.digit),
+      preds,
+    );
+    return {
+      ...summarize(confusion),
+      confusion,
+      skipped: { count: skipped.count, examples: skipped.examples },
+      modelId: model.meta.modelId,
+    };
   } finally {
     await model.dispose();
   }

@@ -48,16 +48,27 @@ export function foldConv(weights: Weights, i: number, kernel: number, cin: numbe
 
 export function modelIdOf(weights: Weights): string {
   const h = createHash('sha256');
-  for (const k of Object.keys(weights).sort()) h.update(k).update(Buffer.from(weights[k].values.buffer, weights[k].values.byteOffset, weights[k].values.byteLength));
+  for (const k of Object.keys(weights).sort())
+    h.update(k).update(Buffer.from(weights[k].values.buffer, weights[k].values.byteOffset, weights[k].values.byteLength));
   return h.digest('hex').slice(0, 16);
 }
 
-export function exportOnnx(spec: NetSpec, weights: Weights, meta: Omit<ModelMeta, 'modelId'> & { modelId?: string }): { bytes: Uint8Array; modelId: string } {
+export function exportOnnx(
+  spec: NetSpec,
+  weights: Weights,
+  meta: Omit<ModelMeta, 'modelId'> & { modelId?: string },
+): { bytes: Uint8Array; modelId: string } {
   const nodes: onnx.INodeProto[] = [];
   const inits: onnx.ITensorProto[] = [];
   const { mean, std } = meta.normalization;
   inits.push(floatTensor('norm_mean', [spec.bands], mean));
-  inits.push(floatTensor('norm_scale', [spec.bands], std.map((s) => 1 / s)));
+  inits.push(
+    floatTensor(
+      'norm_scale',
+      [spec.bands],
+      std.map((s) => 1 / s),
+    ),
+  );
   nodes.push(node('Sub', [INPUT_NAME, 'norm_mean'], ['centred']));
   nodes.push(node('Mul', ['centred', 'norm_scale'], ['normalised']));
   nodes.push(node('Transpose', ['normalised'], ['x0'], [intsAttr('perm', [0, 2, 1])]));
@@ -68,7 +79,14 @@ export function exportOnnx(spec: NetSpec, weights: Weights, meta: Omit<ModelMeta
     inits.push(floatTensor(`conv${i}_W`, [c.out, cin, c.kernel], W));
     inits.push(floatTensor(`conv${i}_B`, [c.out], B));
     const p = Math.floor(c.kernel / 2);
-    nodes.push(node('Conv', [x, `conv${i}_W`, `conv${i}_B`], [`conv${i}`], [intsAttr('kernel_shape', [c.kernel]), intsAttr('pads', [p, c.kernel - 1 - p])]));
+    nodes.push(
+      node(
+        'Conv',
+        [x, `conv${i}_W`, `conv${i}_B`],
+        [`conv${i}`],
+        [intsAttr('kernel_shape', [c.kernel]), intsAttr('pads', [p, c.kernel - 1 - p])],
+      ),
+    );
     nodes.push(node('Relu', [`conv${i}`], [`relu${i}`]));
     x = `relu${i}`;
     if (c.pool) {

@@ -26,7 +26,15 @@ export function withFloat16Weights(bytes: Uint8Array): Uint8Array {
     const half = new Uint16Array(values.length);
     new Float16Array(half.buffer).set(values);
     const stored = `${t.name}_float16`;
-    casts.push(onnx.NodeProto.create({ opType: 'Cast', name: `${t.name}_cast`, input: [stored], output: [t.name], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: FLOAT }] }));
+    casts.push(
+      onnx.NodeProto.create({
+        opType: 'Cast',
+        name: `${t.name}_cast`,
+        input: [stored],
+        output: [t.name],
+        attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: FLOAT }],
+      }),
+    );
     // Little-endian on every platform Node runs on, as ONNX raw_data requires.
     return onnx.TensorProto.create({ name: stored, dims: t.dims, dataType: FLOAT16, rawData: new Uint8Array(half.buffer) });
   });

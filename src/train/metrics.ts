@@ -37,6 +37,8 @@ export function formatConfusion(confusion: number[][]): string {
   const w = Math.max(3, ...confusion.flat().map((v) => String(v).length + 1));
   const pad = (s: string | number) => String(s).padStart(w);
   const head = '  true\\pred' + confusion.map((_, i) => pad(i)).join('');
-  const rows = confusion.map((row, i) => `  ${String(i).padStart(9)}` + row.map((v, j) => (v === 0 && i !== j ? pad('.') : pad(v))).join(''));
+  const rows = confusion.map(
+    (row, i) => `  ${String(i).padStart(9)}` + row.map((v, j) => (v === 0 && i !== j ? pad('.') : pad(v))).join(''),
+  );
   return [head, ...rows].join('\n');
 }

@@ -64,7 +64,10 @@ export class DigitNet {
   readonly d2w: tf.Variable;
   readonly d2b: tf.Variable;
 
-  constructor(readonly spec: NetSpec, rng: Rng) {
+  constructor(
+    readonly spec: NetSpec,
+    rng: Rng,
+  ) {
     // He-normal initialisation from our own seeded generator, so a seed reproduces a run exactly.
     const he = (shape: number[], fanIn: number, name: string) => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -169,7 +172,11 @@ export class DigitNet {
 export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor, kernel: number): tf.Tensor3D {
   const [b, t, c] = x.shape;
   const p = Math.floor(kernel / 2);
-  const xp = tf.pad(x, [[0, 0], [p, kernel - 1 - p], [0, 0]]);
+  const xp = tf.pad(x, [
+    [0, 0],
+    [p, kernel - 1 - p],
+    [0, 0],
+  ]);
   const taps: tf.Tensor[] = [];
   for (let i = 0; i < kernel; i++) taps.push(tf.slice(xp, [0, i, 0], [b, t, c]));
   const cols = tf.reshape(tf.concat(taps, 2), [b * t, kernel * c]);

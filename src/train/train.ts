@@ -67,7 +67,13 @@ function normalisedBatch(inputs: Float32Array[], norm: { mean: number[]; std: nu
 }
 
 /** Eval-mode probabilities from the tfjs network (the reference the ONNX export is checked against). */
-export function predictProbs(net: DigitNet, inputs: Float32Array[], norm: { mean: number[]; std: number[] }, batch = 100, classes = 10): Float32Array[] {
+export function predictProbs(
+  net: DigitNet,
+  inputs: Float32Array[],
+  norm: { mean: number[]; std: number[] },
+  batch = 100,
+  classes = 10,
+): Float32Array[] {
   const out: Float32Array[] = [];
   for (let i = 0; i < inputs.length; i += batch) {
     const probs = tf.tidy(() => tf.softmax(net.forward(normalisedBatch(inputs.slice(i, i + batch), norm), false).logits));
@@ -100,19 +106,27 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   if (skippedNote) log(skippedNote);
   if (opts.loso && !clips.some((c) => c.speaker === opts.loso)) {
     const speakers = [...new Set(clips.map((c) => c.speaker))].join(', ');
-    throw new DatasetError('LOSO_UNKNOWN_SPEAKER', `--loso ${opts.loso}: no recordings of that speaker in ${opts.data} (speakers: ${speakers})`);
+    throw new DatasetError(
+      'LOSO_UNKNOWN_SPEAKER',
+      `--loso ${opts.loso}: no recordings of that speaker in ${opts.data} (speakers: ${speakers})`,
+    );
   }
   let trainClips = clips.filter((c) => splitOf(c, opts.loso) === 'train');
   const valClips = clips.filter((c) => splitOf(c, opts.loso) === 'val');
   const testClips = clips.filter((c) => splitOf(c, opts.loso) === 'test');
   if (opts.limit) trainClips = shuffle(trainClips.slice(), mulberry32(opts.seed ^ 0x5eed)).slice(0, opts.limit);
   if (!trainClips.length || !testClips.length) {
-    throw new DatasetError('DATASET_SPLIT_EMPTY', `${opts.data}: split has ${trainClips.length} training and ${testClips.length} test files; need both (takes 0–4 are test, 5–49 train)`);
+    throw new DatasetError(
+      'DATASET_SPLIT_EMPTY',
+      `${opts.data}: split has ${trainClips.length} training and ${testClips.length} test files; need both (takes 0–4 are test, 5–49 train)`,
+    );
   }
   // Data with "other" clips (label 10) makes an eleven-class verifier; FSDD makes the ten-digit model.
   const spec: NetSpec = { ...baseSpec, classes: clips.some((c) => c.digit === OTHER_LABEL) ? OTHER_LABEL + 1 : baseSpec.classes };
   const predict = (inputs: Float32Array[]) => predictProbs(net, inputs, norm, 100, spec.classes);
-  log(`data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`);
+  log(
+    `data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`,
+  );
   log(`model: ${describeNet(spec)}`);
 
   const variants = opts.augment ? 2 : 0;
@@ -134,7 +148,10 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
     const started = Date.now();
-    const order = shuffle(trainEx.map((_, i) => i), rng);
+    const order = shuffle(
+      trainEx.map((_, i) => i),
+      rng,
+    );
     let lossSum = 0;
     let correct = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
@@ -152,11 +169,15 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
         const x = normalisedBatch(inputs, norm);
         const y = tf.oneHot(tf.tensor1d(labels, 'int32'), spec.classes);
         let predicted: tf.Tensor | undefined;
-        const loss = optimizer.minimize(() => {
-          const { logits } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
-          predicted = tf.keep(tf.argMax(logits, 1));
-          return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
-        }, true, net.trainable)!;
+        const loss = optimizer.minimize(
+          () => {
+            const { logits } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
+            predicted = tf.keep(tf.argMax(logits, 1));
+            return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+          },
+          true,
+          net.trainable,
+        )!;
         return { loss, predicted: predicted! };
       });
       net.updateRunningStats(stats);
@@ -169,9 +190,17 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
     }
     const valProbs = valInputs.length ? predict(valInputs) : [];
-    const valScore = scoreSet(valProbs, valClips.map((c) => c.digit), spec.classes);
+    const valScore = scoreSet(
+      valProbs,
+      valClips.map((c) => c.digit),
+      spec.classes,
+    );
     const valLoss = valProbs.reduce((a, p, i) => a - Math.log(Math.max(p[valClips[i].digit], 1e-9)), 0) / Math.max(1, valProbs.length);
-    const test = scoreSet(predict(testInputs), testClips.map((c) => c.digit), spec.classes);
+    const test = scoreSet(
+      predict(testInputs),
+      testClips.map((c) => c.digit),
+      spec.classes,
+    );
     const better = !best || valScore.accuracy > best.valAcc || (valScore.accuracy === best.valAcc && valLoss < best.valLoss);
     const metrics: EpochMetrics = {
       epoch,
@@ -230,8 +259,31 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   } finally {
     await onnxModel.dispose();
   }
-  log(`exported ${modelPath} (${bytes.length} bytes, model id ${modelId}); ONNX vs trainer max |Δp| = ${exportMaxAbsDiff.toExponential(2)}`);
-  const result: TrainResult = { modelPath, best: best!.metrics, history, exportMaxAbsDiff, skipped: { count: skipped.count, examples: skipped.examples }, totalSeconds: (Date.now() - startedAt) / 1000 };
-  writeFileAtomic(join(opts.out, 'training.json'), JSON.stringify({ options: opts, modelId, bytes: bytes.length, ...result, history: history.map(({ confusion, ...h }) => h), bestConfusion: best!.metrics.confusion }, null, 2) + '\n');
+  log(
+    `exported ${modelPath} (${bytes.length} bytes, model id ${modelId}); ONNX vs trainer max |Δp| = ${exportMaxAbsDiff.toExponential(2)}`,
+  );
+  const result: TrainResult = {
+    modelPath,
+    best: best!.metrics,
+    history,
+    exportMaxAbsDiff,
+    skipped: { count: skipped.count, examples: skipped.examples },
+    totalSeconds: (Date.now() - startedAt) / 1000,
+  };
+  writeFileAtomic(
+    join(opts.out, 'training.json'),
+    JSON.stringify(
+      {
+        options: opts,
+        modelId,
+        bytes: bytes.length,
+        ...result,
+        history: history.map(({ confusion, ...h }) => h),
+        bestConfusion: best!.metrics.confusion,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return result;
 }

@@ -11,9 +11,7 @@ import type { SplitName } from './dataset';
 import { train } from './train';
 import type { EpochMetrics, EvalReport, TrainOptions, TrainResult } from './types';
 
-export type WorkerJob =
-  | { job: 'train'; options: TrainOptions }
-  | { job: 'evaluate'; data: string; split: SplitName; modelPath?: string };
+export type WorkerJob = { job: 'train'; options: TrainOptions } | { job: 'evaluate'; data: string; split: SplitName; modelPath?: string };
 
 export type HostToWorker = { type: 'cancel' };
 

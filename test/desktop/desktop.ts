@@ -48,7 +48,11 @@ function suiteEnv(mic: VirtualMic): Record<string, string> {
   const notes = path.join(workspace, 'numbers.txt');
   fs.writeFileSync(notes, 'Room: ');
   const wav = (name: string, recs: string[], gap: number): string =>
-    writeJoined(path.join(runDir, 'audio', `${name}.wav`), recs.map((r) => path.join(fsdd, r)), gap);
+    writeJoined(
+      path.join(runDir, 'audio', `${name}.wav`),
+      recs.map((r) => path.join(fsdd, r)),
+      gap,
+    );
   return {
     PULSE_SERVER: mic.env.PULSE_SERVER ?? '',
     PULSE_COOKIE: mic.env.PULSE_COOKIE ?? '',
@@ -87,7 +91,9 @@ test(`desktop VS Code ${VSCODE_VERSION} (@vscode/test-electron) with a virtual m
     });
   }
 
-  await step('build the extension (npm run build)', () => run('npm', ['run', 'build'], { cwd: repo, timeoutMs: 180_000 }).then(() => undefined));
+  await step('build the extension (npm run build)', () =>
+    run('npm', ['run', 'build'], { cwd: repo, timeoutMs: 180_000 }).then(() => undefined),
+  );
   const mic = await step('start the virtual microphone', () => startVirtualMic(path.join(runDir, 'pulse')));
   const env = suiteEnv(mic);
   const profile = makeProfile(path.join(runDir, 'desktop'));
@@ -99,9 +105,13 @@ test(`desktop VS Code ${VSCODE_VERSION} (@vscode/test-electron) with a virtual m
       extensionTestsPath: suiteFile,
       launchArgs: [
         env.DD_DESKTOP_WORKSPACE,
-        '--user-data-dir', profile.userDataDir,
-        '--extensions-dir', profile.extensionsDir,
-        '--disable-workspace-trust', '--no-sandbox', '--disable-gpu',
+        '--user-data-dir',
+        profile.userDataDir,
+        '--extensions-dir',
+        profile.extensionsDir,
+        '--disable-workspace-trust',
+        '--no-sandbox',
+        '--disable-gpu',
       ],
       extensionTestsEnv: { ...display, ...env },
     });
@@ -129,7 +139,11 @@ test("the same suite in code-server's extension host (when desktop VS Code is un
   await step('run the suite (the extension host starts when the workbench connects)', async () => {
     const server = await launchCodeServer(entry, profile, runDir, { ...mic.env, ...env });
     bench = await openWorkbench(server.url, env.DD_DESKTOP_WORKSPACE, path.join(runDir, 'chromium-profile'), []);
-    const result = await waitFor('the suite to finish', () => (fs.existsSync(resultFile) ? fs.readFileSync(resultFile, 'utf8') : undefined), 120_000);
+    const result = await waitFor(
+      'the suite to finish',
+      () => (fs.existsSync(resultFile) ? fs.readFileSync(resultFile, 'utf8') : undefined),
+      120_000,
+    );
     if (result !== 'PASS') log(`extension host log:\n${extensionHostLogs(profile.userDataDir, 2500)}`);
     assert.equal(result.split('\n')[0], 'PASS', result);
   });

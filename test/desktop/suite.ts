@@ -51,11 +51,13 @@ export async function run(): Promise<void> {
   await step(`desktop: dictate and see "${DICTATION.expected}"`, async () => {
     await play(env('DD_DESKTOP_DICTATION_WAV'));
     const typed = (): string => editor.document.getText().replace(initial, '').replace(/\D/g, '');
-    await waitFor(`"${DICTATION.expected}" in the document`, () => (typed().length >= DICTATION.expected.length ? true : undefined), 15_000).catch(
-      () => {
-        throw new Error(`the document reads "${editor.document.getText()}" 15 s after the audio ended`);
-      },
-    );
+    await waitFor(
+      `"${DICTATION.expected}" in the document`,
+      () => (typed().length >= DICTATION.expected.length ? true : undefined),
+      15_000,
+    ).catch(() => {
+      throw new Error(`the document reads "${editor.document.getText()}" 15 s after the audio ended`);
+    });
     await sleep(1500);
     assert.equal(typed(), DICTATION.expected, `the document reads "${editor.document.getText()}"`);
   });

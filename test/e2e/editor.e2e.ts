@@ -86,17 +86,28 @@ const title = (c: { title: string }): string => `Digit Dictation: ${c.title}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function wav(name: string, recordings: string[], gapMs: number): Promise<string> {
-  return writeJoined(path.join(runDir, 'audio', `${name}.wav`), recordings.map((r) => path.join(fsdd, r)), gapMs);
+  return writeJoined(
+    path.join(runDir, 'audio', `${name}.wav`),
+    recordings.map((r) => path.join(fsdd, r)),
+    gapMs,
+  );
 }
 
 async function screenshotPanel(name: string, scrollTo?: string): Promise<void> {
   const file = path.join(artifacts, name);
-  if (scrollTo && panel) await panel.locator(`[data-testid="${scrollTo}"]`).first().scrollIntoViewIfNeeded().catch(() => undefined);
+  if (scrollTo && panel)
+    await panel
+      .locator(`[data-testid="${scrollTo}"]`)
+      .first()
+      .scrollIntoViewIfNeeded()
+      .catch(() => undefined);
   // The outer iframe is the panel as a person sees it (the element that holds the webview).
   const outer = page().locator('iframe.webview').last();
   await outer.screenshot({ path: file, timeout: 15_000 });
   const stats = assertNotBlank(file);
-  log(`saved ${path.relative(repo, file)} (${stats.width}×${stats.height}, luminance σ ${stats.lumaStdDev.toFixed(1)}, ${stats.colours} colours)`);
+  log(
+    `saved ${path.relative(repo, file)} (${stats.width}×${stats.height}, luminance σ ${stats.lumaStdDev.toFixed(1)}, ${stats.colours} colours)`,
+  );
 }
 
 async function digitsTyped(): Promise<string> {
@@ -166,28 +177,40 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     vsix = await packageExtension(repo, runDir);
   });
 
-  stage('install the .vsix into code-server', { timeoutMs: 120_000, needs: ['install code-server into the cache (reused between runs)', 'package the extension (.vsix)'] }, async () => {
-    profile = makeProfile(runDir);
-    log(await installExtension(entry, profile, vsix));
-    const installed = fs.readdirSync(profile.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
-    assert.equal(installed.length, 1, `expected ${EXTENSION_ID}-* in ${profile.extensionsDir}, found: ${fs.readdirSync(profile.extensionsDir).join(', ')}`);
-  });
+  stage(
+    'install the .vsix into code-server',
+    { timeoutMs: 120_000, needs: ['install code-server into the cache (reused between runs)', 'package the extension (.vsix)'] },
+    async () => {
+      profile = makeProfile(runDir);
+      log(await installExtension(entry, profile, vsix));
+      const installed = fs.readdirSync(profile.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
+      assert.equal(
+        installed.length,
+        1,
+        `expected ${EXTENSION_ID}-* in ${profile.extensionsDir}, found: ${fs.readdirSync(profile.extensionsDir).join(', ')}`,
+      );
+    },
+  );
 
   stage('start the virtual microphone (PulseAudio null sink)', { timeoutMs: 30_000 }, async () => {
     mic = await startVirtualMic(path.join(runDir, 'pulse'));
   });
 
   const UP = 'open the workspace file in Chromium';
-  stage(UP, { timeoutMs: 180_000, needs: ['install the .vsix into code-server', 'start the virtual microphone (PulseAudio null sink)'] }, async () => {
-    fs.mkdirSync(workspace, { recursive: true });
-    fs.writeFileSync(notesFile, INITIAL_TEXT);
-    server = await launchCodeServer(entry, profile, runDir, mic!.env);
-    log(`code-server at ${server.url}`);
-    bench = await openWorkbench(server.url, workspace, path.join(runDir, 'chromium-profile'), browserConsole);
-    log('workbench loaded');
-    await openFile(page(), NOTES);
-    log(`${NOTES} is open in an editor`);
-  });
+  stage(
+    UP,
+    { timeoutMs: 180_000, needs: ['install the .vsix into code-server', 'start the virtual microphone (PulseAudio null sink)'] },
+    async () => {
+      fs.mkdirSync(workspace, { recursive: true });
+      fs.writeFileSync(notesFile, INITIAL_TEXT);
+      server = await launchCodeServer(entry, profile, runDir, mic!.env);
+      log(`code-server at ${server.url}`);
+      bench = await openWorkbench(server.url, workspace, path.join(runDir, 'chromium-profile'), browserConsole);
+      log('workbench loaded');
+      await openFile(page(), NOTES);
+      log(`${NOTES} is open in an editor`);
+    },
+  );
 
   const START = 'start dictation from the command palette (F1)';
   stage(START, { timeoutMs: 60_000, needs: [UP] }, async () => {
@@ -226,12 +249,20 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     }
     await sleep(1500); // late or duplicate decisions would show up now
     text = await digitsTyped();
-    assert.equal(text.replace(INITIAL_TEXT, '').replace(/\D/g, ''), DICTATION.expected, `the editor reads "${text}", expected "${INITIAL_TEXT}${DICTATION.expected}"`);
+    assert.equal(
+      text.replace(INITIAL_TEXT, '').replace(/\D/g, ''),
+      DICTATION.expected,
+      `the editor reads "${text}", expected "${INITIAL_TEXT}${DICTATION.expected}"`,
+    );
     await page().keyboard.press('Control+S');
-    const onDisk = await waitFor('the file to be saved', () => {
-      const t = fs.readFileSync(notesFile, 'utf8');
-      return t.includes(DICTATION.expected) ? t : undefined;
-    }, 10_000);
+    const onDisk = await waitFor(
+      'the file to be saved',
+      () => {
+        const t = fs.readFileSync(notesFile, 'utf8');
+        return t.includes(DICTATION.expected) ? t : undefined;
+      },
+      10_000,
+    );
     log(`${NOTES} on disk: ${JSON.stringify(onDisk)}`);
     const shot = path.join(artifacts, 'workbench-dictated.png');
     await page().screenshot({ path: shot });
@@ -257,7 +288,10 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     const after = await digitsTyped();
     const transient = [...seen].filter((t) => t !== before);
     log(`editor texts seen while it played: ${[...seen].map((t) => JSON.stringify(t)).join(', ')}`);
-    assert.ok(transient.some((t) => t.startsWith(before) && /^\d$/.test(t.slice(before.length))), `no early digit was ever typed after "${before}" (texts seen: ${[...seen].join(' | ')})`);
+    assert.ok(
+      transient.some((t) => t.startsWith(before) && /^\d$/.test(t.slice(before.length))),
+      `no early digit was ever typed after "${before}" (texts seen: ${[...seen].join(' | ')})`,
+    );
     assert.equal(after, before, `the withdrawn digit is still there: "${after}", expected "${before}"`);
   });
 
@@ -287,9 +321,13 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     await runCommand(page(), title(COMMANDS.showPanel));
     panel = await webviewFrame(page(), PANEL_TITLE);
     for (const id of ['live-digit', 'enroll-start']) {
-      await panel.locator(`[data-testid="${id}"]`).first().waitFor({ timeout: 15_000 }).catch(() => {
-        throw new Error(`the panel has no [data-testid="${id}"]`);
-      });
+      await panel
+        .locator(`[data-testid="${id}"]`)
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch(() => {
+          throw new Error(`the panel has no [data-testid="${id}"]`);
+        });
     }
     // The live view shows the last decided digit: the dictation above ended on this one.
     if (passed(DICTATE)) {
@@ -326,7 +364,13 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     await frame.locator('[data-testid="enroll-start"]').first().click();
     const prompt = frame.locator('[data-testid="enroll-prompt"]').first();
     const statusText = async (): Promise<string> =>
-      (await frame.locator('[data-testid="enroll-status"]').first().innerText().catch(() => '')).trim();
+      (
+        await frame
+          .locator('[data-testid="enroll-status"]')
+          .first()
+          .innerText()
+          .catch(() => '')
+      ).trim();
     const attr = async (name: string): Promise<string> => (await prompt.getAttribute(name)) ?? '';
     // data-state is the current take's (waiting → recording → done); data-phase the flow's
     // (running → review → saving → saved, or error). A take that failed is prompted again.
@@ -360,7 +404,10 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
       // The prompt leaves "recording" for this take once the extension has the take (or gave up).
       await waitFor(
         `digit ${digit} take ${take} to be taken`,
-        async () => ((await attr('data-state')) !== 'recording' || `${await attr('data-digit')}/${await attr('data-take')}` !== next ? true : undefined),
+        async () =>
+          (await attr('data-state')) !== 'recording' || `${await attr('data-digit')}/${await attr('data-take')}` !== next
+            ? true
+            : undefined,
         10_000,
       ).catch(() => log(`digit ${digit} take ${take} is still recording 10 s after its audio; playing it again`));
     }
@@ -403,7 +450,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     if (anyFailed()) await saveFailureEvidence();
     await shutDown();
     const left = await waitFor(
-      'the run\'s processes to exit',
+      "the run's processes to exit",
       () => {
         const p = processesMentioning(runDir);
         return p.length === 0 ? p : undefined;

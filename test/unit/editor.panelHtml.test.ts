@@ -6,7 +6,12 @@ const SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 
 test('CSP: nothing by default, scripts only with the nonce, styles and images only from the extension', () => {
   const csp = contentSecurityPolicy(SOURCE, 'abc123');
-  const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const directives = Object.fromEntries(
+    csp
+      .split(';')
+      .map((d) => d.trim().split(/\s+/))
+      .map(([k, ...v]) => [k, v]),
+  );
   assert.deepEqual(directives['default-src'], ["'none'"]);
   assert.deepEqual(directives['script-src'], ["'nonce-abc123'"]);
   assert.deepEqual(directives['style-src'], [SOURCE]);
@@ -15,7 +20,12 @@ test('CSP: nothing by default, scripts only with the nonce, styles and images on
 });
 
 test('panel HTML: the only script carries the nonce; no inline handlers', () => {
-  const html = panelHtml({ cspSource: SOURCE, scriptUri: `${SOURCE}/dist/webview.js`, styleUri: `${SOURCE}/dist/webview.css`, nonce: 'n0nce' });
+  const html = panelHtml({
+    cspSource: SOURCE,
+    scriptUri: `${SOURCE}/dist/webview.js`,
+    styleUri: `${SOURCE}/dist/webview.css`,
+    nonce: 'n0nce',
+  });
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
   assert.equal(scripts.length, 1);
   assert.match(scripts[0], /nonce="n0nce"/);

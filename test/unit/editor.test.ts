@@ -72,7 +72,9 @@ test('config: engine options pass user values and leave unset VAD knobs to the e
   assert.equal(unset.eeThresh, DEFAULT_ENGINE_OPTIONS.eeThresh, 'editor and engine share the early-exit default');
   const merged = mergeOptions(DEFAULT_ENGINE_OPTIONS, unset);
   assert.equal(merged.vad.hangoverMs, DEFAULT_ENGINE_OPTIONS.vad.hangoverMs);
-  const set = toEngineOptions(parseConfig(getter({ 'vad.hangoverMs': 200, 'earlyExit.consec': 3, mode: 'proto', hybridWeight: 0.7 })).config);
+  const set = toEngineOptions(
+    parseConfig(getter({ 'vad.hangoverMs': 200, 'earlyExit.consec': 3, mode: 'proto', hybridWeight: 0.7 })).config,
+  );
   assert.equal(set.vad?.hangoverMs, 200);
   assert.equal(set.eeConsec, 3);
   assert.equal(set.mode, 'proto');
@@ -80,7 +82,11 @@ test('config: engine options pass user values and leave unset VAD knobs to the e
   assert.equal(mergeOptions(DEFAULT_ENGINE_OPTIONS, unset).reject.retract, true, 'withdrawal on by default');
   const noWithdraw = toEngineOptions(parseConfig(getter({ withdrawEarlyDigits: false })).config);
   assert.equal(mergeOptions(DEFAULT_ENGINE_OPTIONS, noWithdraw).reject.retract, false);
-  assert.equal(mergeOptions(DEFAULT_ENGINE_OPTIONS, noWithdraw).reject.minDigitProb, DEFAULT_ENGINE_OPTIONS.reject.minDigitProb, 'other rejection knobs keep their defaults');
+  assert.equal(
+    mergeOptions(DEFAULT_ENGINE_OPTIONS, noWithdraw).reject.minDigitProb,
+    DEFAULT_ENGINE_OPTIONS.reject.minDigitProb,
+    'other rejection knobs keep their defaults',
+  );
   // Every value the settings allow is accepted by the engine.
   assert.doesNotThrow(() => mergeOptions(DEFAULT_ENGINE_OPTIONS, set));
   assert.equal(effectiveMode(parseConfig(getter({ mode: 'hybrid' })).config, false), 'base');
@@ -147,13 +153,32 @@ test('dispose: owners dispose what they registered, in reverse, once', () => {
   sub.dispose();
   e.fire(2);
   assert.deepEqual(seen, [1]);
-  assert.throws(() => disposeAll([toDisposable(() => { throw new Error('x'); }), toDisposable(() => log.push('c'))]), /x/);
+  assert.throws(
+    () =>
+      disposeAll([
+        toDisposable(() => {
+          throw new Error('x');
+        }),
+        toDisposable(() => log.push('c')),
+      ]),
+    /x/,
+  );
   assert.deepEqual(log, ['b', 'a', 'c']);
 });
 
 test('target: active editor, else the last visible editor, else the terminal (if allowed), else none', () => {
-  const base = { active: undefined, activeIsTypable: false, last: undefined, lastIsVisible: false, terminal: undefined, typeIntoTerminal: true };
-  assert.deepEqual(chooseTarget({ ...base, active: 'a', activeIsTypable: true, last: 'b', lastIsVisible: true, terminal: 't' }), { kind: 'editor', editor: 'a' });
+  const base = {
+    active: undefined,
+    activeIsTypable: false,
+    last: undefined,
+    lastIsVisible: false,
+    terminal: undefined,
+    typeIntoTerminal: true,
+  };
+  assert.deepEqual(chooseTarget({ ...base, active: 'a', activeIsTypable: true, last: 'b', lastIsVisible: true, terminal: 't' }), {
+    kind: 'editor',
+    editor: 'a',
+  });
   // The panel (a webview) is active: the file still on screen receives the digits.
   assert.deepEqual(chooseTarget({ ...base, last: 'b', lastIsVisible: true, terminal: 't' }), { kind: 'editor', editor: 'b' });
   // The Output view is active (a text editor, but not one to type into).

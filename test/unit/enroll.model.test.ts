@@ -20,13 +20,15 @@ const MODEL = bundledModelPath();
 const skip = !existsSync(MODEL) && 'models/digits.onnx not trained yet';
 const CLI = join(REPO, 'dist', 'cli.js');
 
-test('prototypes from 3 training takes per digit recognise the same speaker\'s test takes (proto and hybrid)', { skip }, async (t) => {
+test("prototypes from 3 training takes per digit recognise the same speaker's test takes (proto and hybrid)", { skip }, async (t) => {
   const classifier = await Classifier.load(MODEL);
   try {
     const train = loadFsdd(FSDD, 'train');
     const test_ = loadFsdd(FSDD, 'test');
     for (const speaker of ['theo', 'yweweler']) {
-      const takes = train.filter((c) => c.speaker === speaker && c.take >= 5 && c.take < 8).map((c) => ({ digit: c.digit, samples: c.samples }));
+      const takes = train
+        .filter((c) => c.speaker === speaker && c.take >= 5 && c.take < 8)
+        .map((c) => ({ digit: c.digit, samples: c.samples }));
       const store = await buildPrototypes(classifier, takes);
       assert.ok(store.isComplete);
       for (const d of store.enrolled()) {
@@ -40,11 +42,20 @@ test('prototypes from 3 training takes per digit recognise the same speaker\'s t
       let otherCos = 0;
       for (const c of own) {
         const r = await classifier.classify(utteranceFeatures(c.samples));
-        for (const mode of ['proto', 'hybrid'] as const) if (argmax(modeProbs(mode, r.probs, r.embedding, store, 0.5).probs) === c.digit) right[mode]++;
+        for (const mode of ['proto', 'hybrid'] as const)
+          if (argmax(modeProbs(mode, r.probs, r.embedding, store, 0.5).probs) === c.digit) right[mode]++;
         ownCos += cosine(r.embedding, store.get(c.digit)!.prototype) / own.length;
-        otherCos += store.enrolled().filter((d) => d !== c.digit).reduce((a, d) => a + cosine(r.embedding, store.get(d)!.prototype), 0) / 9 / own.length;
+        otherCos +=
+          store
+            .enrolled()
+            .filter((d) => d !== c.digit)
+            .reduce((a, d) => a + cosine(r.embedding, store.get(d)!.prototype), 0) /
+          9 /
+          own.length;
       }
-      t.diagnostic(`${speaker}: proto ${right.proto}/${own.length}, hybrid ${right.hybrid}/${own.length}, cosine own ${ownCos.toFixed(3)} vs other ${otherCos.toFixed(3)}`);
+      t.diagnostic(
+        `${speaker}: proto ${right.proto}/${own.length}, hybrid ${right.hybrid}/${own.length}, cosine own ${ownCos.toFixed(3)} vs other ${otherCos.toFixed(3)}`,
+      );
       assert.ok(right.proto >= 0.9 * own.length, `${speaker} proto: ${right.proto}/${own.length}`);
       assert.ok(right.hybrid >= 0.95 * own.length, `${speaker} hybrid: ${right.hybrid}/${own.length}`);
       assert.ok(ownCos > otherCos + 0.05, `${speaker}: own-digit cosine ${ownCos.toFixed(3)} vs others ${otherCos.toFixed(3)}`);
@@ -68,53 +79,68 @@ test('embedUtterance ignores the silence around a take', { skip }, async () => {
   }
 });
 
-test('enroll --from-dir writes a store that transcribe --mode proto uses; a damaged store is kept and the base model used', { skip: skip || (!existsSync(CLI) && 'dist/cli.js not built') }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'dd-enroll-cli-'));
-  try {
-    // A user's takes folder: links to one speaker's training takes (FSDD stays where it is).
-    const takesDir = join(dir, 'takes');
-    execFileSync('mkdir', [takesDir]);
-    for (let d = 0; d < 10; d++) for (const t of [5, 6]) symlinkSync(join(FSDD, `${d}_jackson_${t}.wav`), join(takesDir, `${d}_me_${t - 5}.wav`));
-    const out = join(dir, 'prototypes.json');
-    const enroll = spawnSync('node', [CLI, 'enroll', '--from-dir', takesDir, '--out', out, '--takes', '2'], { encoding: 'utf8' });
-    assert.equal(enroll.status, 0, enroll.stderr);
-    const classifier = await Classifier.load(MODEL);
-    const store = PrototypeStore.load(out, classifier.meta.modelId, classifier.meta.embeddingDim);
-    await classifier.dispose();
-    assert.ok(store.isComplete && store.get(3)!.takes.length === 2);
-    assert.equal(takesFromDir(takesDir, 8000, { perDigit: 1 }).length, 10);
+test(
+  'enroll --from-dir writes a store that transcribe --mode proto uses; a damaged store is kept and the base model used',
+  { skip: skip || (!existsSync(CLI) && 'dist/cli.js not built') },
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dd-enroll-cli-'));
+    try {
+      // A user's takes folder: links to one speaker's training takes (FSDD stays where it is).
+      const takesDir = join(dir, 'takes');
+      execFileSync('mkdir', [takesDir]);
+      for (let d = 0; d < 10; d++)
+        for (const t of [5, 6]) symlinkSync(join(FSDD, `${d}_jackson_${t}.wav`), join(takesDir, `${d}_me_${t - 5}.wav`));
+      const out = join(dir, 'prototypes.json');
+      const enroll = spawnSync('node', [CLI, 'enroll', '--from-dir', takesDir, '--out', out, '--takes', '2'], { encoding: 'utf8' });
+      assert.equal(enroll.status, 0, enroll.stderr);
+      const classifier = await Classifier.load(MODEL);
+      const store = PrototypeStore.load(out, classifier.meta.modelId, classifier.meta.embeddingDim);
+      await classifier.dispose();
+      assert.ok(store.isComplete && store.get(3)!.takes.length === 2);
+      assert.equal(takesFromDir(takesDir, 8000, { perDigit: 1 }).length, 10);
 
-    const test_ = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 3);
-    const stream = digitStream(test_, { seed: 50 });
-    const wav = join(dir, 'digits.wav');
-    writeFileSync(wav, encodeWav(stream.samples, 8000));
-    const run = (...args: string[]) => spawnSync('node', [CLI, 'transcribe', wav, '--json', ...args], { encoding: 'utf8' });
-    const proto = run('--mode', 'proto', '--prototypes', out);
-    assert.equal(proto.status, 0, proto.stderr);
-    const lines = proto.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.ok(lines.every((l) => l.mode === 'proto'));
-    assert.ok(lines.filter((l, i) => l.digit === stream.words[i]?.digit).length >= 9, proto.stdout);
-    for (const l of lines) for (const k of ['digit', 'confidence', 'startMs', 'decisionMs', 'endMs', 'earlyExit', 'top', 'why']) assert.ok(k in l, k);
+      const test_ = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 3);
+      const stream = digitStream(test_, { seed: 50 });
+      const wav = join(dir, 'digits.wav');
+      writeFileSync(wav, encodeWav(stream.samples, 8000));
+      const run = (...args: string[]) => spawnSync('node', [CLI, 'transcribe', wav, '--json', ...args], { encoding: 'utf8' });
+      const proto = run('--mode', 'proto', '--prototypes', out);
+      assert.equal(proto.status, 0, proto.stderr);
+      const lines = proto.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.ok(lines.every((l) => l.mode === 'proto'));
+      assert.ok(lines.filter((l, i) => l.digit === stream.words[i]?.digit).length >= 9, proto.stdout);
+      for (const l of lines)
+        for (const k of ['digit', 'confidence', 'startMs', 'decisionMs', 'endMs', 'earlyExit', 'top', 'why']) assert.ok(k in l, k);
 
-    const damaged = join(dir, 'damaged.json');
-    writeFileSync(damaged, readFileSync(out, 'utf8').slice(0, 100));
-    const before = readFileSync(damaged);
-    const fallback = run('--mode', 'hybrid', '--prototypes', damaged);
-    assert.equal(fallback.status, 0, fallback.stderr);
-    assert.match(fallback.stderr, /PROTOTYPES_CORRUPT/);
-    assert.deepEqual(readFileSync(damaged), before);
-    const fl = fallback.stdout.trim().split('\n').map((l) => JSON.parse(l));
-    assert.ok(fl.length >= 9 && fl.every((l) => l.mode === 'base'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+      const damaged = join(dir, 'damaged.json');
+      writeFileSync(damaged, readFileSync(out, 'utf8').slice(0, 100));
+      const before = readFileSync(damaged);
+      const fallback = run('--mode', 'hybrid', '--prototypes', damaged);
+      assert.equal(fallback.status, 0, fallback.stderr);
+      assert.match(fallback.stderr, /PROTOTYPES_CORRUPT/);
+      assert.deepEqual(readFileSync(damaged), before);
+      const fl = fallback.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.ok(fl.length >= 9 && fl.every((l) => l.mode === 'base'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test('the engine refuses prototypes made for another model', { skip }, async () => {
   const classifier = await Classifier.load(MODEL);
   try {
     const engine = new DictationEngine(classifier);
-    assert.throws(() => engine.setPrototypes(new PrototypeStore('some-other-model', classifier.meta.embeddingDim)), /another model|other model|enroll again/);
+    assert.throws(
+      () => engine.setPrototypes(new PrototypeStore('some-other-model', classifier.meta.embeddingDim)),
+      /another model|other model|enroll again/,
+    );
     engine.setPrototypes(undefined);
     engine.dispose();
   } finally {

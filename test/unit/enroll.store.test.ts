@@ -89,15 +89,21 @@ test('corrupt, foreign-model, future-version and missing files give typed errors
       else writeFileSync(path, text);
       const before = readFileSync(path);
       const modelId = code === 'PROTOTYPES_OTHER_MODEL' ? 'model-b' : 'model-a';
-      assert.throws(() => PrototypeStore.load(path, modelId, dim), (e: unknown) => {
-        assert.ok(e instanceof PrototypeStoreError, `${name}: ${e}`);
-        assert.equal(e.code, code, `${name}: ${e.message}`);
-        assert.match(e.message, new RegExp(name.replace('.', '\\.')));
-        return true;
-      });
+      assert.throws(
+        () => PrototypeStore.load(path, modelId, dim),
+        (e: unknown) => {
+          assert.ok(e instanceof PrototypeStoreError, `${name}: ${e}`);
+          assert.equal(e.code, code, `${name}: ${e.message}`);
+          assert.match(e.message, new RegExp(name.replace('.', '\\.')));
+          return true;
+        },
+      );
       assert.deepEqual(readFileSync(path), before, `${name} was modified`);
     }
-    assert.throws(() => PrototypeStore.load(join(dir, 'absent.json'), 'model-a'), (e: unknown) => e instanceof PrototypeStoreError && e.code === 'PROTOTYPES_NOT_FOUND');
+    assert.throws(
+      () => PrototypeStore.load(join(dir, 'absent.json'), 'model-a'),
+      (e: unknown) => e instanceof PrototypeStoreError && e.code === 'PROTOTYPES_NOT_FOUND',
+    );
     assert.equal(existsSync(join(dir, 'absent.json')), false);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -31,11 +31,14 @@ test('maskBands silences exactly the chosen bands in every frame', () => {
 test('topBands sorts by score and names each band by its centre frequency', () => {
   const s = Array.from({ length: bands }, (_, b) => (b === 12 ? 0.9 : b === 30 ? 0.5 : b / 1000));
   const top = topBands(s, 3);
-  assert.deepEqual(top.map((t) => t.band), [12, 30, 39]);
+  assert.deepEqual(
+    top.map((t) => t.band),
+    [12, 30, 39],
+  );
   assert.ok(top[0].hz < top[1].hz && top[0].hz > 0 && top[1].hz < FEATURE_CONFIG.sampleRate / 2);
 });
 
-test('masking the top-5 salient bands lowers the decided digit\'s confidence more than masking 5 random bands', { skip }, async (t) => {
+test("masking the top-5 salient bands lowers the decided digit's confidence more than masking 5 random bands", { skip }, async (t) => {
   const classifier = await Classifier.load(MODEL);
   const rng = mulberry32(12);
   try {
@@ -63,7 +66,9 @@ test('masking the top-5 salient bands lowers the decided digit\'s confidence mor
       randDrop += dRand / clips.length;
       if (dTop > dRand) wins++;
     }
-    t.diagnostic(`mean confidence drop: top-5 bands ${topDrop.toFixed(3)}, random 5 bands ${randDrop.toFixed(3)}; top worse in ${wins}/${clips.length}`);
+    t.diagnostic(
+      `mean confidence drop: top-5 bands ${topDrop.toFixed(3)}, random 5 bands ${randDrop.toFixed(3)}; top worse in ${wins}/${clips.length}`,
+    );
     assert.ok(topDrop > randDrop + 0.05, `mean confidence drop: top bands ${topDrop.toFixed(3)}, random bands ${randDrop.toFixed(3)}`);
     assert.ok(wins >= 0.8 * clips.length, `top bands hurt more in ${wins}/${clips.length} words`);
   } finally {
@@ -78,9 +83,14 @@ test('occlusionCrop: the copies run on every frame an output that can differ dep
     const { tc, cut } = occlusionCrop(m, n);
     assert.equal(tc % m.stride, 0);
     assert.ok(tc <= m.frames && cut <= m.frames / m.stride);
-    if (cut < m.frames / m.stride) assert.ok(m.stride * cut + m.lo >= n, `n ${n}: position ${cut} (window from ${m.stride * cut + m.lo}) may differ`);
+    if (cut < m.frames / m.stride)
+      assert.ok(m.stride * cut + m.lo >= n, `n ${n}: position ${cut} (window from ${m.stride * cut + m.lo}) may differ`);
     // (Cropped copies only: on all 80 frames the copies are the classifier's own input.)
-    if (cut > 0 && tc < m.frames) assert.ok(m.stride * (cut - 1) + m.hi < tc, `n ${n}: position ${cut - 1} needs frames up to ${m.stride * (cut - 1) + m.hi}, has ${tc}`);
+    if (cut > 0 && tc < m.frames)
+      assert.ok(
+        m.stride * (cut - 1) + m.hi < tc,
+        `n ${n}: position ${cut - 1} needs frames up to ${m.stride * (cut - 1) + m.hi}, has ${tc}`,
+      );
   }
   assert.deepEqual(occlusionCrop(m, 40), { tc: 56, cut: 12 });
   assert.deepEqual(occlusionCrop(m, 80), { tc: 80, cut: 20 });
@@ -106,7 +116,8 @@ test('the occlusion model gives the same probabilities and embeddings as classif
         assert.equal(fast.length, bands + 1);
         for (let i = 0; i <= bands; i++) {
           for (let k = 0; k < 10; k++) maxDiff = Math.max(maxDiff, Math.abs(fast[i].probs[k] - slow[i].probs[k]));
-          for (let k = 0; k < fast[i].embedding.length; k++) maxDiff = Math.max(maxDiff, Math.abs(fast[i].embedding[k] - slow[i].embedding[k]));
+          for (let k = 0; k < fast[i].embedding.length; k++)
+            maxDiff = Math.max(maxDiff, Math.abs(fast[i].embedding[k] - slow[i].embedding[k]));
         }
         inputs++;
       }

@@ -25,20 +25,26 @@ function configureMeyda(): void {
 
 /** Every hop of one take of each digit by each speaker, scaled as logMelFrame scales them. */
 function fsddFrames(): Float32Array[] {
-  const names = readdirSync(FSDD).filter((f) => /^\d_[a-z]+_0\.wav$/.test(f)).sort();
+  const names = readdirSync(FSDD)
+    .filter((f) => /^\d_[a-z]+_0\.wav$/.test(f))
+    .sort();
   assert.ok(names.length >= 50, `${names.length} FSDD files`);
   const frames: Float32Array[] = [];
   for (const name of names) {
     const { samples } = readWav(join(FSDD, name), cfg.sampleRate);
-    for (let s = 0; s + cfg.frameSize <= samples.length; s += cfg.hopSize) frames.push(samples.slice(s, s + cfg.frameSize).map((v) => v * cfg.inputScale));
+    for (let s = 0; s + cfg.frameSize <= samples.length; s += cfg.hopSize)
+      frames.push(samples.slice(s, s + cfg.frameSize).map((v) => v * cfg.inputScale));
   }
   return frames;
 }
 
-test('hannPowerSpectrum equals meyda\'s powerSpectrum bit for bit on FSDD frames, silence and noise', () => {
+test("hannPowerSpectrum equals meyda's powerSpectrum bit for bit on FSDD frames, silence and noise", () => {
   configureMeyda();
   const frames = fsddFrames();
-  frames.push(new Float32Array(cfg.frameSize), pinkNoise(cfg.frameSize, -60, mulberry32(3)).map((v) => v * cfg.inputScale));
+  frames.push(
+    new Float32Array(cfg.frameSize),
+    pinkNoise(cfg.frameSize, -60, mulberry32(3)).map((v) => v * cfg.inputScale),
+  );
   const out = new Float32Array(cfg.frameSize / 2);
   let bins = 0;
   for (const f of frames) {

@@ -25,7 +25,9 @@ function referenceLogMel(frame: Float32Array): Float64Array {
   }
   const mel = (f: number) => 1125 * Math.log(1 + f / 700);
   const hz = (m: number) => 700 * (Math.exp(m / 1125) - 1);
-  const edges = Array.from({ length: cfg.melBands + 2 }, (_, i) => Math.floor(((N + 1) * hz((i * mel(cfg.sampleRate / 2)) / (cfg.melBands + 1))) / cfg.sampleRate));
+  const edges = Array.from({ length: cfg.melBands + 2 }, (_, i) =>
+    Math.floor(((N + 1) * hz((i * mel(cfg.sampleRate / 2)) / (cfg.melBands + 1))) / cfg.sampleRate),
+  );
   const out = new Float64Array(cfg.melBands);
   for (let b = 0; b < cfg.melBands; b++) {
     let e = 0;
@@ -53,14 +55,15 @@ test('meyda log-mel matches an independent DFT + mel filterbank on real speech',
   assert.ok(maxDiff < 1e-3, `max |meyda − reference| = ${maxDiff}`);
 });
 
-test('the sparse band sums equal meyda\'s own melBands extractor', () => {
+test("the sparse band sums equal meyda's own melBands extractor", () => {
   const { samples } = readWav(fsddFile('9_yweweler_3.wav'), cfg.sampleRate);
   const frame = samples.slice(800, 800 + cfg.frameSize);
   const got = logMelFrame(frame);
   const scaled = frame.map((v) => v * cfg.inputScale);
   const want = Meyda.extract('melBands', scaled) as unknown as number[];
   assert.equal(want.length, cfg.melBands);
-  for (let b = 0; b < cfg.melBands; b++) assert.ok(Math.abs(got[b] - want[b]) < 1e-4 * Math.max(1, Math.abs(want[b])), `band ${b}: ${got[b]} vs ${want[b]}`);
+  for (let b = 0; b < cfg.melBands; b++)
+    assert.ok(Math.abs(got[b] - want[b]) < 1e-4 * Math.max(1, Math.abs(want[b])), `band ${b}: ${got[b]} vs ${want[b]}`);
 });
 
 test('silence gives the padding value and speech is far above it', () => {

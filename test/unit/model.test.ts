@@ -72,7 +72,9 @@ test('ONNX export reproduces the trainer on real recordings (max |Δp| ≤ 1e-4)
   try {
     const { net, path, bytes } = await exportRandomModel(dir);
     assert.ok(bytes.length <= 200 * 1024, `${bytes.length} bytes`);
-    const inputs = ['0_george_1.wav', '3_yweweler_2.wav', '8_lucas_4.wav', '6_theo_0.wav'].map((f) => utteranceFeatures(readWav(fsddFile(f), 8000).samples));
+    const inputs = ['0_george_1.wav', '3_yweweler_2.wav', '8_lucas_4.wav', '6_theo_0.wav'].map((f) =>
+      utteranceFeatures(readWav(fsddFile(f), 8000).samples),
+    );
     const ref = predictProbs(net, inputs, norm);
     const model = await Classifier.load(path);
     const got = await model.classifyBatch(inputs);
@@ -98,12 +100,15 @@ test('a model whose feature config differs from the code is refused with a clear
     net.dispose();
     const model = onnx.ModelProto.decode(readFileSync(path));
     const entry = model.metadataProps.find((p) => p.key === META_KEY)!;
-    const meta = JSON.parse(entry.value ?? "{}");
+    const meta = JSON.parse(entry.value ?? '{}');
     meta.featureConfig.hopSize = 128;
     entry.value = JSON.stringify(meta);
     const changed = join(dir, 'hop128.onnx');
     writeFileSync(changed, onnx.ModelProto.encode(model).finish());
-    await assert.rejects(Classifier.load(changed), (e: unknown) => e instanceof ModelMismatchError && e.code === 'MODEL_FEATURE_MISMATCH' && /hopSize: 128 vs 80/.test(e.message));
+    await assert.rejects(
+      Classifier.load(changed),
+      (e: unknown) => e instanceof ModelMismatchError && e.code === 'MODEL_FEATURE_MISMATCH' && /hopSize: 128 vs 80/.test(e.message),
+    );
 
     model.metadataProps = [];
     const bare = join(dir, 'bare.onnx');
@@ -113,7 +118,10 @@ test('a model whose feature config differs from the code is refused with a clear
     const junk = join(dir, 'junk.onnx');
     writeFileSync(junk, 'not a model at all');
     await assert.rejects(Classifier.load(junk), (e: unknown) => e instanceof ModelLoadError);
-    await assert.rejects(Classifier.load(join(dir, 'missing.onnx')), (e: unknown) => e instanceof ModelLoadError && e.code === 'MODEL_NOT_FOUND');
+    await assert.rejects(
+      Classifier.load(join(dir, 'missing.onnx')),
+      (e: unknown) => e instanceof ModelLoadError && e.code === 'MODEL_NOT_FOUND',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -129,12 +137,17 @@ test('float16 weight storage halves a model file and moves its probabilities by 
   try {
     assert.ok(statSync(path).size < original.length * 0.6, `${statSync(path).size} of ${original.length} bytes`);
     assert.equal(half.meta.modelId, full.meta.modelId, 'metadata travels unchanged');
-    const inputs = loadFsdd(FSDD, 'test').filter((c) => c.take === 3).map((c) => utteranceFeatures(c.samples));
+    const inputs = loadFsdd(FSDD, 'test')
+      .filter((c) => c.take === 3)
+      .map((c) => utteranceFeatures(c.samples));
     const [a, b] = await Promise.all([full.classifyBatch(inputs), half.classifyBatch(inputs)]);
     let worst = 0;
     a.forEach((x, i) => x.probs.forEach((p, k) => (worst = Math.max(worst, Math.abs(p - b[i].probs[k])))));
     assert.ok(worst > 0 && worst < 1e-2, `max |Δp| ${worst}`);
-    assert.deepEqual(b.map((x) => argmax(x.probs)), a.map((x) => argmax(x.probs)));
+    assert.deepEqual(
+      b.map((x) => argmax(x.probs)),
+      a.map((x) => argmax(x.probs)),
+    );
   } finally {
     await full.dispose();
     await half.dispose();

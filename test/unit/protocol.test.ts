@@ -47,6 +47,10 @@ test('rejects malformed messages with a ProtocolError naming the problem', () =>
     [{ type: 'toString' }, /unknown message type/],
   ];
   for (const [raw, re] of bad) {
-    assert.throws(() => parseWebviewMessage(raw), (err: unknown) => err instanceof ProtocolError && re.test(err.message), JSON.stringify(raw));
+    assert.throws(
+      () => parseWebviewMessage(raw),
+      (err: unknown) => err instanceof ProtocolError && re.test(err.message),
+      JSON.stringify(raw),
+    );
   }
 });

@@ -67,7 +67,10 @@ test('an unknown microphone is MIC_NOT_FOUND', async () => {
     assert.equal(err.code, 'MIC_NOT_FOUND');
     return true;
   });
-  await assert.rejects(openMicrophone({ device: 9999, sampleRate: 8000 }), (err: unknown) => err instanceof MicrophoneError && err.code === 'MIC_NOT_FOUND');
+  await assert.rejects(
+    openMicrophone({ device: 9999, sampleRate: 8000 }),
+    (err: unknown) => err instanceof MicrophoneError && err.code === 'MIC_NOT_FOUND',
+  );
 });
 
 test('a device lost mid-stream surfaces as MIC_DISCONNECTED from the iteration', async () => {
@@ -79,7 +82,8 @@ test('a device lost mid-stream surfaces as MIC_DISCONNECTED from the iteration',
   await assert.rejects(
     (async () => {
       for await (const _ of src.chunks()) {
-        if (++chunks === 1) file.destroy(Object.assign(new DecibriError('decibri: audio device error: device unplugged'), { code: 'DEVICE_FAILED' }));
+        if (++chunks === 1)
+          file.destroy(Object.assign(new DecibriError('decibri: audio device error: device unplugged'), { code: 'DEVICE_FAILED' }));
       }
     })(),
     (err: unknown) => {
@@ -115,20 +119,24 @@ const nullMic = (() => {
   }
 })();
 
-test('a real capture device (ALSA null) delivers 8 kHz chunks and stops cleanly', { skip: !nullMic && 'no ALSA null capture device here' }, async () => {
-  const mic = await openMicrophone({ device: nullMic!.id, sampleRate: 8000, chunkMs: 32 });
-  assert.equal(mic.kind, 'microphone');
-  let n = 0;
-  for await (const c of mic.chunks()) {
-    assert.ok(c.samples.length > 0);
-    n += c.samples.length;
-    if (n >= 2400) mic.stop();
-  }
-  assert.ok(n >= 2400);
-  // By name substring too.
-  const byName = await openMicrophone({ device: 'Discard all samples', sampleRate: 8000 });
-  byName.stop();
-});
+test(
+  'a real capture device (ALSA null) delivers 8 kHz chunks and stops cleanly',
+  { skip: !nullMic && 'no ALSA null capture device here' },
+  async () => {
+    const mic = await openMicrophone({ device: nullMic!.id, sampleRate: 8000, chunkMs: 32 });
+    assert.equal(mic.kind, 'microphone');
+    let n = 0;
+    for await (const c of mic.chunks()) {
+      assert.ok(c.samples.length > 0);
+      n += c.samples.length;
+      if (n >= 2400) mic.stop();
+    }
+    assert.ok(n >= 2400);
+    // By name substring too.
+    const byName = await openMicrophone({ device: 'Discard all samples', sampleRate: 8000 });
+    byName.stop();
+  },
+);
 
 test('with Silero on, each delivered piece carries the score of its own audio (speech high, silence low)', async () => {
   const word = readWav(fsddFile('7_lucas_0.wav'), 8000).samples;

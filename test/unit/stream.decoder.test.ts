@@ -45,10 +45,14 @@ function scripted(probs: (frames: number, call: number) => number[]): Classifier
 }
 
 // 0.995: above the default early-exit threshold (0.98), so the scripted words can exit early.
-const confidentAfter = (frames: number, digit = 3, p = 0.995) => (n: number) =>
-  n >= frames ? Array.from({ length: 10 }, (_, d) => (d === digit ? p : (1 - p) / 9)) : Array(10).fill(0.1);
+const confidentAfter =
+  (frames: number, digit = 3, p = 0.995) =>
+  (n: number) =>
+    n >= frames ? Array.from({ length: 10 }, (_, d) => (d === digit ? p : (1 - p) / 9)) : Array(10).fill(0.1);
 
-const clips = loadFsdd(FSDD, 'test').filter((c) => c.take === 0 && c.speaker === 'jackson').slice(0, 5);
+const clips = loadFsdd(FSDD, 'test')
+  .filter((c) => c.take === 0 && c.speaker === 'jackson')
+  .slice(0, 5);
 const stream = digitStream(clips, { seed: 11, gapMs: [300, 600] });
 
 async function runEngine(classifier: ClassifierLike, options: EngineOptionsPatch = {}) {
@@ -136,9 +140,17 @@ test('engine: with early exit off, or a threshold above the confidence, it decid
 });
 
 test('engine: eeEvery sets how often the classifier runs', async () => {
-  const every2 = scripted(() => Array(10).fill(0.1).map((v, i) => (i === 0 ? 0.7 : 0.3 / 9)));
+  const every2 = scripted(() =>
+    Array(10)
+      .fill(0.1)
+      .map((v, i) => (i === 0 ? 0.7 : 0.3 / 9)),
+  );
   await runEngine(every2, { eeEvery: 2 });
-  const every6 = scripted(() => Array(10).fill(0.1).map((v, i) => (i === 0 ? 0.7 : 0.3 / 9)));
+  const every6 = scripted(() =>
+    Array(10)
+      .fill(0.1)
+      .map((v, i) => (i === 0 ? 0.7 : 0.3 / 9)),
+  );
   await runEngine(every6, { eeEvery: 6 });
   assert.ok(every6.calls < every2.calls / 2, `every 6: ${every6.calls} calls, every 2: ${every2.calls}`);
 });
@@ -188,7 +200,8 @@ test('engine: a microphone lost mid-stream emits a typed error and stops cleanly
   engine.on('state', (s) => states.push(s));
   engine.on('end', () => (ended = true));
   engine.on('level', () => {
-    if (!file.destroyed) file.destroy(Object.assign(new DecibriError('decibri: audio device error: device unplugged'), { code: 'DEVICE_FAILED' }));
+    if (!file.destroyed)
+      file.destroy(Object.assign(new DecibriError('decibri: audio device error: device unplugged'), { code: 'DEVICE_FAILED' }));
   });
   await engine.start(source);
   await assert.rejects(engine.finished(), (e: unknown) => e instanceof MicrophoneError && e.code === 'MIC_DISCONNECTED');
@@ -209,12 +222,17 @@ test('engine: stop() ends a running stream promptly; a wrong sample rate is refu
   await engine.stop();
   assert.ok(Date.now() - t < 1000);
   assert.equal(engine.state, 'idle');
-  await assert.rejects(engine.start(await fileSource(long.subarray(0, 1600), 16000, { inputRate: 8000 })), (e: unknown) => (e as { code?: string }).code === 'ENGINE_RATE_MISMATCH');
+  await assert.rejects(
+    engine.start(await fileSource(long.subarray(0, 1600), 16000, { inputRate: 8000 })),
+    (e: unknown) => (e as { code?: string }).code === 'ENGINE_RATE_MISMATCH',
+  );
 });
 
 test('voicing: a voiced vowel-like tone is periodic, white and pink noise are not', () => {
   const rng = mulberry32(4);
-  const tone = Float32Array.from({ length: 256 }, (_, i) => [1, 0.6, 0.3].reduce((a, g, h) => a + g * Math.sin((2 * Math.PI * 140 * (h + 1) * i) / 8000), 0));
+  const tone = Float32Array.from({ length: 256 }, (_, i) =>
+    [1, 0.6, 0.3].reduce((a, g, h) => a + g * Math.sin((2 * Math.PI * 140 * (h + 1) * i) / 8000), 0),
+  );
   assert.ok(periodicity(tone, 8000) > 0.8, `tone ${periodicity(tone, 8000)}`);
   const white = whiteNoise(256, -30, rng);
   assert.ok(periodicity(white, 8000) < 0.4, `white ${periodicity(white, 8000)}`);
@@ -232,7 +250,9 @@ function naivePeriodicity(frame: Float32Array, sampleRate: number): number {
   let prev = Infinity;
   let falling = true;
   for (let lag = lo; lag <= hi; lag++) {
-    let r = 0, ea = 0, eb = 0;
+    let r = 0,
+      ea = 0,
+      eb = 0;
     for (let i = 0; i + lag < n; i++) {
       const a = frame[i] - mean;
       const b = frame[i + lag] - mean;
@@ -251,8 +271,11 @@ function naivePeriodicity(frame: Float32Array, sampleRate: number): number {
 test('voicing: the fast periodicity equals the naive autocorrelation, and stopping early never changes voiced / unvoiced', () => {
   const rng = mulberry32(6);
   // Take 0 of every digit by every speaker, and non-speech.
-  const signals = loadFsdd(FSDD, 'test').filter((c) => c.take === 0).map((c) => c.samples);
-  for (let k = 0; k < 30; k++) signals.push(k % 3 === 0 ? noiseBurst('cough', -30, rng) : k % 3 === 1 ? whiteNoise(1200, -40, rng) : noiseBurst('hiss', -30, rng));
+  const signals = loadFsdd(FSDD, 'test')
+    .filter((c) => c.take === 0)
+    .map((c) => c.samples);
+  for (let k = 0; k < 30; k++)
+    signals.push(k % 3 === 0 ? noiseBurst('cough', -30, rng) : k % 3 === 1 ? whiteNoise(1200, -40, rng) : noiseBurst('hiss', -30, rng));
   let frames = 0;
   let voiced = 0;
   for (const x of signals) {
@@ -272,7 +295,11 @@ test('voicing: the fast periodicity equals the naive autocorrelation, and stoppi
 
 test('engine: coughs and hiss are rejected for lack of voice even when the classifier is sure', async () => {
   const rng = mulberry32(8);
-  const bursts = concatWithGaps(Array.from({ length: 6 }, (_, i) => noiseBurst(i % 2 ? 'hiss' : 'cough', -25, rng)), [400, 800], 3);
+  const bursts = concatWithGaps(
+    Array.from({ length: 6 }, (_, i) => noiseBurst(i % 2 ? 'hiss' : 'cough', -25, rng)),
+    [400, 800],
+    3,
+  );
   const engine = new DictationEngine(scripted(confidentAfter(1)), { explain: false });
   const decisions: Decision[] = [];
   const rejections: Rejection[] = [];
@@ -280,7 +307,10 @@ test('engine: coughs and hiss are rejected for lack of voice even when the class
   engine.on('rejection', (r) => rejections.push(r));
   await engine.run(await fileSource(bursts, 8000));
   assert.equal(decisions.length, 0, JSON.stringify(decisions.map((d) => [d.startMs, d.endMs])));
-  assert.ok(rejections.length >= 3 && rejections.every((r) => /no voice|too short/.test(r.reason)), JSON.stringify(rejections.map((r) => r.reason)));
+  assert.ok(
+    rejections.length >= 3 && rejections.every((r) => /no voice|too short/.test(r.reason)),
+    JSON.stringify(rejections.map((r) => r.reason)),
+  );
 });
 
 test('engine: the verifier vetoes words it does not take for digits, early or at the end', async () => {
@@ -297,7 +327,10 @@ test('engine: the verifier vetoes words it does not take for digits, early or at
     await engine.run(await fileSource(stream.samples, 8000));
     assert.equal(decisions.length, 0);
     assert.equal(rejections.length, stream.words.length);
-    assert.ok(rejections.every((r) => /not a digit word/.test(r.reason)), rejections[0]?.reason);
+    assert.ok(
+      rejections.every((r) => /not a digit word/.test(r.reason)),
+      rejections[0]?.reason,
+    );
     assert.ok(v.calls > 0);
   }
   const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false });
@@ -314,7 +347,10 @@ test('engine: the verifier vetoes words it does not take for digits, early or at
 test('engine: an eleven-class verifier is asked about the digit the classifier decided', async () => {
   // The verifier hears digit 3 and nothing else: it backs a 3 and vetoes a 5 on the same audio.
   const verifier = scripted(() => [0, 0, 0, 0.9, 0, 0, 0, 0, 0, 0, 0.1]);
-  for (const [digit, typed] of [[3, true], [5, false]] as const) {
+  for (const [digit, typed] of [
+    [3, true],
+    [5, false],
+  ] as const) {
     for (const earlyExit of [true, false]) {
       const engine = new DictationEngine(scripted(confidentAfter(15, digit)), { explain: false, earlyExit });
       engine.setVerifier(verifier);
@@ -324,7 +360,11 @@ test('engine: an eleven-class verifier is asked about the digit the classifier d
       engine.on('rejection', (r) => rejections.push(r));
       await engine.run(await fileSource(stream.samples, 8000));
       assert.equal(decisions.length, typed ? stream.words.length : 0, `digit ${digit}, early exit ${earlyExit}`);
-      if (!typed) assert.ok(rejections.every((r) => /not a digit word \(verifier 0\.00/.test(r.reason)), rejections[0]?.reason);
+      if (!typed)
+        assert.ok(
+          rejections.every((r) => /not a digit word \(verifier 0\.00/.test(r.reason)),
+          rejections[0]?.reason,
+        );
     }
   }
 });

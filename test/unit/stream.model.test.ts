@@ -32,7 +32,8 @@ async function transcribe(classifier: Classifier, stream: Stream, options: Engin
   return { decisions: utterances.flatMap((u) => (u.decision ? [u.decision] : [])), hypotheses, live };
 }
 
-const pick = (speaker: string, digits: number[], take = 0): Clip[] => digits.map((d) => test_.find((c) => c.speaker === speaker && c.digit === d && c.take === take)!);
+const pick = (speaker: string, digits: number[], take = 0): Clip[] =>
+  digits.map((d) => test_.find((c) => c.speaker === speaker && c.digit === d && c.take === take)!);
 
 test('"four two seven" with short natural pauses gives 4, 2, 7, decided before each word ends', { skip }, async () => {
   const classifier = await Classifier.load(MODEL);
@@ -40,15 +41,26 @@ test('"four two seven" with short natural pauses gives 4, 2, 7, decided before e
     for (const [i, speaker] of ['jackson', 'nicolas', 'george', 'yweweler'].entries()) {
       const stream = digitStream(pick(speaker, [4, 2, 7], 1), { seed: 20 + i, gapMs: [150, 300] });
       const { decisions, live } = await transcribe(classifier, stream);
-      assert.deepEqual(decisions.map((d) => d.digit), [4, 2, 7], speaker);
+      assert.deepEqual(
+        decisions.map((d) => d.digit),
+        [4, 2, 7],
+        speaker,
+      );
       assert.equal(live.length, 3, `${speaker}: exactly one decision event per word`);
       for (const [k, d] of decisions.entries()) {
-        if (d.earlyExit) assert.ok(d.decisionMs < stream.words[k].endMs, `${speaker} ${d.digit}: early decision at ${d.decisionMs} after the word's end ${stream.words[k].endMs}`);
+        if (d.earlyExit)
+          assert.ok(
+            d.decisionMs < stream.words[k].endMs,
+            `${speaker} ${d.digit}: early decision at ${d.decisionMs} after the word's end ${stream.words[k].endMs}`,
+          );
         assert.ok(d.top[0][0] === d.digit && d.top.length === 3 && d.top[0][1] >= d.top[1][1]);
         assert.equal(d.saliency?.length, 40);
         assert.equal(d.why.length, 5);
       }
-      assert.ok(decisions.some((d) => d.earlyExit), `${speaker}: no early exit at all`);
+      assert.ok(
+        decisions.some((d) => d.earlyExit),
+        `${speaker}: no early exit at all`,
+      );
     }
   } finally {
     await classifier.dispose();
@@ -61,10 +73,15 @@ test('a 60-word stream is transcribed almost perfectly; hypotheses stream while 
     const clips = test_.filter((c) => c.take === 2);
     const stream = digitStream(clips, { seed: 31 });
     const { decisions, hypotheses } = await transcribe(classifier, stream, { explain: false });
-    const right = stream.words.filter((w) => decisions.some((d) => d.digit === w.digit && d.startMs < w.endMs && d.endMs > w.startMs)).length;
+    const right = stream.words.filter((w) =>
+      decisions.some((d) => d.digit === w.digit && d.startMs < w.endMs && d.endMs > w.startMs),
+    ).length;
     assert.ok(right >= 57, `${right}/60 right`);
     assert.ok(decisions.length <= 61, `${decisions.length} decisions for 60 words`);
-    assert.ok(hypotheses.length >= decisions.length && hypotheses.every((h) => h.probs.length === 10 && Math.abs(h.probs.reduce((a, b) => a + b) - 1) < 1e-3));
+    assert.ok(
+      hypotheses.length >= decisions.length &&
+        hypotheses.every((h) => h.probs.length === 10 && Math.abs(h.probs.reduce((a, b) => a + b) - 1) < 1e-3),
+    );
   } finally {
     await classifier.dispose();
   }
@@ -77,7 +94,10 @@ test('modes proto and hybrid without prototypes fall back to the base model', { 
     const base = await transcribe(classifier, stream, { explain: false });
     for (const mode of ['proto', 'hybrid'] as const) {
       const r = await transcribe(classifier, stream, { mode, explain: false });
-      assert.deepEqual(r.decisions.map((d) => [d.digit, d.mode]), base.decisions.map((d) => [d.digit, 'base']));
+      assert.deepEqual(
+        r.decisions.map((d) => [d.digit, d.mode]),
+        base.decisions.map((d) => [d.digit, 'base']),
+      );
     }
   } finally {
     await classifier.dispose();
@@ -86,78 +106,105 @@ test('modes proto and hybrid without prototypes fall back to the base model', { 
 
 const VERIFIER = bundledVerifierPath();
 
-test('the shipped verifier keeps FSDD digits and vetoes most held-out non-digit words', { skip: (skip || (!existsSync(VERIFIER) && 'models/verifier.onnx absent')) as string | false }, async (t) => {
-  const classifier = await Classifier.load(MODEL);
-  const verifier = (await loadVerifier())!;
-  assert.equal(verifier.members.length, bundledVerifierPaths().length);
-  try {
-    // Words levelled like a gain-controlled microphone, so 20 dB SNR holds for every speaker.
-    const stream = digitStream(test_.filter((c) => c.take === 4), { seed: 60, snrDb: 20, wordLevelDb: -26 });
-    const rightOf = (ds: Decision[]) => stream.words.filter((w) => ds.some((d) => d.digit === w.digit && d.startMs < w.endMs && d.endMs > w.startMs)).length;
-    const base = rightOf(await transcribeWith(classifier, stream.samples, undefined));
-    const right = rightOf(await transcribeWith(classifier, stream.samples, verifier));
-    t.diagnostic(`20 dB stream: ${base}/60 right without the verifier, ${right}/60 with it`);
-    assert.ok(right >= base - 2, `${right}/60 digits kept with the verifier, ${base}/60 without`);
-    const words = concatWithGaps(BENCH_WORDS.map((w) => espeak(w, 'en-gb', 160)), [400, 900], 61);
-    const without = await transcribeWith(classifier, words, undefined);
-    const vetoed = await transcribeWith(classifier, words, verifier);
-    t.diagnostic(`${BENCH_WORDS.length} non-digit words: ${without.length} typed without the verifier, ${vetoed.length} with it; digits kept ${right}/60 at 20 dB`);
-    assert.ok(vetoed.length <= without.length / 2, `${vetoed.length} vs ${without.length}`);
-  } finally {
-    await verifier.dispose();
-    await classifier.dispose();
-  }
-});
+test(
+  'the shipped verifier keeps FSDD digits and vetoes most held-out non-digit words',
+  { skip: (skip || (!existsSync(VERIFIER) && 'models/verifier.onnx absent')) as string | false },
+  async (t) => {
+    const classifier = await Classifier.load(MODEL);
+    const verifier = (await loadVerifier())!;
+    assert.equal(verifier.members.length, bundledVerifierPaths().length);
+    try {
+      // Words levelled like a gain-controlled microphone, so 20 dB SNR holds for every speaker.
+      const stream = digitStream(
+        test_.filter((c) => c.take === 4),
+        { seed: 60, snrDb: 20, wordLevelDb: -26 },
+      );
+      const rightOf = (ds: Decision[]) =>
+        stream.words.filter((w) => ds.some((d) => d.digit === w.digit && d.startMs < w.endMs && d.endMs > w.startMs)).length;
+      const base = rightOf(await transcribeWith(classifier, stream.samples, undefined));
+      const right = rightOf(await transcribeWith(classifier, stream.samples, verifier));
+      t.diagnostic(`20 dB stream: ${base}/60 right without the verifier, ${right}/60 with it`);
+      assert.ok(right >= base - 2, `${right}/60 digits kept with the verifier, ${base}/60 without`);
+      const words = concatWithGaps(
+        BENCH_WORDS.map((w) => espeak(w, 'en-gb', 160)),
+        [400, 900],
+        61,
+      );
+      const without = await transcribeWith(classifier, words, undefined);
+      const vetoed = await transcribeWith(classifier, words, verifier);
+      t.diagnostic(
+        `${BENCH_WORDS.length} non-digit words: ${without.length} typed without the verifier, ${vetoed.length} with it; digits kept ${right}/60 at 20 dB`,
+      );
+      assert.ok(vetoed.length <= without.length / 2, `${vetoed.length} vs ${without.length}`);
+    } finally {
+      await verifier.dispose();
+      await classifier.dispose();
+    }
+  },
+);
 
-test('a verifier of several members sums their log-odds (product of experts), on real features', { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false }, async () => {
-  const [first, second] = bundledVerifierPaths();
-  const one = await Verifier.load([first]);
-  const twice = await Verifier.load([first, first]);
-  const pair = await Verifier.load([first, second]);
-  const other = await Verifier.load([second]);
-  const logit = (p: number) => Math.log(p / (1 - p));
-  try {
-    assert.equal(pair.meta.modelId, `${one.meta.modelId}+${other.meta.modelId}`);
-    let compared = 0;
-    // Whole words and their first 300 ms (what an early check hears), for outputs away from 0 and 1.
-    for (const f of test_.filter((c) => c.take === 1).flatMap((c) => [utteranceFeatures(c.samples), utteranceFeatures(c.samples.subarray(0, 2400))])) {
-      const [p1, p2, pp, pt] = await Promise.all([one, other, pair, twice].map((v) => digitProbability(v, f)));
-      // Float32 outputs: compare log-odds, away from saturation.
-      if (Math.abs(logit(p1)) < 8 && Math.abs(logit(p2)) < 8) {
-        assert.ok(Math.abs(logit(pp) - (logit(p1) + logit(p2))) < 1e-2, `${pp} from ${p1} and ${p2}`);
-        assert.ok(Math.abs(logit(pt) - 2 * logit(p1)) < 1e-2, `${pt} from twice ${p1}`);
-        compared++;
+test(
+  'a verifier of several members sums their log-odds (product of experts), on real features',
+  { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false },
+  async () => {
+    const [first, second] = bundledVerifierPaths();
+    const one = await Verifier.load([first]);
+    const twice = await Verifier.load([first, first]);
+    const pair = await Verifier.load([first, second]);
+    const other = await Verifier.load([second]);
+    const logit = (p: number) => Math.log(p / (1 - p));
+    try {
+      assert.equal(pair.meta.modelId, `${one.meta.modelId}+${other.meta.modelId}`);
+      let compared = 0;
+      // Whole words and their first 300 ms (what an early check hears), for outputs away from 0 and 1.
+      for (const f of test_
+        .filter((c) => c.take === 1)
+        .flatMap((c) => [utteranceFeatures(c.samples), utteranceFeatures(c.samples.subarray(0, 2400))])) {
+        const [p1, p2, pp, pt] = await Promise.all([one, other, pair, twice].map((v) => digitProbability(v, f)));
+        // Float32 outputs: compare log-odds, away from saturation.
+        if (Math.abs(logit(p1)) < 8 && Math.abs(logit(p2)) < 8) {
+          assert.ok(Math.abs(logit(pp) - (logit(p1) + logit(p2))) < 1e-2, `${pp} from ${p1} and ${p2}`);
+          assert.ok(Math.abs(logit(pt) - 2 * logit(p1)) < 1e-2, `${pt} from twice ${p1}`);
+          compared++;
+        }
       }
+      assert.ok(compared >= 10, `only ${compared} of 120 inputs scored away from saturation`);
+    } finally {
+      await Promise.all([one, twice, pair, other].map((v) => v.dispose()));
     }
-    assert.ok(compared >= 10, `only ${compared} of 120 inputs scored away from saturation`);
-  } finally {
-    await Promise.all([one, twice, pair, other].map((v) => v.dispose()));
-  }
-});
+  },
+);
 
-test('the joined verifier graph gives each member exactly what the member alone gives', { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false }, async () => {
-  const paths = bundledVerifierPaths();
-  const joined = await Verifier.load(paths);
-  const alone = await Promise.all(paths.map((p) => Classifier.load(p, undefined, 'any')));
-  try {
-    const inputs = test_.filter((c) => c.take === 2 && c.speaker === 'theo').map((c) => utteranceFeatures(c.samples));
-    const byMember = await joined.memberProbs(inputs);
-    let worst = 0;
-    for (const [k, member] of alone.entries()) {
-      const own = await member.classifyBatch(inputs);
-      own.forEach((o, i) => o.probs.forEach((p, j) => (worst = Math.max(worst, Math.abs(p - byMember[k][i][j])))));
-      assert.equal(byMember[k][0].length, member.classes);
+test(
+  'the joined verifier graph gives each member exactly what the member alone gives',
+  { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false },
+  async () => {
+    const paths = bundledVerifierPaths();
+    const joined = await Verifier.load(paths);
+    const alone = await Promise.all(paths.map((p) => Classifier.load(p, undefined, 'any')));
+    try {
+      const inputs = test_.filter((c) => c.take === 2 && c.speaker === 'theo').map((c) => utteranceFeatures(c.samples));
+      const byMember = await joined.memberProbs(inputs);
+      let worst = 0;
+      for (const [k, member] of alone.entries()) {
+        const own = await member.classifyBatch(inputs);
+        own.forEach((o, i) => o.probs.forEach((p, j) => (worst = Math.max(worst, Math.abs(p - byMember[k][i][j])))));
+        assert.equal(byMember[k][0].length, member.classes);
+      }
+      assert.ok(worst < 1e-5, `joined graph differs from the members by ${worst}`);
+    } finally {
+      await joined.dispose();
+      await Promise.all(alone.map((m) => m.dispose()));
     }
-    assert.ok(worst < 1e-5, `joined graph differs from the members by ${worst}`);
-  } finally {
-    await joined.dispose();
-    await Promise.all(alone.map((m) => m.dispose()));
-  }
-});
+  },
+);
 
 test('a verifier member that cannot be loaded fails the whole verifier, naming the file', async () => {
   const missing = '/nonexistent/verifier-x.onnx';
-  await assert.rejects(loadVerifier([bundledVerifierPaths()[0], missing]), (err: unknown) => err instanceof ModelLoadError && err.code === 'MODEL_NOT_FOUND' && err.message.includes(missing));
+  await assert.rejects(
+    loadVerifier([bundledVerifierPaths()[0], missing]),
+    (err: unknown) => err instanceof ModelLoadError && err.code === 'MODEL_NOT_FOUND' && err.message.includes(missing),
+  );
   await assert.rejects(Verifier.load([]), /at least one model file/);
 });
 
@@ -228,7 +275,12 @@ test('an early digit is withdrawn when the verifier, hearing the whole utterance
       meta: classifier.meta,
       classify: async () => {
         asked.push(afterDecision ? 1 : 0);
-        return { probs: Float32Array.from({ length: 10 }, (_, k) => (k === 1 ? (afterDecision ? 0.01 : 0.9) : k === 0 ? (afterDecision ? 0.99 : 0.1) : 0)), embedding: new Float32Array(classifier.meta.embeddingDim) };
+        return {
+          probs: Float32Array.from({ length: 10 }, (_, k) =>
+            k === 1 ? (afterDecision ? 0.01 : 0.9) : k === 0 ? (afterDecision ? 0.99 : 0.1) : 0,
+          ),
+          embedding: new Float32Array(classifier.meta.embeddingDim),
+        };
       },
       classifyBatch: async () => [],
     };

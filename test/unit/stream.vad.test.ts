@@ -30,7 +30,8 @@ async function segments(samples: Float32Array, vadPatch = {}): Promise<Segment[]
     for (const f of frames.frames()) {
       const ev = vad.push(f.index, f.emphasised);
       if (ev.type === 'start') onset = f.index;
-      if (ev.type === 'end' && !ev.tooShort) out.push({ startMs: onset * hopMs, endMs: (ev.lastSpeechFrame * cfg.hopSize + cfg.frameSize) / cfg.sampleRate * 1000 });
+      if (ev.type === 'end' && !ev.tooShort)
+        out.push({ startMs: onset * hopMs, endMs: ((ev.lastSpeechFrame * cfg.hopSize + cfg.frameSize) / cfg.sampleRate) * 1000 });
     }
     frames.discardBefore(Math.floor(frames.received / cfg.hopSize) - 10);
   }
@@ -38,7 +39,9 @@ async function segments(samples: Float32Array, vadPatch = {}): Promise<Segment[]
 }
 
 // Twelve words from different speakers and digits, test split.
-const clips = loadFsdd(FSDD, 'test').filter((c, i) => i % 25 === 3).slice(0, 12);
+const clips = loadFsdd(FSDD, 'test')
+  .filter((c, i) => i % 25 === 3)
+  .slice(0, 12);
 
 function matchWords(stream: Stream, segs: Segment[], onsetToleranceMs = 80) {
   // Each word must overlap exactly one segment, and each segment exactly one word.
@@ -98,12 +101,21 @@ test('recordUtterance returns the first word of a stream, pre-roll and tail incl
   const stream = digitStream(clips.slice(0, 3), { seed: 5, gapMs: [400, 400] });
   const rec = await recordUtterance(await fileSource(stream.samples, cfg.sampleRate), {}, 5000);
   const w = stream.words[0];
-  assert.ok(rec.startMs <= w.startMs + 60 && rec.endMs >= w.endMs - 80, `recorded ${rec.startMs}–${rec.endMs}, word ${w.startMs}–${w.endMs}`);
+  assert.ok(
+    rec.startMs <= w.startMs + 60 && rec.endMs >= w.endMs - 80,
+    `recorded ${rec.startMs}–${rec.endMs}, word ${w.startMs}–${w.endMs}`,
+  );
   const wordLen = ((w.endMs - w.startMs) / 1000) * cfg.sampleRate;
-  assert.ok(rec.samples.length > 0.7 * wordLen && rec.samples.length < wordLen + 0.15 * cfg.sampleRate, `${rec.samples.length} samples for a ${wordLen}-sample word`);
+  assert.ok(
+    rec.samples.length > 0.7 * wordLen && rec.samples.length < wordLen + 0.15 * cfg.sampleRate,
+    `${rec.samples.length} samples for a ${wordLen}-sample word`,
+  );
 });
 
 test('recordUtterance gives up with ENROLL_TIMEOUT when nobody speaks', async () => {
   const silence = pinkNoise(cfg.sampleRate * 4, -60, mulberry32(9));
-  await assert.rejects(recordUtterance(await fileSource(silence, cfg.sampleRate), {}, 2000), (e: unknown) => (e as { code?: string }).code === 'ENROLL_TIMEOUT');
+  await assert.rejects(
+    recordUtterance(await fileSource(silence, cfg.sampleRate), {}, 2000),
+    (e: unknown) => (e as { code?: string }).code === 'ENROLL_TIMEOUT',
+  );
 });

@@ -23,7 +23,11 @@ test('smoke training on a small FSDD subset learns, exports a checked model, and
     assert.ok(epochs[2] < epochs[0], `loss ${epochs.join(' → ')}`);
     assert.ok(a.exportMaxAbsDiff <= 1e-4, `export diff ${a.exportMaxAbsDiff}`);
     for (const m of a.history) {
-      assert.equal(m.confusion.flat().reduce((s, v) => s + v, 0), 300, 'confusion covers the 300 test files');
+      assert.equal(
+        m.confusion.flat().reduce((s, v) => s + v, 0),
+        300,
+        'confusion covers the 300 test files',
+      );
     }
     const model = await Classifier.load(a.modelPath);
     assert.equal(model.meta.training.seed, 11);
@@ -57,7 +61,10 @@ test('data with "other" clips (label 10) trains an eleven-class verifier: refuse
     const r = await train({ data, out: join(dir, 'out'), epochs: 2, batchSize: 32, augment: false, seed: 5 });
     assert.equal(r.best.confusion.length, 11, 'confusion matrix has the "other" row');
     assert.ok(r.exportMaxAbsDiff <= 1e-4, `export diff ${r.exportMaxAbsDiff}`);
-    await assert.rejects(Classifier.load(r.modelPath), (err: unknown) => err instanceof ModelMismatchError && err.code === 'MODEL_NOT_DIGITS' && /verifier model/.test(err.message));
+    await assert.rejects(
+      Classifier.load(r.modelPath),
+      (err: unknown) => err instanceof ModelMismatchError && err.code === 'MODEL_NOT_DIGITS' && /verifier model/.test(err.message),
+    );
     const member = await Classifier.load(r.modelPath, undefined, 'any');
     const verifier = await Verifier.load([r.modelPath]);
     try {

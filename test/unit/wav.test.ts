@@ -36,7 +36,10 @@ test('stereo 16 kHz audio is averaged to mono and resampled to the model rate', 
 });
 
 test('malformed files raise AudioFormatError naming the file and the problem', () => {
-  const good = encodeWav(new Float32Array(800).map((_, i) => Math.sin(i / 5) * 0.5), 8000);
+  const good = encodeWav(
+    new Float32Array(800).map((_, i) => Math.sin(i / 5) * 0.5),
+    8000,
+  );
   const cases: Array<[string, Uint8Array, string]> = [
     ['random.wav', new Uint8Array(200).map((_, i) => (i * 37) & 255), 'WAV_UNREADABLE'],
     ['truncated.wav', good.slice(0, 20), 'WAV_UNREADABLE'],
@@ -52,7 +55,10 @@ test('malformed files raise AudioFormatError naming the file and the problem', (
       `${name} should fail with ${code}`,
     );
   }
-  assert.throws(() => readWav('/nonexistent/x.wav'), (e: unknown) => e instanceof AudioFormatError && e.code === 'WAV_NOT_FOUND');
+  assert.throws(
+    () => readWav('/nonexistent/x.wav'),
+    (e: unknown) => e instanceof AudioFormatError && e.code === 'WAV_NOT_FOUND',
+  );
 });
 
 test('the dataset loader skips and reports bad files instead of crashing', () => {

@@ -18,7 +18,7 @@ export function readWav(file: string): Pcm16 {
   let sampleRate = 0;
   let channels = 0;
   let bits = 0;
-  for (let at = 12; at + 8 <= buf.length; ) {
+  for (let at = 12; at + 8 <= buf.length;) {
     const id = buf.toString('ascii', at, at + 4);
     const size = buf.readUInt32LE(at + 4);
     const body = at + 8;

@@ -36,10 +36,7 @@ export function makeProfile(runDir: string, extraSettings: Record<string, unknow
   const extensionsDir = path.join(runDir, 'extensions');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  fs.writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2),
-  );
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...extraSettings }, null, 2));
   const xdg = path.join(runDir, 'xdg');
   const xdgEnv = {
     XDG_CONFIG_HOME: path.join(xdg, 'config'),
@@ -57,7 +54,11 @@ export async function installExtension(entry: string, profile: Profile, vsix: st
   );
   const said = `${stdout}\n${stderr}`;
   if (!/successfully installed/i.test(said)) throw new Error(`code-server did not confirm the install:\n${said.trim()}`);
-  return said.trim().split('\n').filter((l) => /install/i.test(l)).join('\n');
+  return said
+    .trim()
+    .split('\n')
+    .filter((l) => /install/i.test(l))
+    .join('\n');
 }
 
 function freePort(): Promise<number> {
@@ -71,12 +72,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function launchCodeServer(
-  entry: string,
-  profile: Profile,
-  runDir: string,
-  env: NodeJS.ProcessEnv,
-): Promise<CodeServer> {
+export async function launchCodeServer(entry: string, profile: Profile, runDir: string, env: NodeJS.ProcessEnv): Promise<CodeServer> {
   const port = await freePort();
   const logFile = path.join(runDir, 'code-server.log');
   const server: Managed = start(
@@ -84,15 +80,20 @@ export async function launchCodeServer(
     process.execPath,
     [
       entry,
-      '--auth', 'none',
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', profile.userDataDir,
-      '--extensions-dir', profile.extensionsDir,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      profile.userDataDir,
+      '--extensions-dir',
+      profile.extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-workspace-trust',
       '--disable-getting-started-override',
-      '--log', 'info',
+      '--log',
+      'info',
     ],
     { env: { ...env, ...profile.xdgEnv }, logFile },
   );
@@ -122,7 +123,5 @@ export function extensionHostLogs(userDataDir: string, maxChars = 4000): string 
   const files = (fs.readdirSync(logs, { recursive: true }) as string[])
     .filter((f) => /exthost\.log$|remoteexthost\.log$|Digit Dictation.*\.log$|digit-dictation.*\.log$/i.test(f))
     .map((f) => path.join(logs, f));
-  return files
-    .map((f) => `--- ${path.relative(userDataDir, f)}\n${fs.readFileSync(f, 'utf8').slice(-maxChars)}`)
-    .join('\n');
+  return files.map((f) => `--- ${path.relative(userDataDir, f)}\n${fs.readFileSync(f, 'utf8').slice(-maxChars)}`).join('\n');
 }

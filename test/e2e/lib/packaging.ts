@@ -76,6 +76,9 @@ exports.activate = () => {
   fs.writeFileSync(path.join(dir, 'README.md'), 'Runs the Digit Dictation desktop suite inside an extension host.\n');
   const vsix = path.join(runDir, 'suite-runner.vsix');
   const vsce = path.join(repo, 'node_modules', '@vscode', 'vsce', 'vsce');
-  await run(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, timeoutMs: 60_000 });
+  await run(process.execPath, [vsce, 'package', '--allow-missing-repository', '--skip-license', '--out', vsix], {
+    cwd: dir,
+    timeoutMs: 60_000,
+  });
   return vsix;
 }

@@ -21,9 +21,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 export function chromiumPath(): string {
-  const candidates = [process.env.DD_E2E_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    (p): p is string => !!p,
-  );
+  const candidates = [process.env.DD_E2E_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
   const found = candidates.find((p) => fs.existsSync(p));
   if (!found) throw new Error(`no Chromium at ${candidates.join(', ')} (apt-get install chromium)`);
   return found;
@@ -106,7 +104,12 @@ export function statusItem(page: Page, extensionId: string, itemId: string, text
 export async function statusLabel(page: Page, extensionId: string, itemId: string, textHint: string): Promise<string> {
   const item = statusItem(page, extensionId, itemId, textHint);
   const own = (await item.getAttribute('aria-label')) ?? '';
-  const inner = (await item.locator('[aria-label]').first().getAttribute('aria-label').catch(() => null)) ?? '';
+  const inner =
+    (await item
+      .locator('[aria-label]')
+      .first()
+      .getAttribute('aria-label')
+      .catch(() => null)) ?? '';
   return inner && inner !== own ? `${own} ${inner}`.trim() : own;
 }
 
@@ -125,7 +128,13 @@ export async function webviewFrame(page: Page, title: string, timeoutMs = 30_000
         const ownerTitle = owner ? await owner.getAttribute('title').catch(() => null) : null;
         // Some VS Code versions title the outer iframe; otherwise accept the frame holding our test ids.
         if (ownerTitle && ownerTitle !== title) continue;
-        if ((await frame.locator('[data-testid]').count().catch(() => 0)) > 0) return frame;
+        if (
+          (await frame
+            .locator('[data-testid]')
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
       }
       return undefined;
     },
