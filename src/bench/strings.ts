@@ -1,0 +1,210 @@
+/**
+ * `npm run bench:strings`: fluent digit strings through the real streaming engine (issue 13).
+ *
+ * Material never trained on, 3–8 digits a string, one stream per string:
+ * - FSDD test takes (0–4), one speaker a string, spliced with 0–80 ms and with 120–200 ms gaps;
+ * - gsc-digits clips (resampled to 8 kHz; most speakers say one or two digits, so a string mixes
+ *   speakers, each word levelled to −26 dBFS), spliced with 0–80 ms gaps;
+ * - held-out TTS voices (train/voices.ts) saying the string fluently ("four two seven", zero
+ *   sometimes "oh") at three tempos. Generated into the TTS cache (train/tts.ts), from the seed.
+ *
+ * The typed text is what an editor would hold: decisions appended, withdrawals deleting their
+ * digit. It is aligned with the spoken string (Levenshtein): digit accuracy = (N − S − D − I) / N,
+ * exact = the whole string right. Delay = decision time − the word's end, for correctly typed
+ * digits where word ends are known (spliced sets).
+ *
+ * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence.
+ */
+import { fileSource } from '../audio/source';
+import { FEATURE_CONFIG } from '../features/config';
+import { bundledModelPath, Classifier } from '../model/classifier';
+import { DictationEngine } from '../stream/engine';
+import { loadVerifier, Verifier } from '../stream/verifier';
+import type { Decision } from '../stream/types';
+import { loadClips } from '../train/dataset';
+import { mulberry32, Rng } from '../train/rng';
+import { digitText, randomDigits, spliceDigits, StringAudio } from '../train/strings';
+import { tts } from '../train/tts';
+import { atSpeed, HELDOUT_VOICES } from '../train/voices';
+import { atLevel, Clip, loadFsdd } from './corpus';
+import { FSDD_DIR } from './fsddDir';
+import { alignDigits, quantile } from './stringScore';
+
+const RATE = FEATURE_CONFIG.sampleRate;
+const GSC_DIR = '../shared/gsc-digits/recordings';
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const value = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
+const JSON_OUT = flag('--json');
+const QUICK = flag('--quick');
+const SEED = Number(value('--seed') ?? 13);
+const log = (...a: unknown[]) => {
+  if (!JSON_OUT) console.log(...a);
+};
+
+interface StringCase {
+  audio: StringAudio;
+  label: string;
+}
+
+function pick<T>(xs: readonly T[], rng: Rng): T {
+  return xs[Math.floor(rng() * xs.length)];
+}
+
+/** Strings of one speaker's words (FSDD), or of anyone's (gsc: `levelDb` evens out the microphones). */
+function splicedSet(clips: Clip[], n: number, gapMs: [number, number], rng: Rng, perSpeaker: boolean, levelDb?: number): StringCase[] {
+  const speakers = [...new Set(clips.map((c) => c.speaker))].sort();
+  const out: StringCase[] = [];
+  for (let i = 0; i < n; i++) {
+    const speaker = speakers[i % speakers.length];
+    const own = perSpeaker ? clips.filter((c) => c.speaker === speaker) : clips;
+    const digits = randomDigits(rng, 3, 8);
+    const words = digits.map((d) => {
+      const c = pick(
+        own.filter((x) => x.digit === d),
+        rng,
+      );
+      return { digit: d, samples: levelDb === undefined ? c.samples : atLevel(c.samples, levelDb) };
+    });
+    out.push({ audio: spliceDigits(words, rng, { gapMs, edgeMs: [400, 600], floorDb: -70 }), label: perSpeaker ? speaker : 'mixed' });
+  }
+  return out;
+}
+
+/** Held-out voices saying the strings fluently: each voice family at 0.85×, 1× and 1.25× its normal tempo. */
+function ttsSet(n: number, rng: Rng): StringCase[] {
+  const out: StringCase[] = [];
+  const speeds = [0.85, 1, 1.25];
+  for (let i = 0; i < n; i++) {
+    const family = HELDOUT_VOICES[i % HELDOUT_VOICES.length];
+    const spec = atSpeed(family, speeds[Math.floor(i / HELDOUT_VOICES.length) % speeds.length]);
+    const digits = randomDigits(rng, 3, 8);
+    const speech = atLevel(tts(digitText(digits, rng), spec), -26);
+    const pad = new Float32Array(Math.round(0.5 * RATE));
+    const samples = new Float32Array(pad.length * 2 + speech.length);
+    samples.set(speech, pad.length);
+    const floor = Math.pow(10, -70 / 20);
+    for (let k = 0; k < samples.length; k++) samples[k] += floor * (rng() * 2 - 1) * 1.73;
+    out.push({ audio: { samples, digits }, label: `${family.engine} ${family.voice}` });
+  }
+  return out;
+}
+
+interface Typed {
+  decision: Decision;
+}
+
+/** Runs one string through a fresh engine; returns the text as an editor would hold it. */
+async function typedDigits(classifier: Classifier, verifier: Verifier | undefined, samples: Float32Array): Promise<Decision[]> {
+  const engine = new DictationEngine(classifier, {});
+  engine.setVerifier(verifier);
+  const typed: Typed[] = [];
+  engine.on('decision', (decision) => typed.push({ decision }));
+  engine.on('retraction', (r) => {
+    const last = typed[typed.length - 1];
+    if (last && last.decision === r.decision) typed.pop();
+  });
+  await engine.run(await fileSource(samples, RATE));
+  engine.dispose();
+  return typed.map((t) => t.decision);
+}
+
+interface SetScore {
+  strings: number;
+  exact: number;
+  n: number;
+  sub: number;
+  del: number;
+  ins: number;
+  delays: number[];
+  examples: string[];
+}
+
+async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, cases: StringCase[]): Promise<SetScore> {
+  const s: SetScore = { strings: cases.length, exact: 0, n: 0, sub: 0, del: 0, ins: 0, delays: [], examples: [] };
+  for (const c of cases) {
+    const typed = await typedDigits(classifier, verifier, c.audio.samples);
+    const hyp = typed.map((d) => d.digit);
+    const a = alignDigits(c.audio.digits, hyp);
+    s.n += c.audio.digits.length;
+    s.sub += a.sub;
+    s.del += a.del;
+    s.ins += a.ins;
+    if (a.sub + a.del + a.ins === 0) s.exact++;
+    else if (s.examples.length < 4) s.examples.push(`${c.audio.digits.join('')} → "${hyp.join('')}" (${c.label})`);
+    if (c.audio.words) for (const [r, h] of a.matches) s.delays.push(typed[h].decisionMs - c.audio.words[r].endMs);
+  }
+  return s;
+}
+
+async function main() {
+  const modelPath = value('--model') ?? bundledModelPath();
+  const classifier = await Classifier.load(modelPath);
+  const verifier = await loadVerifier();
+  const rng = mulberry32(SEED);
+  const per = QUICK ? 12 : 60;
+  const fsdd = loadFsdd(FSDD_DIR, 'test');
+  const gsc = loadClips(GSC_DIR, FEATURE_CONFIG).clips.map(({ file, ...c }) => ({ name: file, ...c }));
+  const sets: Array<[string, StringCase[], boolean]> = [
+    ['FSDD test takes, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
+    ['FSDD test takes, 120–200 ms gaps', splicedSet(fsdd, Math.round((per * 2) / 3), [120, 200], rng, true), false],
+    ['gsc-digits (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
+    ['held-out TTS voices, fluent', ttsSet(per, rng), true],
+  ];
+  log(`model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.meta.modelId : 'none'}; seed ${SEED}`);
+  const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
+  const rows: Record<string, SetScore & { accuracy: number; exactShare: number; medianMs: number; p95Ms: number }> = {};
+  let fluent = { n: 0, err: 0, strings: 0, exact: 0, delays: [] as number[] };
+  log(
+    `\n${'set'.padEnd(44)} ${'strings'.padStart(7)} ${'exact'.padStart(8)} ${'N'.padStart(5)} ${'digit acc'.padStart(9)} ${'S'.padStart(4)} ${'D'.padStart(4)} ${'I'.padStart(4)} ${'delay median'.padStart(12)} ${'p95'.padStart(7)}`,
+  );
+  for (const [name, cases, inBar] of sets) {
+    const s = await scoreSet(classifier, verifier, cases);
+    const accuracy = (s.n - s.sub - s.del - s.ins) / s.n;
+    const row = { ...s, accuracy, exactShare: s.exact / s.strings, medianMs: quantile(s.delays, 0.5), p95Ms: quantile(s.delays, 0.95) };
+    rows[name] = row;
+    if (inBar) {
+      fluent = {
+        n: fluent.n + s.n,
+        err: fluent.err + s.sub + s.del + s.ins,
+        strings: fluent.strings + s.strings,
+        exact: fluent.exact + s.exact,
+        delays: [...fluent.delays, ...s.delays],
+      };
+    }
+    const ms = (v: number) => (Number.isNaN(v) ? '–' : `${v.toFixed(0)} ms`);
+    log(
+      `${name.padEnd(44)} ${String(s.strings).padStart(7)} ${pct(row.exactShare).padStart(8)} ${String(s.n).padStart(5)} ${pct(accuracy).padStart(9)} ${String(s.sub).padStart(4)} ${String(s.del).padStart(4)} ${String(s.ins).padStart(4)} ${ms(row.medianMs).padStart(12)} ${ms(row.p95Ms).padStart(7)}`,
+    );
+    for (const e of s.examples) log(`    e.g. ${e}`);
+  }
+  const bar = (ok: boolean) => (ok ? '   [meets bar]' : '   [MISSES BAR]');
+  const f = rows['FSDD test takes, 0–80 ms gaps'];
+  const heldAcc = (fluent.n - fluent.err) / fluent.n;
+  log('\nBars');
+  log(
+    `held-out voices, fluent and 0–80 ms spliced: digit accuracy ${pct(heldAcc)}${bar(heldAcc >= 0.97)}, exact ${pct(fluent.exact / fluent.strings)}${bar(fluent.exact / fluent.strings >= 0.9)}`,
+  );
+  log(
+    `FSDD test takes spliced (0–80 ms): digit accuracy ${pct(f.accuracy)}${bar(f.accuracy >= 0.98)}, exact ${pct(f.exactShare)}${bar(f.exactShare >= 0.9)}`,
+  );
+  const med = quantile(fluent.delays, 0.5);
+  log(
+    `delay of each typed digit after its word ends (spliced, 0–80 ms): median ${med.toFixed(0)} ms, p95 ${quantile(fluent.delays, 0.95).toFixed(0)} ms${bar(med <= 50)}`,
+  );
+  if (JSON_OUT)
+    console.log(
+      JSON.stringify({
+        seed: SEED,
+        modelId: classifier.meta.modelId,
+        rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, delays: undefined }])),
+      }),
+    );
+  await classifier.dispose();
+  await verifier?.dispose();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
