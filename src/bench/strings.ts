@@ -25,7 +25,7 @@ import { loadClips } from '../train/dataset';
 import { mulberry32, Rng } from '../train/rng';
 import { digitText, randomDigits, spliceDigits, StringAudio } from '../train/strings';
 import { tts } from '../train/tts';
-import { atSpeed, HELDOUT_VOICES } from '../train/voices';
+import { atSpeed, HELDOUT_VOICES } from '../train/ttsVoices';
 import { atLevel, Clip, loadFsdd } from './corpus';
 import { FSDD_DIR } from './fsddDir';
 import { alignDigits, quantile } from './stringScore';

@@ -1,5 +1,5 @@
 /**
- * The project's synthetic-voice split (shared by every trainer and benchmark): models train on
+ * The synthetic-voice split of COMMON.md as TTS settings for the string trainer and benchmark
  * the training voices only and are measured on the held-out ones.
  */
 import type { TtsSpec } from './tts';
