@@ -6,6 +6,7 @@ import { registerEval } from './cli/eval';
 import { registerTranscribe } from './cli/transcribe';
 import { registerLive } from './cli/live';
 import { registerEnroll } from './cli/enroll';
+import { registerCorpus } from './cli/corpus';
 import { DigitDictationError } from './errors';
 
 const program = new Command();
@@ -15,6 +16,7 @@ registerEval(program);
 registerTranscribe(program);
 registerLive(program);
 registerEnroll(program);
+registerCorpus(program);
 // streaming commands (transcribe / live / enroll) register here
 
 program.parseAsync(process.argv).catch((err: unknown) => {

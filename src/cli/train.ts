@@ -23,6 +23,10 @@ export function registerTrain(program: Command): void {
     )
     .option('--seed <n>', 'random seed (a seed reproduces the run)', intArg('--seed'), 1)
     .option('--loso <speaker>', 'leave this speaker out: train on the others, test on it')
+    .option('--extra <dirs>', 'comma-separated folders of more training voices (e.g. the corpus of `corpus`)', (v) =>
+      v.split(',').filter(Boolean),
+    )
+    .option('--variants <n>', 'augmented variants per training clip', intArg('--variants', 0), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1))
     .action(async (o) => {
       const bar = new SingleBar(
@@ -40,6 +44,8 @@ export function registerTrain(program: Command): void {
           seed: o.seed,
           loso: o.loso,
           limit: o.limit,
+          extra: o.extra,
+          variants: o.variants,
         },
         {
           onLog: (line) => {

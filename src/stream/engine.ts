@@ -236,7 +236,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
 
   private async onFrame(f: FrameInfo): Promise<void> {
     this.lastFrame = f.index;
-    const ev = this.vad.push(f.index, f.emphasised);
+    const ev = this.vad.push(f.index, f);
     this.level(f);
     if (ev.type === 'start') {
       const maxFrames = Math.ceil(this.opts.reject.maxWordMs / this.hopMs) + this.cfg.frames + 8;

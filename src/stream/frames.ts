@@ -11,11 +11,85 @@ export interface FrameInfo {
    * weak high-frequency onsets of fricatives ("six", "seven") above low-frequency room noise.
    */
   emphasised: number;
+  /**
+   * Mean square in each of BAND_EDGES_HZ's bands over the last ~30 ms (three hops), for the
+   * band-wise speech detector (a view, valid until the next frame).
+   */
+  bands: Float64Array;
   /** Silero score of the chunk that completed this frame, when the source provides one. */
   speechProb?: number;
 }
 
 const PRE_EMPHASIS = 0.97;
+
+/**
+ * Bands of the speech detector: voicing, first formant, second formant, fricatives. Comparing
+ * each band with its own noise floor finds a word in coloured noise (hum, fans, pink) that
+ * drowns one band but not the others; whole-band energy only sees the loudest band.
+ */
+export const BAND_EDGES_HZ: ReadonlyArray<readonly [number, number]> = [
+  [150, 500],
+  [500, 1000],
+  [1000, 2000],
+  [2000, 3900],
+];
+/** Hops summed into one band level: 30 ms, about one frame. */
+const BAND_HOPS = 3;
+
+/**
+ * Constant-peak-gain band-pass biquads (RBJ cookbook) over the sample stream, each sample once.
+ * Written here rather than taken from a DSP package: four second-order sections are a few lines,
+ * and every sample of the live stream passes them.
+ */
+class BandSplitter {
+  private readonly coef: Float64Array[];
+  private readonly state: Float64Array[];
+  /** Per band, the energy of each of the last BAND_HOPS hops (ring). */
+  private readonly ring: Float64Array[];
+  private slot = 0;
+  readonly levels: Float64Array;
+
+  constructor(sampleRate: number) {
+    this.coef = BAND_EDGES_HZ.map(([lo, hi]) => {
+      const w0 = (2 * Math.PI * Math.sqrt(lo * hi)) / sampleRate;
+      const bw = Math.log2(hi / lo);
+      const alpha = Math.sin(w0) * Math.sinh(((Math.LN2 / 2) * bw * w0) / Math.sin(w0));
+      const a0 = 1 + alpha;
+      return Float64Array.of(alpha / a0, -alpha / a0, (-2 * Math.cos(w0)) / a0, (1 - alpha) / a0);
+    });
+    this.state = BAND_EDGES_HZ.map(() => new Float64Array(4));
+    this.ring = BAND_EDGES_HZ.map(() => new Float64Array(BAND_HOPS));
+    this.levels = new Float64Array(BAND_EDGES_HZ.length);
+  }
+
+  /** Filters the new samples of one frame and updates `levels`. */
+  push(samples: Float32Array, frameSize: number): void {
+    for (let b = 0; b < this.coef.length; b++) {
+      const [b0, b2, a1, a2] = this.coef[b];
+      const st = this.state[b];
+      let [x1, x2, y1, y2] = st;
+      let e = 0;
+      for (let i = 0; i < samples.length; i++) {
+        const x = samples[i];
+        const y = b0 * x + b2 * x2 - a1 * y1 - a2 * y2;
+        x2 = x1;
+        x1 = x;
+        y2 = y1;
+        y1 = y;
+        e += y * y;
+      }
+      st[0] = x1;
+      st[1] = x2;
+      st[2] = y1;
+      st[3] = y2;
+      this.ring[b][this.slot] = e;
+      let sum = 0;
+      for (let k = 0; k < BAND_HOPS; k++) sum += this.ring[b][k];
+      this.levels[b] = sum / Math.max(1, Math.min(frameSize, BAND_HOPS * samples.length));
+    }
+    this.slot = (this.slot + 1) % BAND_HOPS;
+  }
+}
 
 export class FrameBuffer {
   private buf: Float32Array;
@@ -25,13 +99,16 @@ export class FrameBuffer {
   private length = 0;
   /** Next frame to emit. */
   private nextFrame = 0;
+  private readonly splitter: BandSplitter;
 
   constructor(
     readonly frameSize: number,
     readonly hop: number,
     initialCapacity = 1 << 15,
+    sampleRate = 8000,
   ) {
     this.buf = new Float32Array(initialCapacity);
+    this.splitter = new BandSplitter(sampleRate);
   }
 
   /** Absolute number of samples received. */
@@ -60,7 +137,15 @@ export class FrameBuffer {
         const e = frame[i] - PRE_EMPHASIS * frame[i - 1];
         emphasised += e * e;
       }
-      yield { index: this.nextFrame++, power: power / frame.length, emphasised: emphasised / (frame.length - 1), speechProb };
+      // Each sample passes the band filters once: the first frame all of it, later frames their newest hop.
+      this.splitter.push(this.nextFrame === 0 ? frame : frame.subarray(frame.length - this.hop), frame.length);
+      yield {
+        index: this.nextFrame++,
+        power: power / frame.length,
+        emphasised: emphasised / (frame.length - 1),
+        bands: this.splitter.levels,
+        speechProb,
+      };
     }
   }
 

@@ -45,7 +45,7 @@ export async function recordUtterance(
     for await (const chunk of source.chunks()) {
       frames.push(chunk.samples);
       for (const f of frames.frames(chunk.speechProb)) {
-        const ev = vad.push(f.index, f.emphasised);
+        const ev = vad.push(f.index, f);
         if (ev.type === 'start') start = ev.startFrame;
         if (ev.type === 'end') {
           const ms = (ev.lastSpeechFrame - ev.startFrame + 1) * hopMs;

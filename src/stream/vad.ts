@@ -1,8 +1,17 @@
 /**
- * Energy voice-activity detection with an adaptive noise floor, as an explicit frame-by-frame
- * state machine (after ricky0123/vad's FrameProcessor): silence → speech → hangover → end.
- * Fed one frame energy per hop; returns what happened at that frame.
+ * Band-wise energy voice-activity detection, as an explicit frame-by-frame state machine (after
+ * ricky0123/vad's FrameProcessor): silence → speech → hangover → end. Fed each frame's band
+ * levels (frames.ts); returns what happened at that frame.
+ *
+ * Each band keeps its own noise floor, the minimum of its smoothed level over the last
+ * `floorWindowMs` (minimum statistics), tracked in every phase, so a noise that starts during a
+ * word or a microphone opened in a noisy room is learnt within one window. A frame is speech
+ * when its two most-above-floor bands are, on average, `thresholdMultiplier` over their floors:
+ * a word lifts two or more bands, while a narrow-band noise (hum, a whistle) lifts one. Before
+ * a band has been heard for PRIOR_MS its floor is capped by a quiet-room prior, so a word that
+ * begins at the first frame is still heard.
  */
+import type { FrameInfo } from './frames';
 import type { VadOptions } from './options';
 
 export type VadPhase = 'silence' | 'speech' | 'hangover';
@@ -17,11 +26,27 @@ export type VadEvent =
 /** Once speaking, frames stay speech down to half the onset threshold (−3 dB): hysteresis against flicker. */
 const STAY_RATIO = 0.5;
 /**
- * After speech has lasted this long the floor creeps up anyway (STUCK_RISE_DB_PER_S), so a noise
- * that switches on and stays cannot hold the detector open for ever.
+ * Band floor (dB mean square) of a quiet room before the band has been heard long enough: a
+ * −70 dBFS hiss (the benches' floor) spreads −76 to −80 dB over these bands.
  */
-const STUCK_FLOOR_MS = 3000;
-const STUCK_RISE_DB_PER_S = 6;
+const PRIOR_FLOOR_DB = -72;
+const PRIOR_MS = 200;
+/**
+ * A lone band must be this much further over its floor than a pair: fricative onsets ("six",
+ * "seven") lift only the top band (heard 130 ms late on the pair alone), while a lone band is
+ * also what a narrow noise lifts.
+ */
+const SINGLE_BAND_EXTRA_DB = 2;
+/** Smoothing of band levels before the minimum is taken (minimum statistics needs a smoothed track). */
+const SMOOTH_MS = 30;
+/**
+ * The minimum of a noisy track lies below its median: by 1.5 dB for 30 ms smoothed band levels
+ * of stationary white and pink noise over 1.5 s windows (measured: with 3 dB added back, the
+ * median frame scored −1.5 dB), added back so stationary noise scores about 0 dB.
+ */
+const MIN_BIAS_DB = 1.5;
+
+export type FrameLevels = Pick<FrameInfo, 'emphasised' | 'bands'>;
 
 export interface VadTiming {
   /** Duration of one hop in ms. */
@@ -30,12 +55,22 @@ export interface VadTiming {
 
 export class EnergyVad {
   private phase: VadPhase = 'silence';
-  /** Noise floor in dB (mean power); NaN until the first frame. */
-  private floorDb = NaN;
   private startFrame = 0;
   private lastSpeechFrame = 0;
   private speechFrames = 0;
   private silentRun = 0;
+  private framesSeen = 0;
+  /** Smoothed band levels (dB). */
+  private smooth: Float64Array | undefined;
+  /** Per band, the minima of consecutive blocks of the smoothed level (block minimum, cheap sliding minimum). */
+  private blockMin: Float64Array[] = [];
+  private blockFill = 0;
+  private floors: Float64Array | undefined;
+  private lastScoreDb = 0;
+  /** Speech opened while a floor was still the prior: checked once against the learnt floors. */
+  private provisional = false;
+  /** Whether the last frame's floors were still capped by the prior. */
+  private usingPrior = true;
 
   constructor(
     private opts: VadOptions,
@@ -50,14 +85,19 @@ export class EnergyVad {
     return this.phase;
   }
 
-  /** Current noise floor in dB (mean power), for diagnostics and tests. */
-  get noiseFloorDb(): number {
-    return this.floorDb;
+  /** Current noise floor of each band in dB (mean square), for diagnostics and tests. */
+  get bandFloorsDb(): number[] {
+    return Array.from(this.floors ?? []);
   }
 
-  /** Level (dB) a frame must exceed to start speech. */
+  /** The last frame's speech score: mean dB over floor of its two most-above-floor bands. */
+  get scoreDb(): number {
+    return this.lastScoreDb;
+  }
+
+  /** Score (dB) a frame must exceed to start speech. */
   get onsetThresholdDb(): number {
-    return Math.max(this.floorDb + 10 * Math.log10(this.opts.thresholdMultiplier), this.opts.minLevelDb);
+    return 10 * Math.log10(this.opts.thresholdMultiplier);
   }
 
   reset(): void {
@@ -67,20 +107,36 @@ export class EnergyVad {
   }
 
   /**
-   * One frame: `power` is the frame's (pre-emphasised) mean square. Boundaries come from energy
-   * alone; decibri's Silero score arrives per chunk (200 ms from a file), too coarse for word
-   * boundaries, so the engine applies it per utterance instead (reject rule).
+   * One frame's levels. Boundaries come from band energy alone; decibri's Silero score arrives
+   * per chunk (200 ms from a file), too coarse for word boundaries, so the engine applies it per
+   * utterance instead (reject rule).
    */
-  push(frame: number, power: number): VadEvent {
+  push(frame: number, level: FrameLevels): VadEvent {
     const { hopMs } = this.timing;
-    const db = 10 * Math.log10(power + 1e-12);
-    if (Number.isNaN(this.floorDb)) this.floorDb = db;
+    const score = this.track(level.bands);
+    this.lastScoreDb = score;
+    const fullDb = 10 * Math.log10(level.emphasised + 1e-12);
     const onset = this.onsetThresholdDb;
-    const loud = db > (this.phase === 'silence' ? onset : onset + 10 * Math.log10(STAY_RATIO));
+    const loud = fullDb > this.opts.minLevelDb && score > (this.phase === 'silence' ? onset : onset + 10 * Math.log10(STAY_RATIO));
 
+    if (this.provisional && !this.usingPrior) {
+      // Opened on the prior: if the learnt floors say this is not speech, it was the room (a
+      // microphone opened in noise), a misfire; a word the microphone opened into stays.
+      this.provisional = false;
+      if (!loud && this.phase !== 'silence') {
+        this.phase = 'silence';
+        return {
+          type: 'end',
+          startFrame: this.startFrame,
+          lastSpeechFrame: this.lastSpeechFrame,
+          speechFrames: this.speechFrames,
+          tooShort: true,
+        };
+      }
+    }
     if (this.phase === 'silence') {
-      this.adaptFloor(db);
       if (!loud) return { type: 'none' };
+      this.provisional = this.usingPrior;
       this.phase = 'speech';
       this.startFrame = Math.max(0, frame - Math.round(this.opts.preRollMs / hopMs));
       this.lastSpeechFrame = frame;
@@ -89,7 +145,6 @@ export class EnergyVad {
       return { type: 'start', startFrame: this.startFrame };
     }
 
-    if ((frame - this.startFrame) * hopMs > STUCK_FLOOR_MS) this.floorDb += (STUCK_RISE_DB_PER_S * hopMs) / 1000;
     if (loud) {
       this.phase = 'speech';
       this.lastSpeechFrame = frame;
@@ -129,14 +184,48 @@ export class EnergyVad {
   }
 
   /**
-   * Exponential tracking of the level in dB during silence, falling 8× faster than it rises: a
-   * floor that drops quickly and rises slowly follows the quiet parts, which is what a noise
-   * floor is. Tracking in dB keeps one loud frame from dragging it up by orders of magnitude.
+   * Updates the band floors with this frame and returns its score. The sliding minimum over
+   * floorWindowMs is kept as minima of BLOCKS blocks (the last one filling), so each frame costs
+   * a few comparisons per band instead of a scan of the window.
    */
-  private adaptFloor(db: number): void {
-    const hop = this.timing.hopMs;
-    const tc = Math.max(this.opts.floorAdaptMs, hop);
-    const alpha = 1 - Math.exp(-hop / (db < this.floorDb ? tc / 8 : tc));
-    this.floorDb += alpha * (db - this.floorDb);
+  private track(bands: Float64Array): number {
+    const { hopMs } = this.timing;
+    const n = bands.length;
+    const blocks = 6;
+    const blockFrames = Math.max(1, Math.round(this.opts.floorWindowMs / hopMs / blocks));
+    if (!this.smooth || this.smooth.length !== n) {
+      this.smooth = new Float64Array(n);
+      for (let b = 0; b < n; b++) this.smooth[b] = 10 * Math.log10(bands[b] + 1e-12);
+      this.blockMin = Array.from({ length: n }, () => new Float64Array(blocks).fill(Infinity));
+      this.floors = new Float64Array(n);
+      this.blockFill = 0;
+    }
+    const a = 1 - Math.exp(-hopMs / SMOOTH_MS);
+    const prior = this.framesSeen * hopMs < PRIOR_MS;
+    this.usingPrior = prior;
+    this.framesSeen++;
+    if (this.blockFill === blockFrames) {
+      for (const m of this.blockMin) {
+        m.copyWithin(0, 1);
+        m[blocks - 1] = Infinity;
+      }
+      this.blockFill = 0;
+    }
+    this.blockFill++;
+    const over: number[] = [];
+    for (let b = 0; b < n; b++) {
+      const db = 10 * Math.log10(bands[b] + 1e-12);
+      this.smooth[b] += a * (db - this.smooth[b]);
+      const m = this.blockMin[b];
+      if (this.smooth[b] < m[blocks - 1]) m[blocks - 1] = this.smooth[b];
+      let floor = Infinity;
+      for (let k = 0; k < blocks; k++) if (m[k] < floor) floor = m[k];
+      floor += MIN_BIAS_DB;
+      if (prior) floor = Math.min(floor, PRIOR_FLOOR_DB);
+      this.floors![b] = floor;
+      over.push(db - floor);
+    }
+    over.sort((x, y) => y - x);
+    return Math.max(over[0] - SINGLE_BAND_EXTRA_DB, (over[0] + over[1]) / 2);
   }
 }

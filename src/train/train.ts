@@ -9,7 +9,7 @@ import { DIGIT_LABELS, OTHER_LABEL } from '../model/meta';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
 import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
-import { augmentFrames, augmentWaveform } from './augment';
+import { AugmentContext, augmentFrames, augmentWaveform } from './augment';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
 import { exportOnnx } from './export';
@@ -26,9 +26,10 @@ interface Example {
 }
 
 function featurize(clips: Clip[], variants: number, rng: Rng, onProgress?: (done: number) => void): Example[] {
+  const ctx: AugmentContext = { babblePool: clips.map((c) => c.samples) };
   return clips.map((c, i) => {
     const v = [logMelFrames(c.samples)];
-    for (let k = 0; k < variants; k++) v.push(logMelFrames(augmentWaveform(c.samples, rng)));
+    for (let k = 0; k < variants; k++) v.push(logMelFrames(augmentWaveform(c.samples, rng, ctx)));
     onProgress?.(i + 1);
     return { digit: c.digit, variants: v };
   });
@@ -113,6 +114,13 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   }
   let trainClips = clips.filter((c) => splitOf(c, opts.loso) === 'train');
   const valClips = clips.filter((c) => splitOf(c, opts.loso) === 'val');
+  for (const dir of opts.extra ?? []) {
+    const more = loadClips(dir);
+    const note = describeSkipped(more.skipped);
+    if (note) log(`${dir}: ${note}`);
+    for (const c of more.clips) ((c.take + c.digit) % 8 === 0 ? valClips : trainClips).push(c);
+    log(`${dir}: ${more.clips.length} clips of ${new Set(more.clips.map((c) => c.speaker)).size} voices`);
+  }
   const testClips = clips.filter((c) => splitOf(c, opts.loso) === 'test');
   if (opts.limit) trainClips = shuffle(trainClips.slice(), mulberry32(opts.seed ^ 0x5eed)).slice(0, opts.limit);
   if (!trainClips.length || !testClips.length) {
@@ -129,7 +137,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   );
   log(`model: ${describeNet(spec)}`);
 
-  const variants = opts.augment ? 2 : 0;
+  const variants = opts.augment ? (opts.variants ?? 2) : 0;
   const t0 = Date.now();
   const trainEx = featurize(trainClips, variants, rng, (d) => hooks.onProgress?.(0, d, trainClips.length));
   const norm = bandStatistics(trainEx);
@@ -234,6 +242,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     parameters: net.parameterCount(),
     training: {
       data: opts.data,
+      extra: opts.extra ?? [],
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       augment: opts.augment,

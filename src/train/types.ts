@@ -1,6 +1,13 @@
 export interface TrainOptions {
-  /** Folder of `{digit}_{speaker}_{take}.wav`. */
+  /** Folder of `{digit}_{speaker}_{take}.wav` (FSDD layout and split: takes 0–4 test, 5–9 validation). */
   data: string;
+  /**
+   * More folders of `{digit}_{speaker}_{take}.wav` (the synthetic voices of `npm run corpus`): every
+   * clip trains, but for a fixed eighth that joins validation; none is ever test material.
+   */
+  extra?: string[];
+  /** Augmented variants per training clip (default 2). */
+  variants?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */
   out: string;
   epochs: number;

@@ -28,7 +28,7 @@ async function segments(samples: Float32Array, vadPatch = {}): Promise<Segment[]
   for await (const chunk of src.chunks()) {
     frames.push(chunk.samples);
     for (const f of frames.frames()) {
-      const ev = vad.push(f.index, f.emphasised);
+      const ev = vad.push(f.index, f);
       if (ev.type === 'start') onset = f.index;
       if (ev.type === 'end' && !ev.tooShort)
         out.push({ startMs: onset * hopMs, endMs: ((ev.lastSpeechFrame * cfg.hopSize + cfg.frameSize) / cfg.sampleRate) * 1000 });

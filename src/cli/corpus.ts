@@ -1,0 +1,23 @@
+import { Command } from 'commander';
+import { buildCorpus, defaultCorpusDir } from '../train/corpus';
+import { intArg } from './train';
+
+export function registerCorpus(program: Command): void {
+  program
+    .command('corpus')
+    .description('synthesise the TTS part of the training corpus (espeak-ng, flite, festival) into a cache folder')
+    .option('--out <dir>', 'corpus folder (train/ and heldout/ inside)', defaultCorpusDir())
+    .option('--seed <n>', 'random seed (pitches, rates, "oh" for zero)', intArg('--seed'), 1)
+    .option('--espeak-takes <n>', 'takes per digit per espeak-ng voice', intArg('--espeak-takes', 1), 3)
+    .option('--other-takes <n>', 'takes per digit per flite / festival voice', intArg('--other-takes', 1), 12)
+    .action(async (o) => {
+      const r = await buildCorpus({
+        out: o.out,
+        seed: o.seed,
+        espeakTakes: o.espeakTakes,
+        otherTakes: o.otherTakes,
+        onLog: (l) => console.log(l),
+      });
+      console.log(`${r.reused ? 'reused' : 'built'} ${r.files} clips: training voices ${r.train}, held-out voices ${r.heldout}`);
+    });
+}

@@ -1,0 +1,39 @@
+/**
+ * The synthetic voices of the training corpus and the split between voices the model learns from
+ * and voices it is only measured on. Whole voices are held out (an accent and a variant set of
+ * espeak-ng, and one flite and one festival speaker), so a held-out figure is a figure on a voice
+ * the model never heard, not on another take of a known one.
+ */
+
+export type TtsEngine = 'espeak-ng' | 'flite' | 'festival';
+
+export interface TtsVoice {
+  engine: TtsEngine;
+  /** Engine's own voice name: `lang+variant` for espeak-ng, flite `-voice`, festival `voice_…`. */
+  name: string;
+  /** File-name-safe speaker id (`[A-Za-z0-9-]+`), unique across engines. */
+  id: string;
+}
+
+export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+
+const ESPEAK_TRAIN_LANGS = ['en-us', 'en-gb', 'en-gb-x-rp', 'en-gb-scotland', 'en-029', 'en-us-nyc'];
+const ESPEAK_TRAIN_VARIANTS = ['', 'm1', 'm2', 'm3', 'm5', 'm6', 'm7', 'f1', 'f2', 'f4', 'f5', 'klatt', 'klatt2', 'klatt3'];
+const ESPEAK_HELD_LANGS = ['en-gb-x-gbclan', 'en-gb-x-gbcwmd'];
+const ESPEAK_HELD_VARIANTS = ['m4', 'f3', 'klatt4', 'm8'];
+
+function espeak(lang: string, variant: string): TtsVoice {
+  return { engine: 'espeak-ng', name: variant ? `${lang}+${variant}` : lang, id: `esp-${lang}-${variant || 'default'}` };
+}
+
+export const TRAIN_VOICES: readonly TtsVoice[] = [
+  ...ESPEAK_TRAIN_LANGS.flatMap((l) => ESPEAK_TRAIN_VARIANTS.map((v) => espeak(l, v))),
+  ...['kal', 'kal16', 'rms', 'slt'].map((n): TtsVoice => ({ engine: 'flite', name: n, id: `flite-${n}` })),
+  ...['kal_diphone', 'cmu_us_slt_arctic_hts'].map((n): TtsVoice => ({ engine: 'festival', name: n, id: `fest-${n.replace(/_/g, '-')}` })),
+];
+
+export const HELD_OUT_VOICES: readonly TtsVoice[] = [
+  ...ESPEAK_HELD_LANGS.flatMap((l) => ESPEAK_HELD_VARIANTS.map((v) => espeak(l, v))),
+  { engine: 'flite', name: 'awb', id: 'flite-awb' },
+  { engine: 'festival', name: 'ked_diphone', id: 'fest-ked-diphone' },
+];
