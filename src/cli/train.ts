@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { train } from '../train/train';
+import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
 
 export function intArg(name: string, min = 0) {
   return (v: string) => {
@@ -26,9 +27,20 @@ export function registerTrain(program: Command): void {
     .option('--extra <dirs>', 'comma-separated folders of more training voices (e.g. the corpus of `corpus`)', (v) =>
       v.split(',').filter(Boolean),
     )
+    .option('--corpus [dir]', 'also train on the synthetic voices of `corpus` (built first if missing; default folder: the cache)')
     .option('--variants <n>', 'augmented variants per training clip', intArg('--variants', 0), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1))
     .action(async (o) => {
+      const extra: string[] = [...(o.extra ?? [])];
+      if (o.corpus) {
+        const built = await buildCorpus({
+          ...DEFAULT_CORPUS,
+          out: o.corpus === true ? defaultCorpusDir() : (o.corpus as string),
+          onLog: (l) => console.log(l),
+        });
+        console.log(`corpus: ${built.reused ? 'reusing' : 'built'} ${built.files} clips in ${built.train}`);
+        extra.push(built.train);
+      }
       const bar = new SingleBar(
         { format: '  {stage} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true, stream: process.stderr },
         Presets.shades_classic,
@@ -44,7 +56,7 @@ export function registerTrain(program: Command): void {
           seed: o.seed,
           loso: o.loso,
           limit: o.limit,
-          extra: o.extra,
+          extra,
           variants: o.variants,
         },
         {

@@ -32,6 +32,12 @@ const STAY_RATIO = 0.5;
 const PRIOR_FLOOR_DB = -72;
 const PRIOR_MS = 200;
 /**
+ * Band level (dB) above which a steady start is taken for a held vowel, not room noise: −40 dB
+ * in a band is about −34 dBFS over the whole band, a fan next to the microphone; FSDD's words
+ * that begin on a vowel have bands at −18 to −30 dB.
+ */
+const STEADY_NOISE_MAX_DB = -40;
+/**
  * A lone band must be this much further over its floor than a pair: fricative onsets ("six",
  * "seven") lift only the top band (heard 130 ms late on the pair alone), while a lone band is
  * also what a narrow noise lifts.
@@ -71,6 +77,8 @@ export class EnergyVad {
   private provisional = false;
   /** Whether the last frame's floors were still capped by the prior. */
   private usingPrior = true;
+  /** Highest smoothed level of each band while the prior applied. */
+  private priorMax: Float64Array | undefined;
 
   constructor(
     private opts: VadOptions,
@@ -120,10 +128,11 @@ export class EnergyVad {
     const loud = fullDb > this.opts.minLevelDb && score > (this.phase === 'silence' ? onset : onset + 10 * Math.log10(STAY_RATIO));
 
     if (this.provisional && !this.usingPrior) {
-      // Opened on the prior: if the learnt floors say this is not speech, it was the room (a
-      // microphone opened in noise), a misfire; a word the microphone opened into stays.
+      // Opened on the prior: if the bands stayed as steady as a noise floor and no louder than a
+      // room, it was the room (a microphone opened in noise), a misfire. A word the microphone
+      // opened into rises and falls, or — a held vowel — is louder than rooms are.
       this.provisional = false;
-      if (!loud && this.phase !== 'silence') {
+      if (this.phase !== 'silence' && this.priorSpreadDb() < this.onsetThresholdDb && this.loudestFloorDb() < STEADY_NOISE_MAX_DB) {
         this.phase = 'silence';
         return {
           type: 'end',
@@ -183,6 +192,17 @@ export class EnergyVad {
     };
   }
 
+  private loudestFloorDb(): number {
+    return Math.max(...(this.floors ?? [-Infinity])) - MIN_BIAS_DB;
+  }
+
+  /** How far the two most-varying bands rose over their minimum while the prior applied (dB). */
+  private priorSpreadDb(): number {
+    if (!this.priorMax || !this.floors) return 0;
+    const spread = Array.from(this.priorMax, (mx, b) => mx - (this.floors![b] - MIN_BIAS_DB)).sort((x, y) => y - x);
+    return (spread[0] + (spread[1] ?? spread[0])) / 2;
+  }
+
   /**
    * Updates the band floors with this frame and returns its score. The sliding minimum over
    * floorWindowMs is kept as minima of BLOCKS blocks (the last one filling), so each frame costs
@@ -198,6 +218,7 @@ export class EnergyVad {
       for (let b = 0; b < n; b++) this.smooth[b] = 10 * Math.log10(bands[b] + 1e-12);
       this.blockMin = Array.from({ length: n }, () => new Float64Array(blocks).fill(Infinity));
       this.floors = new Float64Array(n);
+      this.priorMax = new Float64Array(n).fill(-Infinity);
       this.blockFill = 0;
     }
     const a = 1 - Math.exp(-hopMs / SMOOTH_MS);
@@ -218,6 +239,7 @@ export class EnergyVad {
       this.smooth[b] += a * (db - this.smooth[b]);
       const m = this.blockMin[b];
       if (this.smooth[b] < m[blocks - 1]) m[blocks - 1] = this.smooth[b];
+      if (prior) this.priorMax![b] = Math.max(this.priorMax![b], this.smooth[b]);
       let floor = Infinity;
       for (let k = 0; k < blocks; k++) if (m[k] < floor) floor = m[k];
       floor += MIN_BIAS_DB;

@@ -34,6 +34,9 @@ export interface CorpusResult {
   reused: boolean;
 }
 
+/** The shipped model's corpus: 3 takes per digit of each of 84 espeak-ng voices, 12 of each other voice. */
+export const DEFAULT_CORPUS = Object.freeze({ seed: 1, espeakTakes: 3, otherTakes: 12 });
+
 export function defaultCorpusDir(): string {
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
   return join(cache, 'digit-dictation', 'corpus');
