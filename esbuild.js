@@ -31,7 +31,8 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts', cli: 'src/cli.ts', trainWorker: 'src/train/worker.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: files('src/bench', '.ts'), outdir: 'dist/bench' },
+  { ...node, entryPoints: files('bench', '.ts'), outdir: 'dist/bench' },
+  { ...node, entryPoints: files('tools', '.ts'), outdir: 'dist/tools' },
   { ...node, entryPoints: files('test', '.test.ts'), outdir: 'out/test', outbase: 'test', sourcemap: true, minify: false },
   {
     bundle: true,

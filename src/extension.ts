@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { bandCentresHz } from './features/config';
 import { Disposable } from './dispose';
-import type { FromWebviewMessage, LiveSettings } from './protocol';
+import type { FromWebviewMessage, LiveSettings } from './shared/protocol';
 import { COMMANDS, registerCommands } from './editor/commands';
 import type { DictationConfig } from './editor/config';
 import { Configuration } from './editor/configuration';

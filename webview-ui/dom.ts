@@ -22,8 +22,6 @@ export function themeColor(name: string, fallback: string): string {
 
 export const pct = (p: number) => `${Math.round(p * 100)}%`;
 
-export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
-
 /** Coalesces bursts of updates into one paint per animation frame. */
 export function perFrame<T>(paint: (value: T) => void): (value: T) => void {
   let pending: { value: T } | undefined;

@@ -3,8 +3,9 @@
  * shows the prompt, every take's state and each digit's quality, and lets the user redo any take
  * (click its cell, or "Redo take" for the selected/last one) and save.
  */
-import type { EnrollmentView } from '../src/protocol';
-import { DIGIT_WORDS, h, pct } from './dom';
+import type { EnrollmentView } from '../src/shared/protocol';
+import { DIGIT_WORDS } from '../src/shared/constants';
+import { h, pct } from './dom';
 import { send } from './host';
 
 export class EnrollView {

@@ -1,5 +1,5 @@
 /** The webview's side of the protocol: typed posting to the extension host. */
-import type { FromWebviewMessage, ToWebviewMessage } from '../src/protocol';
+import type { FromWebviewMessage, ToWebviewMessage } from '../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(msg: FromWebviewMessage): void;

@@ -3,8 +3,17 @@
  * marked, the decided digit, the saliency ("why") heat strip over the feature bands, and the
  * recent decisions.
  */
-import type { DecisionView, DictationStatus, LiveSettings, WithdrawalView } from '../src/protocol';
-import type { Decision, Hypothesis, LevelEvent, Rejection, Retraction } from '../src/stream/types';
+import type {
+  DecisionView,
+  DictationStatus,
+  DigitView,
+  HypothesisView,
+  LevelView,
+  LiveSettings,
+  RejectionView,
+  RetractionView,
+  WithdrawalView,
+} from '../src/shared/protocol';
 import { h, pct, perFrame } from './dom';
 import { send } from './host';
 
@@ -144,9 +153,9 @@ export class LiveView {
     }
   }
 
-  readonly level = perFrame((l: LevelEvent) => this.showLevel(l));
+  readonly level = perFrame((l: LevelView) => this.showLevel(l));
 
-  private showLevel(l: LevelEvent): void {
+  private showLevel(l: LevelView): void {
     const db = Math.max(METER_FLOOR_DB, Math.min(0, l.rmsDb));
     this.meterFill.style.setProperty('--level', String((db - METER_FLOOR_DB) / -METER_FLOOR_DB));
     this.meter.setAttribute('aria-valuenow', String(Math.round(db)));
@@ -155,7 +164,7 @@ export class LiveView {
     this.vadPill.dataset.vad = l.vad;
   }
 
-  readonly hypothesis = perFrame((hyp: Hypothesis) => {
+  readonly hypothesis = perFrame((hyp: HypothesisView) => {
     this.showProbs(hyp.probs, undefined);
     this.barsBox.dataset.consecutive = String(hyp.consecutive);
   });
@@ -196,13 +205,13 @@ export class LiveView {
     while (this.recent.children.length > 20) this.recent.lastElementChild?.remove();
   }
 
-  rejection(r: Rejection): void {
+  rejection(r: RejectionView): void {
     this.liveMeta.textContent = `Ignored ${Math.round(r.endMs - r.startMs)} ms of sound: ${r.reason}`;
     this.showProbs(Array(10).fill(0), undefined);
   }
 
   /** An early digit withdrawn: say so, and mark it in the recent list. */
-  retraction(r: Retraction, w: WithdrawalView): void {
+  retraction(r: RetractionView, w: WithdrawalView): void {
     this.liveMeta.textContent = `Withdrew “${r.decision.digit}”: ${r.reason}${w.removed ? '' : ` (${w.note ?? 'left in place'})`}`;
     if (this.liveDigit.dataset.digit === String(r.decision.digit)) this.liveDigit.classList.add('withdrawn');
     const item = this.recent.querySelector<HTMLElement>(`li[data-key="${decisionKey(r.decision)}"]`);
@@ -280,6 +289,6 @@ export class LiveView {
 }
 
 /** Identifies a decision across messages (the host repeats it in its retraction). */
-function decisionKey(d: Decision): string {
+function decisionKey(d: DigitView): string {
   return `${d.startMs.toFixed(1)}-${d.decisionMs.toFixed(1)}-${d.digit}`;
 }

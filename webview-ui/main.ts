@@ -4,7 +4,7 @@
  * keyboard and scrolling; the nav buttons jump between them.
  */
 import './styles.css';
-import type { PanelView, ToWebviewMessage } from '../src/protocol';
+import type { PanelView, ToWebviewMessage } from '../src/shared/protocol';
 import { h } from './dom';
 import { EnrollView } from './enroll';
 import { onHostMessage, send } from './host';

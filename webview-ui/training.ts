@@ -1,5 +1,5 @@
 /** Training view: epoch progress, loss and accuracy curves, and the confusion matrix, drawn. */
-import type { TrainingView } from '../src/protocol';
+import type { TrainingView } from '../src/shared/protocol';
 import { drawConfusion, drawLineChart } from './charts';
 import { h, pct, themeColor } from './dom';
 import { send } from './host';

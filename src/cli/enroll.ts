@@ -2,11 +2,10 @@
 import { Command } from 'commander';
 import { openMicrophone } from '../audio/microphone';
 import { buildPrototypes, embedUtterance, takesFromDir } from '../enroll/embed';
-import { PrototypeStore, MAX_TAKES } from '../enroll/store';
+import { PrototypeStore } from '../enroll/store';
+import { DIGIT_WORDS as WORDS, MAX_TAKES } from '../shared/constants';
 import { Classifier } from '../model/classifier';
 import { recordUtterance } from '../stream/record';
-
-const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
 
 interface EnrollOptions {
   out: string;

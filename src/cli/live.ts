@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { listMicrophones, openMicrophone } from '../audio/microphone';
 import { Classifier } from '../model/classifier';
+import { modeProbs } from '../enroll/head';
 import { DictationEngine } from '../stream/engine';
 import {
   addEngineOptions,
@@ -34,7 +35,7 @@ export function registerLive(program: Command): void {
       return;
     }
     const classifier = await Classifier.load(o.model);
-    const engine = new DictationEngine(classifier, toEnginePatch(o));
+    const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);

@@ -5,12 +5,14 @@ import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../stream/options';
 import { loadVerifier, VERIFIER_FILE, Verifier } from '../stream/verifier';
-import type { Decision, RecognitionMode, Rejection } from '../stream/types';
+import type { Decision, Rejection } from '../stream/types';
+import type { RecognitionMode } from '../model/types';
+import { RECOGNITION_MODES } from '../shared/constants';
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .option('--model <file>', 'ONNX model (default: the shipped model)')
-    .addOption(new Option('--mode <mode>', 'recognition mode').choices(['base', 'proto', 'hybrid']).default('base'))
+    .addOption(new Option('--mode <mode>', 'recognition mode').choices(RECOGNITION_MODES).default('base'))
     .option('--hybrid-weight <w>', 'hybrid mode: weight of the prototypes (0–1)', parseFloat)
     .option('--prototypes <file>', 'enrollment prototypes (from "enroll")')
     .option('--ee-thresh <p>', `early exit: top probability needed (default ${DEFAULT_ENGINE_OPTIONS.eeThresh})`, parseFloat)

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { fileSource } from '../audio/source';
 import { Classifier } from '../model/classifier';
+import { modeProbs } from '../enroll/head';
 import { DictationEngine } from '../stream/engine';
 import {
   addEngineOptions,
@@ -22,7 +23,7 @@ export function registerTranscribe(program: Command): void {
       .argument('<file>', 'WAV, AIFF or FLAC; any rate (resampled to the model rate)'),
   ).action(async (file: string, o: EngineCliOptions) => {
     const classifier = await Classifier.load(o.model);
-    const engine = new DictationEngine(classifier, toEnginePatch(o));
+    const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);

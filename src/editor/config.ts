@@ -4,9 +4,9 @@
  * or mistyped values fall back to the default and are reported, never passed to the engine.
  */
 import type { EngineOptionsPatch } from '../stream/options';
-import type { RecognitionMode } from '../stream/types';
+import { RECOGNITION_MODES, SEPARATORS, type RecognitionMode, type Separator } from '../shared/constants';
 
-export type Separator = 'none' | 'space' | 'comma';
+export type { Separator } from '../shared/constants';
 export type ModelChoice = 'bundled' | 'trained';
 export type VadKind = 'energy' | 'silero';
 
@@ -76,9 +76,9 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
   const d = DEFAULT_CONFIG;
 
   const config: DictationConfig = {
-    mode: pick('mode', d.mode, oneOf(['base', 'proto', 'hybrid'] as const), 'one of base, proto, hybrid'),
+    mode: pick('mode', d.mode, oneOf(RECOGNITION_MODES), 'one of base, proto, hybrid'),
     hybridWeight: pick('hybridWeight', d.hybridWeight, num(0, 1), 'a number in [0, 1]'),
-    separator: pick('separator', d.separator, oneOf(['none', 'space', 'comma'] as const), 'one of none, space, comma'),
+    separator: pick('separator', d.separator, oneOf(SEPARATORS), 'one of none, space, comma'),
     microphone: pick('microphone', d.microphone, str, 'a string').trim(),
     typeIntoTerminal: pick('typeIntoTerminal', d.typeIntoTerminal, bool, 'true or false'),
     model: pick('model', d.model, oneOf(['bundled', 'trained'] as const), 'bundled or trained'),

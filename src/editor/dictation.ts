@@ -10,7 +10,7 @@ import type { AudioSource } from '../audio/source';
 import type { Decision, EngineState, Retraction } from '../stream/types';
 import { Disposable, Emitter } from '../dispose';
 import { DigitDictationError } from '../errors';
-import type { DictationStatus } from '../protocol';
+import type { DictationStatus } from '../shared/protocol';
 import { effectiveMode, toEngineOptions } from './config';
 import type { Configuration, ConfigChange } from './configuration';
 import type { ModelProvider } from './models';
@@ -123,7 +123,7 @@ export class DictationController extends Disposable {
       const rt = await runtime();
       const { classifier, fallbackReason } = await this.models.get(cfg.model);
       const { store, problem } = await this.prototypes.load(classifier.meta.modelId, classifier.meta.embeddingDim);
-      engine = new rt.DictationEngine(classifier, { ...toEngineOptions(cfg), explain: this.panel.isVisible });
+      engine = new rt.DictationEngine(classifier, { ...toEngineOptions(cfg), explain: this.panel.isVisible }, rt.modeProbs);
       engine.setPrototypes(store);
       engine.setVerifier(await this.models.verifier());
       source = await rt.openMicrophone({

@@ -10,7 +10,7 @@ import type { AudioSource } from '../audio/source';
 import type { Classifier } from '../model/classifier';
 import { Disposable } from '../dispose';
 import { DigitDictationError } from '../errors';
-import type { DigitEnrollmentView, EnrollmentView, TakeView } from '../protocol';
+import type { DigitEnrollmentView, EnrollmentView, TakeView } from '../shared/protocol';
 import { toEngineOptions } from './config';
 import type { Configuration } from './configuration';
 import type { DictationController } from './dictation';

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable, Emitter } from '../dispose';
-import { FromWebviewMessage, PanelSnapshot, PanelView, ToWebviewMessage, parseWebviewMessage } from '../protocol';
+import { FromWebviewMessage, PanelSnapshot, PanelView, ToWebviewMessage, parseWebviewMessage } from '../shared/protocol';
 import type { Decision } from '../stream/types';
 import { panelHtml } from './panelHtml';
 

@@ -8,11 +8,12 @@
 import { DigitDictationError } from '../errors';
 
 export async function loadRuntime() {
-  const [engine, classifier, microphone, store, record, logmel, verifier] = await Promise.all([
+  const [engine, classifier, microphone, store, head, record, logmel, verifier] = await Promise.all([
     import('../stream/engine'),
     import('../model/classifier'),
     import('../audio/microphone'),
     import('../enroll/store'),
+    import('../enroll/head'),
     import('../stream/record'),
     import('../features/logmel'),
     import('../stream/verifier'),
@@ -25,6 +26,7 @@ export async function loadRuntime() {
     listMicrophones: microphone.listMicrophones,
     PrototypeStore: store.PrototypeStore,
     cosine: store.cosine,
+    modeProbs: head.modeProbs,
     recordUtterance: record.recordUtterance,
     utteranceFeatures: logmel.utteranceFeatures,
     loadVerifier: verifier.loadVerifier,

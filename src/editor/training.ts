@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import type { TrainingView } from '../protocol';
+import type { TrainingView } from '../shared/protocol';
 import type { WorkerJob, WorkerToHost } from '../train/worker';
 import type { EvalReport, TrainResult } from '../train/types';
 import type { Configuration } from './configuration';

@@ -21,7 +21,7 @@
  */
 import * as vscode from 'vscode';
 import { Disposable } from '../dispose';
-import type { Delivery, WithdrawalView } from '../protocol';
+import type { Delivery, WithdrawalView } from '../shared/protocol';
 import type { Separator } from './config';
 import { RunEnd, continuesRun, digitText } from './format';
 import { chooseTarget } from './target';

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { readWav } from '../audio/wav';
 import { PrototypeStoreError } from '../errors';
 import { trimSilence, utteranceFeatures } from '../features/logmel';
-import type { ClassifierLike } from '../stream/classifierLike';
-import { MAX_TAKES, PrototypeStore } from './store';
+import type { ClassifierLike } from '../model/types';
+import { MAX_TAKES } from '../shared/constants';
+import { PrototypeStore } from './store';
 
 /**
  * The model's embedding of one spoken digit. Silence around the word is trimmed as for the

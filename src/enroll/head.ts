@@ -2,8 +2,8 @@
  * The prototype head: scores an utterance's embedding against the user's per-digit prototypes,
  * and blends those scores with the base model's probabilities (mode hybrid).
  */
-import type { RecognitionMode } from '../stream/types';
-import { cosine, PrototypeStore } from './store';
+import type { ModeProbs, PrototypeSet, RecognitionMode } from '../model/types';
+import { cosine } from './store';
 
 /**
  * Softmax temperature over cosine similarities. Cosines of different digits' embeddings differ by
@@ -25,7 +25,7 @@ export interface PrototypeScores {
  */
 export function prototypeScores(
   embedding: Float32Array,
-  store: PrototypeStore,
+  store: PrototypeSet,
   baseProbs: Float32Array,
   temperature = PROTOTYPE_TEMPERATURE,
 ): PrototypeScores {
@@ -60,9 +60,9 @@ export function modeProbs(
   mode: RecognitionMode,
   baseProbs: Float32Array,
   embedding: Float32Array,
-  store: PrototypeStore | undefined,
+  store: PrototypeSet | undefined,
   hybridWeight: number,
-): { probs: Float32Array; mode: RecognitionMode; cosines?: Float32Array } {
+): ModeProbs {
   if (mode === 'base' || !store || store.enrolled().length === 0) return { probs: baseProbs, mode: 'base' };
   const proto = prototypeScores(embedding, store, baseProbs);
   if (mode === 'proto') return { probs: proto.probs, mode, cosines: proto.cosines };

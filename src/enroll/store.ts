@@ -7,11 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../atomicWrite';
 import { PrototypeStoreError } from '../errors';
+import { MAX_TAKES } from '../shared/constants';
 
 export const STORE_FORMAT = 'digit-dictation-prototypes';
 export const STORE_VERSION = 1;
-/** Takes kept per digit: the issue asks for 1–3. */
-export const MAX_TAKES = 3;
 
 export interface DigitPrototype {
   /** The embeddings of the takes (L2-normalised). */

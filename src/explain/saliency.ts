@@ -4,13 +4,11 @@
  * that band's score. Occlusion needs only forward passes, so it works on the exported ONNX model
  * as shipped (no gradients in onnxruntime), and it measures the effect itself rather than a
  * first-order estimate of it. The reference and the 40 silenced copies are one run of the occlusion
- * model (explain/occlusionModel.ts: the copies share the first convolution and only recompute the
+ * model (model/occlusionModel.ts: the copies share the first convolution and only recompute the
  * frames the utterance covers), about 1 ms a decision instead of ~2.3 ms for a 41-input batch.
  */
 import { bandCentresHz, FEATURE_CONFIG } from '../features/config';
-import type { Classification } from '../model/classifier';
-import type { BandSaliency } from '../stream/types';
-import type { ClassifierLike } from '../stream/classifierLike';
+import type { BandSaliency, Classification, ClassifierLike } from '../model/types';
 
 /** Silences the given bands across every frame of a [frames × bands] input (copy). */
 export function maskBands(features: Float32Array, bands: number, masked: Iterable<number>): Float32Array {

@@ -4,14 +4,9 @@ import * as ort from 'onnxruntime-node';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
 import { ModelLoadError, ModelMismatchError } from '../errors';
 import { DIGIT_LABELS, ModelMeta, readMeta } from './meta';
-import { buildOcclusionModel, OCCLUSION_INPUTS, occlusionCrop, OcclusionModel, utteranceFrames } from '../explain/occlusionModel';
+import { buildOcclusionModel, OCCLUSION_INPUTS, occlusionCrop, OcclusionModel, utteranceFrames } from './occlusionModel';
 
-export interface Classification {
-  /** Softmax over the model's labels: the ten digits (an eleven-class verifier adds "other" last). */
-  probs: Float32Array;
-  /** L2-normalised embedding for the prototype head. */
-  embedding: Float32Array;
-}
+import type { Classification } from './types';
 
 export const INPUT_NAME = 'features';
 /** One intra-op thread: the models are tiny and the editor shares the machine. */
@@ -49,7 +44,7 @@ export function bundledModelPath(): string {
  * Loading checks the feature config baked into the file against this build's features.
  */
 export class Classifier {
-  /** The band-occlusion model (explain/occlusionModel.ts), made on first use: only the "why" needs it. */
+  /** The band-occlusion model (model/occlusionModel.ts), made on first use: only the "why" needs it. */
   private occlusionSession: Promise<{ session: ort.InferenceSession; model: OcclusionModel } | undefined> | undefined;
 
   private constructor(

@@ -1,6 +1,7 @@
 import { onnx } from 'onnx-proto';
 import { FEATURE_CONFIG, FeatureConfig, featureConfigDiff } from '../features/config';
 import { ModelLoadError, ModelMismatchError } from '../errors';
+import { DIGIT_WORDS } from '../shared/constants';
 
 /** What travels inside the ONNX file (metadata_props) so a model can never meet the wrong features. */
 export interface ModelMeta {
@@ -19,10 +20,10 @@ export interface ModelMeta {
 export const META_KEY = 'digit_dictation';
 
 /** The digit model's labels, in output order. */
-export const DIGIT_LABELS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
+export const DIGIT_LABELS = DIGIT_WORDS;
 /**
  * Index (and file label) of "anything but a digit": the last output of an eleven-class verifier,
- * trained on data that names such clips 10 (bench/verifierData.ts --digit-labels).
+ * trained on data that names such clips 10 (tools/verifierData.ts --digit-labels).
  */
 export const OTHER_LABEL = DIGIT_LABELS.length;
 

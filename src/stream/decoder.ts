@@ -3,7 +3,7 @@
  * listening (checks running) → decided (early, nothing more is emitted for this utterance) or
  * → ended (decide on the whole utterance). It only counts; the engine runs the classifier.
  */
-import { argmax } from '../train/metrics';
+import { argmax } from '../model/types';
 
 export interface EarlyExitPolicy {
   eeThresh: number;
@@ -77,13 +77,4 @@ export class UtteranceDecoder {
   markDecided(digit: number): void {
     this.decidedDigit = digit;
   }
-}
-
-export { argmax };
-
-/** The `n` best [digit, probability] pairs, best first. */
-export function topN(probs: ArrayLike<number>, n = 3): Array<[number, number]> {
-  return Array.from(probs, (p, d) => [d, p] as [number, number])
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n);
 }

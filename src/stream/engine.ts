@@ -7,11 +7,9 @@ import type { AudioSource } from '../audio/source';
 import { DigitDictationError, PrototypeStoreError } from '../errors';
 import { logMelFrame, toModelInput } from '../features/logmel';
 import type { FeatureConfig } from '../features/config';
-import { modeProbs } from '../enroll/head';
-import type { PrototypeStore } from '../enroll/store';
 import { bandSaliency, topBands } from '../explain/saliency';
-import type { ClassifierLike } from './classifierLike';
-import { argmax, topN, UtteranceDecoder } from './decoder';
+import { argmax, baseModeHead, topN, type ClassifierLike, type ModeHead, type PrototypeSet } from '../model/types';
+import { UtteranceDecoder } from './decoder';
 import { FrameBuffer, FrameInfo } from './frames';
 import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions } from './options';
 import { rejectReason } from './reject';
@@ -71,7 +69,7 @@ const VOICED_PERIODICITY = 0.5;
 
 export class DictationEngine extends EventEmitter<EngineEvents> {
   private opts: EngineOptions;
-  private store: PrototypeStore | undefined;
+  private store: PrototypeSet | undefined;
   private verifier: ClassifierLike | undefined;
   private readonly cfg: FeatureConfig;
   private vad: EnergyVad;
@@ -86,9 +84,14 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private currentState: EngineState = 'idle';
   private lastFrame = 0;
 
+  /**
+   * `modeProbs` is the prototype head (enroll/head.ts `modeProbs`); without it the engine runs the
+   * base model only and refuses prototypes.
+   */
   constructor(
     private readonly classifier: ClassifierLike,
     options: EngineOptionsPatch = {},
+    private readonly modeProbs: ModeHead = baseModeHead,
   ) {
     super();
     this.cfg = classifier.meta.featureConfig;
@@ -105,7 +108,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     return this.currentState;
   }
 
-  get prototypes(): PrototypeStore | undefined {
+  get prototypes(): PrototypeSet | undefined {
     return this.store;
   }
 
@@ -119,13 +122,15 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
    * Installs the user's prototypes (or removes them: modes proto and hybrid then fall back to the
    * base model). Prototypes made with another model are refused.
    */
-  setPrototypes(store: PrototypeStore | undefined): void {
+  setPrototypes(store: PrototypeSet | undefined): void {
     if (store && store.modelId !== this.classifier.meta.modelId) {
       throw new PrototypeStoreError(
         'PROTOTYPES_OTHER_MODEL',
         `prototypes were made with model ${store.modelId}, the engine runs ${this.classifier.meta.modelId}; enroll again`,
       );
     }
+    if (store && this.modeProbs === baseModeHead)
+      throw new Error('DictationEngine: prototypes need a mode head (enroll/head.ts modeProbs)');
     this.store = store;
   }
 
@@ -296,7 +301,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
 
   private async classify(features: Float32Array) {
     const c = await this.classifier.classify(features);
-    const m = modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight);
+    const m = this.modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight);
     return { ...m, embedding: c.embedding, baseProbs: c.probs };
   }
 
@@ -435,7 +440,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (cosines && !Number.isNaN(cosines[digit])) d.prototypeCosine = cosines[digit];
     if (this.opts.explain) {
       const probsOf = (c: { probs: Float32Array; embedding: Float32Array }) =>
-        modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight).probs;
+        this.modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight).probs;
       d.saliency = await bandSaliency(this.classifier, features, digit, probsOf);
       d.why = topBands(d.saliency, this.opts.whyBands, this.cfg.melBands);
     }

@@ -1,5 +1,6 @@
 /** Every knob of the live engine, with its default and where the default comes from. */
-import type { RecognitionMode } from './types';
+import { RECOGNITION_MODES } from '../shared/constants';
+import type { RecognitionMode } from '../model/types';
 
 export interface VadOptions {
   /**
@@ -165,7 +166,7 @@ export function validateOptions(o: EngineOptions): void {
   const bad = (name: string, why: string) => {
     throw new RangeError(`engine option ${name} ${why}`);
   };
-  if (!['base', 'proto', 'hybrid'].includes(o.mode)) bad('mode', `must be base, proto or hybrid (got ${o.mode})`);
+  if (!RECOGNITION_MODES.includes(o.mode)) bad('mode', `must be base, proto or hybrid (got ${o.mode})`);
   if (!(o.hybridWeight >= 0 && o.hybridWeight <= 1)) bad('hybridWeight', 'must be in [0, 1]');
   if (!(o.eeThresh > 0 && o.eeThresh <= 1)) bad('eeThresh', 'must be in (0, 1]');
   if (!(Number.isInteger(o.eeConsec) && o.eeConsec >= 1)) bad('eeConsec', 'must be an integer ≥ 1');

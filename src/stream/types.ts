@@ -1,3 +1,5 @@
+import type { BandSaliency, RecognitionMode } from '../model/types';
+
 /** One recognised digit, as emitted by the streaming engine (CLI JSON line, editor, panel). */
 export interface Decision {
   digit: number;
@@ -18,15 +20,6 @@ export interface Decision {
   /** With prototypes loaded: cosine between this utterance's embedding and the digit's prototype. */
   prototypeCosine?: number;
 }
-
-export interface BandSaliency {
-  band: number;
-  /** Centre frequency of the band in Hz. */
-  hz: number;
-  score: number;
-}
-
-export type RecognitionMode = 'base' | 'proto' | 'hybrid';
 
 /** Live progress while a word is being spoken (panel confidence bars). */
 export interface Hypothesis {

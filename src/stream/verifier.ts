@@ -1,6 +1,6 @@
 /**
  * The digit/non-digit verifier: small networks (the project's own CNN, trained by the project's
- * trainer on src/bench/verifierData.ts) that answer the one question the closed-set digit model
+ * trainer on tools/verifierData.ts) that answer the one question the closed-set digit model
  * cannot — is this a digit word at all? Binary members: output 1 is "a digit", output 0 "anything
  * else" (the other eight outputs are unused and near zero). Eleven-class members: the ten digits
  * and "other", so they can be asked about the one digit the classifier decided.
@@ -25,22 +25,22 @@
  * Members (models/, 92 KB each; each checks the feature config on load). Each was trained as
  * below and then stored in half precision (train/float16.ts), which moved no decision on either
  * benchmark and no member's log-odds by more than 0.05 on the FSDD test split:
- *     node dist/bench/float16Weights.js DIR/digits.onnx models/NAME.onnx
+ *     node dist/tools/float16Weights.js DIR/digits.onnx models/NAME.onnx
  * - verifier.onnx (id bc51c0a2122f8c1a): the first generator (espeak-ng only), 8 epochs, best at 3:
- *     node dist/bench/verifierData.js DATA1 && node dist/cli.js train --data DATA1 --out DIR --epochs 8 --seed 1
+ *     node dist/tools/verifierData.js DATA1 && node dist/cli.js train --data DATA1 --out DIR --epochs 8 --seed 1
  * - verifier-mined.onnx (id 86a678f2291c69e6): today's generator (espeak-ng and flite, ~10k words,
  *   sentences, reversed FSDD) plus 600 hard negatives mined with a first verifier (FIRST, trained
  *   20 epochs on an earlier run of the same generator):
- *     node dist/bench/verifierData.js DATA2 --mine-with FIRST/digits.onnx
+ *     node dist/tools/verifierData.js DATA2 --mine-with FIRST/digits.onnx
  *     node dist/cli.js train --data DATA2 --out DIR --epochs 16 --seed 1       (best epoch 16)
  * - verifier-noisy.onnx (id 932f3c7afdffb3f9): the same generator with mined negatives and
  *   `--add-noise` (a third of the clips again under pink noise at 5–30 dB SNR), 14 epochs, best 13.
  * - verifier-digits.onnx (id 3309ccedcde60804), eleven-class: the same generator with digit labels,
  *   600 hard negatives mined with verifier-mined.onnx (words it still takes for digits), and noise
  *   (46,429 clips); 8 epochs, best 8 (96.5 % on its held-out clips):
- *     node dist/bench/verifierData.js DATA3 --digit-labels
- *     node dist/bench/verifierData.js DATA3 --digit-labels --mine-with models/verifier-mined.onnx
- *     node dist/bench/verifierData.js DATA3 --digit-labels --add-noise
+ *     node dist/tools/verifierData.js DATA3 --digit-labels
+ *     node dist/tools/verifierData.js DATA3 --digit-labels --mine-with models/verifier-mined.onnx
+ *     node dist/tools/verifierData.js DATA3 --digit-labels --add-noise
  *     node dist/cli.js train --data DATA3 --out DIR --epochs 8 --batch-size 64 --seed 1
  * Retrain them whenever the feature config changes; they are independent of the digit model's
  * weights. Measured effect in `npm run bench:stream`.
@@ -49,10 +49,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ModelLoadError } from '../errors';
 import * as ort from 'onnxruntime-node';
-import { Classification, Classifier, INPUT_NAME, inputTensor, SESSION_OPTIONS } from '../model/classifier';
+import { Classifier, INPUT_NAME, inputTensor, SESSION_OPTIONS } from '../model/classifier';
+import type { Classification } from '../model/types';
 import { OTHER_LABEL as OTHER } from '../model/meta';
 import { joinMembers, memberOutput } from './verifierGraph';
-import type { ClassifierLike } from './classifierLike';
+import type { ClassifierLike } from '../model/types';
 
 export const VERIFIER_FILE = 'verifier.onnx';
 /** The bundled experts, first to last; VERIFIER_FILE decides whether a verifier is shipped at all. */

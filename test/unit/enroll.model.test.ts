@@ -6,13 +6,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/audio/wav';
-import { digitStream, loadFsdd } from '../../src/bench/corpus';
+import { digitStream, loadFsdd } from '../../test/fixtures/corpus';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { buildPrototypes, embedUtterance, takesFromDir } from '../../src/enroll/embed';
 import { modeProbs } from '../../src/enroll/head';
 import { cosine, PrototypeStore } from '../../src/enroll/store';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
-import { argmax } from '../../src/stream/decoder';
+import { argmax } from '../../src/model/types';
 import { DictationEngine } from '../../src/stream/engine';
 import { FSDD, REPO } from './helpers';
 
@@ -136,7 +136,7 @@ test(
 test('the engine refuses prototypes made for another model', { skip }, async () => {
   const classifier = await Classifier.load(MODEL);
   try {
-    const engine = new DictationEngine(classifier);
+    const engine = new DictationEngine(classifier, {}, modeProbs);
     assert.throws(
       () => engine.setPrototypes(new PrototypeStore('some-other-model', classifier.meta.embeddingDim)),
       /another model|other model|enroll again/,

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PrototypeStoreError } from '../../src/errors';
 import { modeProbs, prototypeScores } from '../../src/enroll/head';
-import { cosine, MAX_TAKES, PrototypeStore } from '../../src/enroll/store';
+import { cosine, PrototypeStore } from '../../src/enroll/store';
+import { MAX_TAKES } from '../../src/shared/constants';
 import { mulberry32 } from '../../src/train/rng';
 
 const dim = 16;

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { loadFsdd } from '../../src/bench/corpus';
+import { loadFsdd } from '../../test/fixtures/corpus';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import { logMelFrames, toModelInput, utteranceFeatures } from '../../src/features/logmel';
 import { bandSaliency, maskBands, topBands } from '../../src/explain/saliency';
-import { occlusionCrop, utteranceFrames } from '../../src/explain/occlusionModel';
+import { occlusionCrop, utteranceFrames } from '../../src/model/occlusionModel';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
-import { argmax } from '../../src/stream/decoder';
+import { argmax } from '../../src/model/types';
 import { mulberry32 } from '../../src/train/rng';
 import { FSDD } from './helpers';
 

@@ -17,9 +17,9 @@ import { DEFAULT_NET, DigitNet, conv1dSame } from '../../src/train/network';
 import { mulberry32 } from '../../src/train/rng';
 import { predictProbs } from '../../src/train/train';
 import { FSDD, fsddFile } from './helpers';
-import { loadFsdd } from '../../src/bench/corpus';
+import { loadFsdd } from '../../test/fixtures/corpus';
 import { withFloat16Weights } from '../../src/train/float16';
-import { argmax } from '../../src/train/metrics';
+import { argmax } from '../../src/model/types';
 
 const norm = { mean: Array.from({ length: 40 }, (_, i) => 8 + i * 0.1), std: Array.from({ length: 40 }, (_, i) => 3 + (i % 5) * 0.2) };
 

@@ -8,7 +8,7 @@ import { evaluate } from '../../src/train/evaluate';
 import { Classifier } from '../../src/model/classifier';
 import { FSDD } from './helpers';
 import { encodeWav } from '../../src/audio/wav';
-import { loadFsdd } from '../../src/bench/corpus';
+import { loadFsdd } from '../../test/fixtures/corpus';
 import { ModelMismatchError } from '../../src/errors';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { digitProbability, Verifier } from '../../src/stream/verifier';

@@ -14,17 +14,27 @@
  * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
  * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier).
  */
-import { fileSource } from '../audio/source';
-import { FEATURE_CONFIG } from '../features/config';
-import { bundledModelPath, Classifier } from '../model/classifier';
-import { DictationEngine } from '../stream/engine';
-import { loadVerifier, Verifier } from '../stream/verifier';
-import type { EngineOptionsPatch } from '../stream/options';
-import type { Decision, UtteranceEvent } from '../stream/types';
-import { mulberry32, shuffle } from '../train/rng';
-import { BENCH_SENTENCES as SENTENCES, BENCH_VOICES as VOICES, BENCH_WORDS as COMMAND_WORDS } from './nonDigitText';
-import { atLevel as level, Clip, concatWithGaps, digitStream, espeak, loadFsdd, noiseBurst, pinkNoise, Stream } from './corpus';
-import { FSDD_DIR as DATA } from './fsddDir';
+import { fileSource } from '../src/audio/source';
+import { FEATURE_CONFIG } from '../src/features/config';
+import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { DictationEngine } from '../src/stream/engine';
+import { loadVerifier, Verifier } from '../src/stream/verifier';
+import type { EngineOptionsPatch } from '../src/stream/options';
+import type { Decision, UtteranceEvent } from '../src/stream/types';
+import { mulberry32, shuffle } from '../src/train/rng';
+import { BENCH_SENTENCES as SENTENCES, BENCH_VOICES as VOICES, BENCH_WORDS as COMMAND_WORDS } from '../test/fixtures/nonDigitText';
+import {
+  atLevel as level,
+  Clip,
+  concatWithGaps,
+  digitStream,
+  espeak,
+  loadFsdd,
+  noiseBurst,
+  pinkNoise,
+  Stream,
+} from '../test/fixtures/corpus';
+import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const args = process.argv.slice(2);

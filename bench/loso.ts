@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { train } from '../train/train';
-import { loadClips } from '../train/dataset';
-import { FSDD_DIR as DATA } from './fsddDir';
+import { train } from '../src/train/train';
+import { loadClips } from '../src/train/dataset';
+import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 
 async function main() {
   const args = process.argv.slice(2);

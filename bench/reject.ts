@@ -4,22 +4,22 @@
  * words typed, on the verifier's own held-out clips — never on the streaming benchmark's material,
  * so the defaults are not tuned on the figures `npm run bench:stream` reports.
  *
- * DATA_DIR is a folder written by `node dist/bench/verifierData.js` (see verifier.ts). Its test and
+ * DATA_DIR is a folder written by `node dist/tools/verifierData.js` (see verifier.ts). Its test and
  * validation clips (takes 0 and 5), which the verifier never trained on, become streams: FSDD digit
  * words (clean, and levelled with pink noise at 20 dB SNR for every word), and non-digit audio (synthetic words, sentence
  * pieces, reversed FSDD words; clean and at 20 dB).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileSource } from '../audio/source';
-import { readWav } from '../audio/wav';
-import { FEATURE_CONFIG } from '../features/config';
-import { trimSilence } from '../features/logmel';
-import { bundledModelPath, Classifier } from '../model/classifier';
-import { DictationEngine } from '../stream/engine';
-import { loadVerifier } from '../stream/verifier';
-import { mulberry32, shuffle } from '../train/rng';
-import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from './corpus';
+import { fileSource } from '../src/audio/source';
+import { readWav } from '../src/audio/wav';
+import { FEATURE_CONFIG } from '../src/features/config';
+import { trimSilence } from '../src/features/logmel';
+import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { DictationEngine } from '../src/stream/engine';
+import { loadVerifier } from '../src/stream/verifier';
+import { mulberry32, shuffle } from '../src/train/rng';
+import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 

@@ -8,13 +8,13 @@
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { utteranceFeatures } from '../features/logmel';
-import { Classifier, bundledModelPath } from '../model/classifier';
-import { evaluate } from '../train/evaluate';
-import { loadClips, selectSplit } from '../train/dataset';
-import { formatConfusion } from '../train/metrics';
-import { FSDD_DIR as DATA } from './fsddDir';
-import { VERIFIER_FILE, VERIFIER_FILES } from '../stream/verifier';
+import { utteranceFeatures } from '../src/features/logmel';
+import { Classifier, bundledModelPath } from '../src/model/classifier';
+import { evaluate } from '../src/train/evaluate';
+import { loadClips, selectSplit } from '../src/train/dataset';
+import { formatConfusion } from '../src/train/metrics';
+import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { VERIFIER_FILE, VERIFIER_FILES } from '../src/stream/verifier';
 
 async function main() {
   const modelPath = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? bundledModelPath();
@@ -114,7 +114,7 @@ async function main() {
       '',
       '## Companion models: the digit/non-digit verifier',
       existsSync(join(modelsDir, VERIFIER_FILE))
-        ? `${VERIFIER_FILES.map((f) => `\`${f}\` (${existsSync(join(modelsDir, f)) ? `${statSync(join(modelsDir, f)).size} bytes` : 'missing'})`).join(', ')}: networks of the same architecture, trained by the same trainer on digit vs non-digit audio from \`src/bench/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), partly again under pink noise; weights stored in half precision. The first three answer digit (1) or not (0); the last has eleven outputs, the ten digits and "other", so it is asked about the digit the classifier decided. The engine sums the members' log-odds (a product of experts, run as one joined graph), rejects words they together score as not that digit, and withdraws early digits they reject once they hear the whole utterance. Provenance and held-out figures in \`src/stream/verifier.ts\`; retrain them with the commands there whenever the feature config changes — each load check refuses a mismatch like this model's.`
+        ? `${VERIFIER_FILES.map((f) => `\`${f}\` (${existsSync(join(modelsDir, f)) ? `${statSync(join(modelsDir, f)).size} bytes` : 'missing'})`).join(', ')}: networks of the same architecture, trained by the same trainer on digit vs non-digit audio from \`tools/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), partly again under pink noise; weights stored in half precision. The first three answer digit (1) or not (0); the last has eleven outputs, the ten digits and "other", so it is asked about the digit the classifier decided. The engine sums the members' log-odds (a product of experts, run as one joined graph), rejects words they together score as not that digit, and withdraws early digits they reject once they hear the whole utterance. Provenance and held-out figures in \`src/stream/verifier.ts\`; retrain them with the commands there whenever the feature config changes — each load check refuses a mismatch like this model's.`
         : 'not present.',
       '',
       '## Data and licence',
