@@ -4,6 +4,8 @@ import { Rng, gaussian } from './rng';
 /** Other clips to build babble from (other speakers' words summed); empty → no babble. */
 export interface AugmentContext {
   babblePool: Float32Array[];
+  /** How many talkers a babble sums, drawn uniformly from [min, max]; training's default 3–6. */
+  babbleTalkers?: readonly [number, number];
 }
 
 export type NoiseKind = 'white' | 'pink' | 'brown' | 'babble' | 'hum' | 'clicks';
@@ -31,7 +33,8 @@ export function changeSpeed(x: Float32Array, factor: number): Float32Array {
 /**
  * A noise signal of `n` samples and unit RMS. Pink is Paul Kellet's economy filter, brown a leaky
  * integrator; hum is a 50/60 Hz fan-or-mains fundamental with harmonics; clicks are sparse
- * decaying impulses like keys; babble is 3–6 other words summed at random offsets.
+ * decaying impulses like keys; babble is other talkers' words (ctx.babbleTalkers, 3–6 by
+ * default) summed at random offsets.
  */
 export function makeNoise(
   kind: NoiseKind,
@@ -76,7 +79,8 @@ export function makeNoise(
   } else {
     const pool = ctx?.babblePool ?? [];
     if (pool.length === 0) return makeNoise('pink', n, rng, ctx, sampleRate);
-    const voices = 3 + Math.floor(rng() * 4);
+    const [lo, hi] = ctx?.babbleTalkers ?? [3, 6];
+    const voices = lo + Math.floor(rng() * (hi - lo + 1));
     for (let v = 0; v < voices; v++) {
       const w = pool[Math.floor(rng() * pool.length)];
       const g = 1 / Math.max(1e-4, rms(w));

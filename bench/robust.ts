@@ -1,0 +1,155 @@
+/**
+ * `npm run bench:robust`: how the recognizer does on voices and rooms it never heard, one table,
+ * every figure on material the shipped model was not trained on.
+ *
+ * Isolated words: FSDD's test split (takes 0–4; the model trained on takes 10–49 of the same six
+ * speakers), ../shared/gsc-digits (115 Speech Commands speakers, never trained on), the held-out
+ * TTS voices of src/train/voices.ts, and FSDD leave-one-speaker-out from models/loso.json (written
+ * by `npm run bench:loso` with the same recipe).
+ *
+ * Streams: one per FSDD speaker of its test-split words, each word levelled to −26 dBFS (a
+ * microphone with gain control) and 150–800 ms apart, under white, pink and babble noise at
+ * 20, 10, 5 and 0 dB SNR, plus clean; and the quiet speaker: every word at −45 dBFS under pink
+ * noise at 20 dB. Babble is eight talkers, FSDD training takes of the other five speakers. Scoring as
+ * bench:stream (S/D/I word accuracy; decision time against the word's end; insertions per 10 min).
+ *
+ * Flags: --model FILE, --corpus DIR (default: the corpus cache), --quick, --json.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { loadVerifier } from '../src/stream/verifier';
+import { defaultCorpusDir } from '../src/train/corpus';
+import { evaluate } from '../src/train/evaluate';
+import { makeNoise, NoiseKind } from '../src/train/augment';
+import { mulberry32, shuffle } from '../src/train/rng';
+import { digitStream, loadFsdd, Stream } from '../test/fixtures/corpus';
+import { FSDD_DIR } from '../test/fixtures/fsddDir';
+import { merge, quantile, runStream, score, Score } from './streamScoring';
+
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const QUICK = args.includes('--quick');
+const JSON_OUT = args.includes('--json');
+const MODEL = opt('--model') ?? bundledModelPath();
+const CORPUS = opt('--corpus') ?? defaultCorpusDir();
+const GSC_DIR = resolve(FSDD_DIR, '..', '..', 'gsc-digits', 'recordings');
+const log = (...a: unknown[]) => {
+  if (!JSON_OUT) console.log(...a);
+};
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+/**
+ * Babble in the usual sense (a room of talkers, as NOISEX-92's canteen), not one competing
+ * voice: eight talkers, each a loop of one FSDD training word of another speaker.
+ */
+const BABBLE_TALKERS = 8;
+
+interface Condition {
+  name: string;
+  noise?: NoiseKind;
+  snrDb?: number;
+  wordLevelDb: number;
+}
+
+const CONDITIONS: Condition[] = [
+  { name: 'clean', wordLevelDb: -26 },
+  ...(['white', 'pink', 'babble'] as const).flatMap((noise) =>
+    [20, 10, 5, 0].map((snrDb) => ({ name: `${noise} ${snrDb} dB`, noise, snrDb, wordLevelDb: -26 })),
+  ),
+  { name: 'quiet speaker (−45 dBFS), pink 20 dB', noise: 'pink', snrDb: 20, wordLevelDb: -45 },
+];
+
+/** Adds `kind` noise to a levelled stream at `snrDb` below the mean power of its words. */
+function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelDb: number, seed: number, babble: Float32Array[]) {
+  const rng = mulberry32(seed);
+  const noise = makeNoise(kind, stream.samples.length, rng, { babblePool: babble, babbleTalkers: [BABBLE_TALKERS, BABBLE_TALKERS] });
+  const g = Math.sqrt(Math.pow(10, (levelDb - snrDb) / 10));
+  const samples = stream.samples.map((v, i) => v + g * noise[i]);
+  return { ...stream, samples };
+}
+
+async function isolated(model: string) {
+  const rows: Array<{ name: string; n: number; accuracy: number }> = [];
+  const fsdd = await evaluate(FSDD_DIR, 'test', model);
+  rows.push({ name: 'FSDD test split (takes 0–4, speakers trained on)', n: fsdd.n, accuracy: fsdd.accuracy });
+  if (existsSync(GSC_DIR)) {
+    const gsc = await evaluate(GSC_DIR, 'all', model);
+    rows.push({ name: 'gsc-digits (115 speakers, never trained on)', n: gsc.n, accuracy: gsc.accuracy });
+  }
+  const held = join(CORPUS, 'heldout');
+  if (existsSync(held)) {
+    const tts = await evaluate(held, 'all', model);
+    rows.push({ name: 'held-out TTS voices (10 voices, never trained on)', n: tts.n, accuracy: tts.accuracy });
+  } else log(`(no held-out TTS voices at ${held}: run \`node dist/cli.js corpus\`)`);
+  return rows;
+}
+
+function losoRows() {
+  const path = resolve(__dirname, '..', '..', 'models', 'loso.json');
+  if (!existsSync(path)) return undefined;
+  const r = JSON.parse(readFileSync(path, 'utf8')) as Array<{ speaker: string; accuracy: number; n: number }>;
+  const accs = r.map((x) => x.accuracy);
+  return { per: r, mean: accs.reduce((a, b) => a + b, 0) / accs.length, worst: Math.min(...accs) };
+}
+
+async function main() {
+  const classifier = await Classifier.load(MODEL);
+  const verifier = await loadVerifier();
+  log(`model ${MODEL} (${classifier.meta.modelId})`);
+  const iso = await isolated(MODEL);
+  const loso = losoRows();
+  log('\nIsolated words (accuracy on material not trained on)');
+  for (const r of iso) log(`  ${r.name.padEnd(52)} ${pct(r.accuracy).padStart(9)}  (n=${r.n})`);
+  if (loso)
+    log(
+      `  ${'FSDD leave-one-speaker-out, mean / worst'.padEnd(52)} ${pct(loso.mean).padStart(9)} / ${pct(loso.worst)}  (${loso.per.map((p) => `${p.speaker} ${(p.accuracy * 100).toFixed(1)}`).join(', ')})`,
+    );
+  else log('  FSDD leave-one-speaker-out: models/loso.json missing (npm run bench:loso)');
+
+  const test = loadFsdd(FSDD_DIR, 'test');
+  const trainTakes = loadFsdd(FSDD_DIR, 'train');
+  const speakers = [...new Set(test.map((c) => c.speaker))].sort();
+  const perSpeaker = QUICK ? 15 : 50;
+  const conditions = QUICK ? CONDITIONS.filter((c) => c.snrDb !== 5) : CONDITIONS;
+  log('\nStreams (FSDD test words of one speaker each, 150–800 ms apart)');
+  log(`  ${'condition'.padEnd(40)} ${'accuracy'.padStart(9)}   S   D   I  median dec.−end  ins/10 min`);
+  const results: Array<{ condition: string; score: Score; medianMs: number; insPer10Min: number }> = [];
+  for (const [ci, c] of conditions.entries()) {
+    const scores: Score[] = [];
+    let audioS = 0;
+    for (const [si, sp] of speakers.entries()) {
+      const own = shuffle(
+        test.filter((x) => x.speaker === sp),
+        mulberry32(100 + si),
+      ).slice(0, perSpeaker);
+      const seed = 1000 * ci + si;
+      let stream = digitStream(own, { seed, wordLevelDb: c.wordLevelDb });
+      if (c.noise) {
+        const babble = trainTakes.filter((x) => x.speaker !== sp && x.take % 5 === 0).map((x) => x.samples);
+        stream = withNoise(stream, c.noise, c.snrDb!, c.wordLevelDb, seed, babble);
+      }
+      const run = await runStream(classifier, stream.samples, {}, verifier);
+      audioS += run.audioS;
+      scores.push(score(stream, run.utterances));
+    }
+    const s = merge(scores);
+    const medianMs = quantile(s.latencies, 0.5);
+    const insPer10Min = (s.ins / audioS) * 600;
+    results.push({ condition: c.name, score: s, medianMs, insPer10Min });
+    log(
+      `  ${c.name.padEnd(40)} ${pct(s.accuracy).padStart(9)} ${String(s.sub).padStart(3)} ${String(s.del).padStart(3)} ${String(s.ins).padStart(3)}  ${`${medianMs.toFixed(0)} ms`.padStart(15)}  ${insPer10Min.toFixed(2).padStart(10)}`,
+    );
+  }
+  await classifier.dispose();
+  await verifier?.dispose();
+  if (JSON_OUT) console.log(JSON.stringify({ model: classifier.meta.modelId, isolated: iso, loso, streams: results }));
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,132 @@
+/**
+ * Running streams through the engine and scoring them against their words, shared by
+ * bench:stream and bench:robust. Each decided utterance is aligned with the word it overlaps
+ * most: a word without a decision is a deletion, a wrong digit a substitution, a decision on no
+ * word (or a second one on the same word) an insertion. Accuracy = (N − S − D − I) / N.
+ */
+import { fileSource } from '../src/audio/source';
+import { Classifier } from '../src/model/classifier';
+import { DictationEngine } from '../src/stream/engine';
+import type { EngineOptionsPatch } from '../src/stream/options';
+import type { Decision, UtteranceEvent } from '../src/stream/types';
+import type { Verifier } from '../src/stream/verifier';
+import { FEATURE_CONFIG } from '../src/features/config';
+import type { Stream } from '../test/fixtures/corpus';
+
+const RATE = FEATURE_CONFIG.sampleRate;
+
+export interface RunResult {
+  utterances: UtteranceEvent[];
+  /** Seconds of audio. */
+  audioS: number;
+  wallS: number;
+  cpuS: number;
+}
+
+/** Runs one stream through a fresh engine (with `verifier`, if given) and times it. */
+export async function runStream(
+  classifier: Classifier,
+  samples: Float32Array,
+  options: EngineOptionsPatch,
+  verifier?: Verifier,
+): Promise<RunResult> {
+  const engine = new DictationEngine(classifier, options);
+  if (verifier) engine.setVerifier(verifier);
+  const utterances: UtteranceEvent[] = [];
+  engine.on('utterance', (u) => utterances.push(u));
+  // Each run starts from a collected heap, so one condition does not pay for another's garbage.
+  (globalThis as { gc?: () => void }).gc?.();
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  await engine.run(await fileSource(samples, RATE, { silero: engine.options.vad.kind === 'silero' }));
+  const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  engine.dispose();
+  return { utterances, audioS: samples.length / RATE, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
+}
+
+export interface Score {
+  n: number;
+  correct: number;
+  sub: number;
+  del: number;
+  ins: number;
+  accuracy: number;
+  /** decisionMs − true word end, for decisions on the right word (ms). */
+  latencies: number[];
+  early: number;
+  decisions: number;
+  /** Early digits typed and then withdrawn (not in the final text; counted here, not in S/D/I). */
+  withdrawn: number;
+}
+
+export function score(stream: Stream, utterances: UtteranceEvent[]): Score {
+  const decided = utterances.filter((u): u is UtteranceEvent & { decision: Decision } => !!u.decision);
+  const byWord = new Map<number, Decision[]>();
+  let ins = 0;
+  for (const u of decided) {
+    let best = -1;
+    let bestOverlap = 0;
+    stream.words.forEach((w, i) => {
+      const o = Math.min(u.endMs, w.endMs) - Math.max(u.startMs, w.startMs);
+      if (o > bestOverlap) {
+        bestOverlap = o;
+        best = i;
+      }
+    });
+    if (best < 0) ins++;
+    else byWord.set(best, [...(byWord.get(best) ?? []), u.decision]);
+  }
+  let correct = 0;
+  let sub = 0;
+  let del = 0;
+  const latencies: number[] = [];
+  stream.words.forEach((w, i) => {
+    const ds = byWord.get(i) ?? [];
+    if (ds.length === 0) return void del++;
+    ins += ds.length - 1;
+    if (ds[0].digit === w.digit) {
+      correct++;
+      latencies.push(ds[0].decisionMs - w.endMs);
+    } else sub++;
+  });
+  const n = stream.words.length;
+  return {
+    n,
+    correct,
+    sub,
+    del,
+    ins,
+    accuracy: (n - sub - del - ins) / n,
+    latencies,
+    early: decided.filter((u) => u.decision.earlyExit).length,
+    decisions: decided.length,
+    withdrawn: utterances.filter((u) => u.retracted).length,
+  };
+}
+
+export function merge(scores: Score[]): Score {
+  const s = scores.reduce(
+    (a, b) => ({
+      ...a,
+      n: a.n + b.n,
+      correct: a.correct + b.correct,
+      sub: a.sub + b.sub,
+      del: a.del + b.del,
+      ins: a.ins + b.ins,
+      latencies: [...a.latencies, ...b.latencies],
+      early: a.early + b.early,
+      decisions: a.decisions + b.decisions,
+      withdrawn: a.withdrawn + b.withdrawn,
+    }),
+    { n: 0, correct: 0, sub: 0, del: 0, ins: 0, accuracy: 0, latencies: [] as number[], early: 0, decisions: 0, withdrawn: 0 },
+  );
+  s.accuracy = (s.n - s.sub - s.del - s.ins) / s.n;
+  return s;
+}
+
+export function quantile(v: number[], q: number): number {
+  if (v.length === 0) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
