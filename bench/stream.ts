@@ -12,11 +12,14 @@
  * word) an insertion. Accuracy = (N − S − D − I) / N, the ASR word accuracy, so insertions count.
  *
  * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
- * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier).
+ * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier), --sequence FILE
+ * (the digit-string model; models/digit-strings.onnx when present), --no-sequence.
  */
 import { FEATURE_CONFIG } from '../src/features/config';
 import { fileSource } from '../src/audio/source';
+import { existsSync } from 'node:fs';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { bundledSequenceModelPath, SequenceModel } from '../src/model/sequenceModel';
 import { DictationEngine } from '../src/stream/engine';
 import { loadVerifier, Verifier } from '../src/stream/verifier';
 import type { EngineOptionsPatch } from '../src/stream/options';
@@ -48,9 +51,11 @@ const log = (...a: unknown[]) => {
 };
 
 let VERIFIER: Verifier | undefined;
+/** The digit-string model (models/digit-strings.onnx when present; --sequence FILE, --no-sequence). */
+let STRING_MODEL: SequenceModel | undefined;
 
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
-  runEngine(classifier, samples, options, useVerifier ? VERIFIER : undefined);
+  runEngine(classifier, samples, options, useVerifier ? VERIFIER : undefined, STRING_MODEL);
 
 /** One stream per speaker, shuffled, with the given background. */
 function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number): Stream[] {
@@ -110,6 +115,7 @@ async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number)
   const stream = digitStream(picked, { seed: 9 });
   const engine = new DictationEngine(classifier, {});
   engine.setVerifier(VERIFIER);
+  engine.setStringModel(STRING_MODEL);
   const samples: Array<{ minute: number; heapMB: number; rssMB: number }> = [];
   let nextMinute = 1;
   let decisions = 0;
@@ -147,6 +153,10 @@ async function main() {
   const classifier = await Classifier.load(MODEL);
   const verifierArg = args.indexOf('--verifier');
   VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier(verifierArg >= 0 ? args[verifierArg + 1] : undefined);
+  const seqArg = args.indexOf('--sequence');
+  const seqPath = seqArg >= 0 ? args[seqArg + 1] : bundledSequenceModelPath();
+  if (!args.includes('--no-sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
+  log(`string model: ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}`);
   const clips = loadFsdd(DATA, 'test');
   log(
     `model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.meta.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`,
@@ -230,6 +240,7 @@ async function main() {
   const mem = args.includes('--no-memory') ? undefined : await memoryRun(classifier, clips, QUICK ? 5 : 30);
   await classifier.dispose();
   await VERIFIER?.dispose();
+  await STRING_MODEL?.dispose();
 
   // ---- report
   const pct = (v: number) => `${(v * 100).toFixed(2)} %`;

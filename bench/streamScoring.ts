@@ -7,6 +7,7 @@
 import { fileSource } from '../src/audio/source';
 import { Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
+import type { SequenceModelLike } from '../src/stream/stringDecoder';
 import type { EngineOptionsPatch } from '../src/stream/options';
 import type { Decision, UtteranceEvent } from '../src/stream/types';
 import type { Verifier } from '../src/stream/verifier';
@@ -29,9 +30,11 @@ export async function runStream(
   samples: Float32Array,
   options: EngineOptionsPatch,
   verifier?: Verifier,
+  stringModel?: SequenceModelLike,
 ): Promise<RunResult> {
   const engine = new DictationEngine(classifier, options);
   if (verifier) engine.setVerifier(verifier);
+  engine.setStringModel(stringModel);
   const utterances: UtteranceEvent[] = [];
   engine.on('utterance', (u) => utterances.push(u));
   // Each run starts from a collected heap, so one condition does not pay for another's garbage.

@@ -17,7 +17,10 @@
  */
 import { fileSource } from '../src/audio/source';
 import { FEATURE_CONFIG } from '../src/features/config';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { bundledSequenceModelPath, SequenceModel } from '../src/model/sequenceModel';
 import { DictationEngine } from '../src/stream/engine';
 import { loadVerifier, Verifier } from '../src/stream/verifier';
 import type { Decision } from '../src/stream/types';
@@ -28,10 +31,10 @@ import { tts } from '../src/train/tts';
 import { atSpeed, HELDOUT_VOICES } from '../src/train/ttsVoices';
 import { atLevel, Clip, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { alignDigits, quantile } from './stringScore';
+import { alignDigits, quantile } from '../src/train/stringScore';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-const GSC_DIR = '../shared/gsc-digits/recordings';
+const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
 const value = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
@@ -95,9 +98,12 @@ interface Typed {
 }
 
 /** Runs one string through a fresh engine; returns the text as an editor would hold it. */
+let STRING_MODEL: SequenceModel | undefined;
+
 async function typedDigits(classifier: Classifier, verifier: Verifier | undefined, samples: Float32Array): Promise<Decision[]> {
   const engine = new DictationEngine(classifier, {});
   engine.setVerifier(verifier);
+  engine.setStringModel(STRING_MODEL);
   const typed: Typed[] = [];
   engine.on('decision', (decision) => typed.push({ decision }));
   engine.on('retraction', (r) => {
@@ -141,6 +147,8 @@ async function main() {
   const modelPath = value('--model') ?? bundledModelPath();
   const classifier = await Classifier.load(modelPath);
   const verifier = await loadVerifier();
+  const seqPath = value('--sequence') ?? bundledSequenceModelPath();
+  if (!flag('--no-sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   const rng = mulberry32(SEED);
   const per = QUICK ? 12 : 60;
   const fsdd = loadFsdd(FSDD_DIR, 'test');
@@ -151,7 +159,9 @@ async function main() {
     ['gsc-digits (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
     ['held-out TTS voices, fluent', ttsSet(per, rng), true],
   ];
-  log(`model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.meta.modelId : 'none'}; seed ${SEED}`);
+  log(
+    `model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.meta.modelId : 'none'}; string model ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}; seed ${SEED}`,
+  );
   const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
   const rows: Record<string, SetScore & { accuracy: number; exactShare: number; medianMs: number; p95Ms: number }> = {};
   let fluent = { n: 0, err: 0, strings: 0, exact: 0, delays: [] as number[] };
@@ -202,6 +212,7 @@ async function main() {
     );
   await classifier.dispose();
   await verifier?.dispose();
+  await STRING_MODEL?.dispose();
 }
 
 main().catch((err) => {

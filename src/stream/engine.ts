@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { AudioSource } from '../audio/source';
 import { DigitDictationError, PrototypeStoreError } from '../errors';
 import { logMelFrame, toModelInput } from '../features/logmel';
-import type { FeatureConfig } from '../features/config';
+import { FeatureConfig, featureConfigDiff } from '../features/config';
 import { bandSaliency, topBands } from '../explain/saliency';
 import { argmax, baseModeHead, topN, type ClassifierLike, type ModeHead, type PrototypeSet } from '../model/types';
 import { UtteranceDecoder } from './decoder';
@@ -15,12 +15,16 @@ import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions
 import { rejectReason } from './reject';
 import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, Retraction, UtteranceEvent } from './types';
 import { EnergyVad } from './vad';
+import { SequenceModelLike, Spike, StringDecoder } from './stringDecoder';
+import { StringGate } from './stringGate';
 import { digitProbability } from './verifier';
 import { periodicity } from './voicing';
 
 export type { EngineOptions, EngineOptionsPatch } from './options';
 
 export class EngineError extends DigitDictationError {}
+
+const DIGIT_COUNT = 10;
 
 export interface EngineEvents {
   decision: [Decision];
@@ -57,6 +61,10 @@ interface Utterance {
   voicedMs: number;
   /** Highest Silero speech probability of the chunks carrying this utterance (silero sources). */
   speechProb?: number;
+  /** Fluent-string state (string model loaded): spikes heard, string or not, digits typed. */
+  gate?: StringGate;
+  /** The 'utterance' events, held back until the string decoder's tail is over. */
+  summary?: UtteranceEvent[];
 }
 
 /**
@@ -83,6 +91,11 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private levelFrames = 0;
   private currentState: EngineState = 'idle';
   private lastFrame = 0;
+  private stringModel: SequenceModelLike | undefined;
+  private strings: StringDecoder | undefined;
+  /** The utterance that ended last, while the string decoder may still hear its last digit. */
+  private tail: { u: Utterance; untilFrame: number } | undefined;
+  private readonly mel: Float32Array;
 
   /**
    * `modeProbs` is the prototype head (enroll/head.ts `modeProbs`); without it the engine runs the
@@ -98,6 +111,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.opts = mergeOptions(DEFAULT_ENGINE_OPTIONS, options);
     this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
     this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
+    this.mel = new Float32Array(this.cfg.melBands);
   }
 
   get options(): Readonly<EngineOptions> {
@@ -142,6 +156,20 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.verifier = verifier;
   }
 
+  /**
+   * Installs the digit-string model (model/sequenceModel.ts), or removes it: without it the
+   * engine hears one digit per utterance, as before. Takes effect at the next start().
+   */
+  setStringModel(model: SequenceModelLike | undefined): void {
+    const diff = model ? featureConfigDiff(model.meta.featureConfig, this.cfg) : [];
+    if (diff.length)
+      throw new EngineError(
+        'ENGINE_STRING_MODEL_FEATURES',
+        `the string model was trained on other features (${diff.join('; ')}); retrain it`,
+      );
+    this.stringModel = model;
+  }
+
   /** Starts listening to `source`; resolves once running. Decisions arrive as events. */
   async start(source: AudioSource): Promise<void> {
     if (this.running) throw new EngineError('ENGINE_BUSY', 'the engine is already listening; stop it first');
@@ -158,6 +186,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
     this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
     this.utt = undefined;
+    this.tail = undefined;
+    this.strings = this.stringModel && new StringDecoder(this.stringModel, this.opts.stringMinProb);
     this.setState('listening');
     this.running = this.loop(source).finally(() => {
       this.running = undefined;
@@ -218,6 +248,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       }
       const end = this.vad.flush();
       if (end && this.utt) await this.finishUtterance(end.lastSpeechFrame, end.tooShort, this.lastFrame);
+      this.closeTail();
     } catch (err) {
       this.failure =
         err instanceof DigitDictationError
@@ -243,7 +274,9 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.lastFrame = f.index;
     const ev = this.vad.push(f.index, f);
     this.level(f);
+    if (this.strings) logMelFrame(this.frames.frame(f.index), this.cfg, this.mel);
     if (ev.type === 'start') {
+      this.closeTail();
       const maxFrames = Math.ceil(this.opts.reject.maxWordMs / this.hopMs) + this.cfg.frames + 8;
       this.utt = {
         startFrame: ev.startFrame,
@@ -253,19 +286,84 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
         decoder: new UtteranceDecoder(() => this.opts),
         voicedMs: 0,
       };
+      if (this.strings) this.utt.gate = this.newGate(this.utt);
       for (let i = ev.startFrame; i < f.index; i++) this.addFrame(this.utt, i);
       this.setState('speech');
     }
+    await this.hearString(f.index);
     const u = this.utt;
     if (!u) return;
     if (f.speechProb !== undefined) u.speechProb = Math.max(u.speechProb ?? 0, f.speechProb);
     this.addFrame(u, f.index);
     const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
-    if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs) await this.check(u, f.index);
+    if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs && !u.gate?.string)
+      await this.check(u, f.index);
     // A digit is over by now: speech running on past a word's length was a phrase, not a digit.
-    if (u.decision && !u.retracted && elapsedMs > this.opts.reject.maxWordMs)
+    if (u.decision && !u.retracted && !u.gate?.string && elapsedMs > this.opts.reject.maxWordMs)
       this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs} ms)`);
     if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
+  }
+
+  /** Feeds the frame to the string decoder; a spike goes to the utterance it belongs to. */
+  private async hearString(index: number): Promise<void> {
+    if (!this.strings) return;
+    if (this.tail && index > this.tail.untilFrame) this.closeTail();
+    const owner = this.utt ?? this.tail?.u;
+    const spike = await this.strings.push(this.mel, owner !== undefined);
+    if (spike && owner?.gate) owner.gate.onSpike(spike);
+  }
+
+  private newGate(u: Utterance): StringGate {
+    return new StringGate(
+      {
+        typeDigit: (spike, index) => this.typeStringDigit(u, spike, index),
+        withdraw: (decision, reason) => {
+          if (decision === u.decision && !u.retracted) u.retracted = reason;
+          this.emit('retraction', { decision, timeMs: this.frameEndMs(this.lastFrame), reason });
+        },
+        mayBeString: () =>
+          u.voicedMs >= this.opts.reject.minVoicedMs &&
+          (this.opts.vad.kind !== 'silero' || (u.speechProb ?? 0) >= this.opts.vad.sileroThreshold),
+      },
+      { minSpikeGapMs: this.opts.stringMinGapMs, hopMs: this.hopMs },
+    );
+  }
+
+  private typeStringDigit(u: Utterance, spike: Spike, index: number): Decision {
+    const prev = index > 0 ? u.gate?.typed[index - 1]?.decision : undefined;
+    const decisionMs = this.frameEndMs(spike.frame);
+    const d: Decision = {
+      digit: spike.digit,
+      confidence: spike.prob,
+      startMs: prev ? prev.endMs : this.frameStartMs(u.onsetFrame),
+      decisionMs,
+      endMs: decisionMs,
+      earlyExit: false,
+      top: topN(spike.probs.subarray(0, DIGIT_COUNT), 3),
+      why: [],
+      mode: 'base',
+      stringIndex: index,
+    };
+    this.emit('decision', d);
+    return d;
+  }
+
+  /** Emits the held-back 'utterance' events of the last utterance: one per digit for a string. */
+  private closeTail(): void {
+    const t = this.tail;
+    this.tail = undefined;
+    if (!t) return;
+    const { u } = t;
+    if (u.gate?.string) {
+      const typed = u.gate.typed;
+      typed.forEach(({ decision, spike }, i) => {
+        const startMs = i > 0 ? typed[i - 1].decision.endMs : this.frameStartMs(u.onsetFrame);
+        const endMs = spike ? this.frameEndMs(spike.frame) : decision.endMs;
+        this.emit('utterance', { startMs, endMs, decision: { ...decision, startMs, endMs, stringIndex: i } });
+      });
+      return;
+    }
+    for (const e of u.summary ?? []) this.emit('utterance', e);
   }
 
   /** Log-mel of one more frame; frames past the buffer's capacity (over-long utterances) are not needed. */
@@ -273,7 +371,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const bands = this.cfg.melBands;
     if ((u.count + 1) * bands > u.data.length) return;
     const frame = this.frames.frame(index);
-    logMelFrame(frame, this.cfg, u.data.subarray(u.count * bands, (u.count + 1) * bands));
+    const into = u.data.subarray(u.count * bands, (u.count + 1) * bands);
+    // With a string model every frame's log-mel is already computed (onFrame).
+    if (this.strings && index === this.lastFrame) into.set(this.mel);
+    else logMelFrame(frame, this.cfg, into);
     u.count++;
     // Once there is enough voice to pass the rejection rule, more measuring changes nothing.
     const needVoice = u.voicedMs < this.opts.reject.minVoicedMs;
@@ -331,6 +432,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
     if (out.type !== 'decide') return;
     u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true, r.cosines);
+    u.gate?.classifierTyped(u.decision);
     this.emit('decision', u.decision);
   }
 
@@ -351,6 +453,29 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.utt = undefined;
     this.setState(this.stopping ? this.currentState : 'listening');
     if (!u) return;
+    u.summary = [];
+    const tailFrames = this.strings ? Math.round(this.opts.stringTailMs / this.hopMs) : 0;
+    this.tail = { u, untilFrame: nowFrame + tailFrames };
+    const emitUtterance = (e: UtteranceEvent) => {
+      if (tailFrames > 0) u.summary!.push(e);
+      else this.emit('utterance', e);
+    };
+    try {
+      await this.decideUtterance(u, lastSpeechFrame, tooShort, nowFrame, emitUtterance);
+    } finally {
+      if (tailFrames === 0) this.tail = undefined;
+    }
+  }
+
+  /** The word classifier's part at an utterance's end: the second look at an early digit, or the final decision. */
+  private async decideUtterance(
+    u: Utterance,
+    lastSpeechFrame: number,
+    tooShort: boolean,
+    nowFrame: number,
+    emitUtterance: (e: UtteranceEvent) => void,
+  ): Promise<void> {
+    if (u.gate?.string) return;
     const startMs = this.frameStartMs(u.onsetFrame);
     const endMs = this.frameEndMs(lastSpeechFrame);
     if (u.decision && !u.retracted && this.opts.reject.retract) {
@@ -365,17 +490,17 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
         reason: `withdrew the early "${u.decision.digit}": ${u.retracted}`,
         top: u.decision.top,
       };
-      this.emit('utterance', { startMs, endMs, rejection, retracted: { ...u.decision, endMs } });
+      emitUtterance({ startMs, endMs, rejection, retracted: { ...u.decision, endMs } });
       return;
     }
     if (u.decision) {
-      this.emit('utterance', { startMs, endMs, decision: { ...u.decision, endMs } });
+      emitUtterance({ startMs, endMs, decision: { ...u.decision, endMs } });
       return;
     }
     const reject = (reason: string, top: Array<[number, number]>) => {
       const rejection: Rejection = { startMs, endMs, reason, top };
       this.emit('rejection', rejection);
-      this.emit('utterance', { startMs, endMs, rejection });
+      emitUtterance({ startMs, endMs, rejection });
     };
     if (tooShort) return reject(`too short for a word (click or noise)`, []);
     const features = this.wholeUtterance(u, lastSpeechFrame);
@@ -398,8 +523,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
     decision.endMs = endMs;
     u.decoder.markDecided(decision.digit);
+    u.decision = decision;
+    u.gate?.classifierTyped(decision);
     this.emit('decision', decision);
-    this.emit('utterance', { startMs, endMs, decision });
+    emitUtterance({ startMs, endMs, decision });
   }
 
   /** Model input for the utterance up to its last speech frame plus the trained-on tail. */
@@ -411,6 +538,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private retract(u: Utterance, frame: number, reason: string): void {
     if (!u.decision || u.retracted || !this.opts.reject.retract) return;
     u.retracted = reason;
+    u.gate?.classifierWithdrawn();
     this.emit('retraction', { decision: u.decision, timeMs: this.frameEndMs(frame), reason });
   }
 

@@ -104,6 +104,15 @@ export interface EngineOptions {
   whyBands: number;
   /** Interval of 'level' events. */
   levelEveryMs: number;
+  /**
+   * Fluent strings (with a string model loaded, stringDecoder.ts): a digit's probability at its
+   * spike must reach this, or the step counts as blank.
+   */
+  stringMinProb: number;
+  /** Two spikes closer than this are one sound, not two digits (stringGate.ts). */
+  stringMinGapMs: number;
+  /** The string decoder keeps listening this long after an utterance ends: its last digit's spike can trail the VAD's end. */
+  stringTailMs: number;
   vad: VadOptions;
   reject: RejectOptions;
 }
@@ -119,6 +128,9 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   explain: true,
   whyBands: 5,
   levelEveryMs: 50,
+  stringMinProb: 0.5,
+  stringMinGapMs: 150,
+  stringTailMs: 200,
   vad: Object.freeze({
     kind: 'energy',
     thresholdMultiplier: 4,
@@ -172,6 +184,8 @@ export function validateOptions(o: EngineOptions): void {
   if (!(Number.isInteger(o.eeConsec) && o.eeConsec >= 1)) bad('eeConsec', 'must be an integer ≥ 1');
   if (!(Number.isInteger(o.eeEvery) && o.eeEvery >= 1)) bad('eeEvery', 'must be an integer ≥ 1');
   if (!(o.eeMinMs >= 0)) bad('eeMinMs', 'must be ≥ 0');
+  if (!(o.stringMinProb >= 0 && o.stringMinProb <= 1)) bad('stringMinProb', 'must be in [0, 1]');
+  if (!(o.stringMinGapMs >= 0) || !(o.stringTailMs >= 0)) bad('stringMinGapMs/stringTailMs', 'must be ≥ 0');
   if (!['energy', 'silero'].includes(o.vad.kind)) bad('vad.kind', 'must be energy or silero');
   if (!(o.vad.thresholdMultiplier >= 1)) bad('vad.thresholdMultiplier', 'must be ≥ 1');
   for (const k of ['minSpeechMs', 'hangoverMs', 'preRollMs', 'floorWindowMs'] as const) {

@@ -19,6 +19,12 @@ export interface Decision {
   mode: RecognitionMode;
   /** With prototypes loaded: cosine between this utterance's embedding and the digit's prototype. */
   prototypeCosine?: number;
+  /**
+   * Position in a fluent string (0 = its first digit) when the string decoder typed it; the
+   * editor makes a string one undo step. Times of such digits are estimates: `endMs` is the spike
+   * (CTC decides near a word's end), `startMs` the previous digit's spike or the utterance onset.
+   */
+  stringIndex?: number;
 }
 
 /** Live progress while a word is being spoken (panel confidence bars). */

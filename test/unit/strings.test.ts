@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignDigits } from '../../bench/stringScore';
+import { alignDigits } from '../../src/train/stringScore';
 import { mulberry32 } from '../../src/train/rng';
 import { changeSpeed, digitText, spliceDigits } from '../../src/train/strings';
 

@@ -1,0 +1,94 @@
+/**
+ * The string gate of one utterance: decides when the digits of the string decoder
+ * (stringDecoder.ts) are typed, and reconciles them with the word classifier's decision.
+ *
+ * An utterance starts as one word: the early-exit classifier decides it, as before (its figures
+ * are the isolated-word bars). Once the string decoder has heard a second digit well apart from
+ * the first, the utterance is a string: the classifier is no longer asked, and every digit the
+ * decoder hears is typed at its spike. The classifier's digit, if one was typed, stands for the
+ * string's first digit when the two agree and is withdrawn otherwise (the decoder hears the word
+ * with its neighbours, the classifier without them). A digit the decoder revises right away is
+ * withdrawn and replaced while it is the last one typed.
+ */
+import type { Decision } from './types';
+import type { Spike } from './stringDecoder';
+
+export interface StringGateHost {
+  /** Types `spike` as digit `index` of the string; returns the decision emitted. */
+  typeDigit(spike: Spike, index: number): Decision;
+  /** Withdraws a typed digit (the engine's retraction). */
+  withdraw(decision: Decision, reason: string): void;
+  /** Whether the utterance may become a string (rejection rules: voicing, Silero). */
+  mayBeString(): boolean;
+}
+
+export interface StringGateOptions {
+  /**
+   * Spikes closer than this are one sound heard twice (or revised), not two digits: the fastest
+   * held-out-free material, FSDD training strings with −40 ms overlaps, has digit spikes ≥ 200 ms apart.
+   */
+  minSpikeGapMs: number;
+  hopMs: number;
+}
+
+export class StringGate {
+  private readonly spikes: Spike[] = [];
+  /** Digits typed for this utterance, in order, each with the spike it came from (none: the classifier's). */
+  readonly typed: Array<{ decision: Decision; spike?: Spike }> = [];
+  private isString = false;
+
+  constructor(
+    private readonly host: StringGateHost,
+    private readonly opts: StringGateOptions,
+  ) {}
+
+  get string(): boolean {
+    return this.isString;
+  }
+
+  get heard(): readonly Spike[] {
+    return this.spikes;
+  }
+
+  /** The classifier typed its digit for this utterance. */
+  classifierTyped(d: Decision): void {
+    if (!this.isString) this.typed.splice(0, this.typed.length, { decision: d });
+  }
+
+  /** The classifier's digit was withdrawn (too long, verifier). */
+  classifierWithdrawn(): void {
+    if (!this.isString) this.typed.length = 0;
+  }
+
+  onSpike(s: Spike): void {
+    const last = this.spikes[this.spikes.length - 1];
+    if (last && (s.frame - last.frame) * this.opts.hopMs < this.opts.minSpikeGapMs) {
+      if (s.digit === last.digit) return;
+      this.spikes[this.spikes.length - 1] = s;
+      const t = this.typed[this.typed.length - 1];
+      if (this.isString && t?.spike === last) {
+        this.host.withdraw(t.decision, `the string decoder heard ${s.digit}, not ${last.digit}`);
+        this.typed.pop();
+        this.type(s);
+      }
+      return;
+    }
+    this.spikes.push(s);
+    if (this.isString) return this.type(s);
+    if (this.spikes.length < 2 || !this.host.mayBeString()) return;
+    this.isString = true;
+    const first = this.spikes[0];
+    const classic = this.typed[0];
+    if (classic && classic.decision.digit !== first.digit) {
+      this.host.withdraw(classic.decision, `the string decoder heard ${first.digit} first`);
+      this.typed.length = 0;
+    }
+    if (this.typed.length === 0) this.type(first);
+    else this.typed[0].spike = first;
+    for (const sp of this.spikes.slice(1)) this.type(sp);
+  }
+
+  private type(s: Spike): void {
+    this.typed.push({ decision: this.host.typeDigit(s, this.typed.length), spike: s });
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Training material for the string model, from training speakers and voices only:
+ * - FSDD words (takes 10–49; 5–9 validate) and isolated digit words of the training TTS voices,
+ *   joined into strings with −40 to +150 ms gaps (spliceDigits: cross-faded, speed and level
+ *   varied), one speaker or voice a string;
+ * - fluent strings said by the training TTS voices at several tempos ("four two seven", zero
+ *   sometimes "oh");
+ * - non-digit speech (phrases of ordinary words in the same voices) and noise, whose target is the
+ *   empty string: the model must learn that speech is not digits by default.
+ * Every example gets a level, a noise floor and sometimes pink noise.
+ */
+import { trimSilence } from '../features/logmel';
+import { FEATURE_CONFIG } from '../features/config';
+import type { Clip } from './dataset';
+import { gaussian, mulberry32, Rng } from './rng';
+import { digitText, DIGIT_WORDS, randomDigits, spliceDigits, SpokenDigit } from './strings';
+import { tts, TtsSpec } from './tts';
+import { atSpeed, VoiceFamily } from './ttsVoices';
+
+const RATE = FEATURE_CONFIG.sampleRate;
+
+export interface Example {
+  samples: Float32Array;
+  digits: number[];
+}
+
+export interface StringSources {
+  /** Isolated digit words by speaker or voice. */
+  speakers: Array<{ name: string; words: SpokenDigit[]; real: boolean }>;
+  fluent: Example[];
+  nonDigit: Float32Array[];
+}
+
+export interface SourceOptions {
+  fsdd: Clip[];
+  voices: readonly VoiceFamily[];
+  /** Ordinary phrases for the non-digit examples (none may sound like a digit string). */
+  nonDigitTexts: string[];
+  fluentCount: number;
+  nonDigitCount: number;
+  seed: number;
+  log?: (line: string) => void;
+}
+
+const pick = <T>(xs: readonly T[], rng: Rng): T => xs[Math.floor(rng() * xs.length)];
+
+/** A training voice at a random tempo; espeak voices also at a random pitch. */
+function randomSpec(voices: readonly VoiceFamily[], rng: Rng): TtsSpec {
+  // Engines by share rather than by voice count (84 espeak voices against 6 others).
+  const wanted = rng() < 0.6 ? 'espeak' : rng() < 0.6 ? 'flite' : 'festival';
+  const own = voices.filter((v) => v.engine === wanted);
+  const family = pick(own.length ? own : voices, rng);
+  return atSpeed(family, 0.75 + rng() * 0.6, family.engine === 'espeak' ? Math.round(25 + rng() * 50) : undefined);
+}
+
+export function buildSources(o: SourceOptions): StringSources {
+  const rng = mulberry32(o.seed);
+  const log = o.log ?? (() => undefined);
+  const speakers: StringSources['speakers'] = [];
+  for (const sp of [...new Set(o.fsdd.map((c) => c.speaker))].sort())
+    speakers.push({
+      name: `fsdd ${sp}`,
+      real: true,
+      words: o.fsdd.filter((c) => c.speaker === sp).map((c) => ({ digit: c.digit, samples: c.samples })),
+    });
+  const t0 = Date.now();
+  for (const family of o.voices) {
+    const words: SpokenDigit[] = [];
+    for (const speed of [0.85, 1.15]) {
+      const spec = atSpeed(family, speed);
+      DIGIT_WORDS.forEach((w, d) => words.push({ digit: d, samples: trimSilence(tts(w, spec)) }));
+      words.push({ digit: 0, samples: trimSilence(tts('oh', spec)) });
+    }
+    speakers.push({ name: `${family.engine} ${family.voice}`, real: false, words });
+  }
+  log(`isolated TTS words: ${o.voices.length} voices (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const t1 = Date.now();
+  const fluent: Example[] = [];
+  for (let i = 0; i < o.fluentCount; i++) {
+    const digits = randomDigits(rng, 1, 8);
+    fluent.push({ digits, samples: trimSilence(tts(digitText(digits, rng), randomSpec(o.voices, rng))) });
+  }
+  const nonDigit: Float32Array[] = [];
+  for (let i = 0; i < o.nonDigitCount; i++) nonDigit.push(trimSilence(tts(pick(o.nonDigitTexts, rng), randomSpec(o.voices, rng))));
+  log(`fluent TTS strings: ${fluent.length}, non-digit phrases: ${nonDigit.length} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
+  return { speakers, fluent, nonDigit };
+}
+
+function meanPower(x: Float32Array): number {
+  let p = 0;
+  for (let i = 0; i < x.length; i++) p += x[i] * x[i];
+  return p / Math.max(1, x.length);
+}
+
+/** Silence before and after, a level, a noise floor, sometimes pink background noise. */
+function dress(x: Float32Array, rng: Rng): Float32Array {
+  const lead = Math.round((0.1 + rng() * 0.4) * RATE);
+  const tail = Math.round((0.2 + rng() * 0.4) * RATE);
+  const out = new Float32Array(lead + x.length + tail);
+  const p = meanPower(x);
+  const g = p > 0 ? Math.sqrt(Math.pow(10, (-26 + (rng() * 2 - 1) * 10) / 10) / p) : 1;
+  for (let i = 0; i < x.length; i++) out[lead + i] = x[i] * g;
+  const floor = Math.pow(10, (-75 + rng() * 25) / 20);
+  for (let i = 0; i < out.length; i++) out[i] += floor * gaussian(rng);
+  if (rng() < 0.3) {
+    const speech = p * g * g;
+    const level = Math.sqrt(speech / Math.pow(10, (10 + rng() * 25) / 10));
+    let b0 = 0,
+      b1 = 0,
+      b2 = 0;
+    const pink = new Float32Array(out.length);
+    for (let i = 0; i < out.length; i++) {
+      const w = gaussian(rng);
+      b0 = 0.99765 * b0 + w * 0.099046;
+      b1 = 0.963 * b1 + w * 0.2965164;
+      b2 = 0.57 * b2 + w * 1.0526913;
+      pink[i] = b0 + b1 + b2 + w * 0.1848;
+    }
+    const s = level / Math.sqrt(meanPower(pink));
+    for (let i = 0; i < out.length; i++) out[i] += pink[i] * s;
+  }
+  return out;
+}
+
+/** One random training example. */
+export function sampleExample(src: StringSources, rng: Rng): Example {
+  const r = rng();
+  if (r < 0.5) {
+    const sp =
+      rng() < 0.5
+        ? pick(
+            src.speakers.filter((s) => s.real),
+            rng,
+          )
+        : pick(src.speakers, rng);
+    // Single words too: the model also hears isolated digits in the stream.
+    const digits = rng() < 0.12 ? [Math.floor(rng() * 10)] : randomDigits(rng, 2, 8);
+    const words = digits.map((d) =>
+      pick(
+        sp.words.filter((w) => w.digit === d),
+        rng,
+      ),
+    );
+    const s = spliceDigits(words, rng, { gapMs: [-40, 150], edgeMs: [0, 0], speed: [0.9, 1.1], gainDb: [-3, 3] });
+    return { samples: dress(s.samples, rng), digits };
+  }
+  if (r < 0.85) {
+    const f = pick(src.fluent, rng);
+    return { samples: dress(f.samples, rng), digits: f.digits };
+  }
+  if (r < 0.97) return { samples: dress(pick(src.nonDigit, rng), rng), digits: [] };
+  // Silence with a noise burst or nothing.
+  const n = Math.round((0.3 + rng() * 0.7) * RATE);
+  const burst = new Float32Array(n);
+  for (let i = 0; i < n; i++) burst[i] = gaussian(rng) * Math.exp((-3 * i) / n) * (rng() < 0.5 ? 1 : 0);
+  return { samples: dress(burst, rng), digits: [] };
+}

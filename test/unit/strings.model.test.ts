@@ -1,0 +1,97 @@
+/**
+ * The string model end to end at smoke size: CTC through tfjs, a few training steps on real FSDD
+ * words and two TTS voices, ONNX export, and the stream's windowed decoding against the model
+ * run over the whole utterance.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { FEATURE_CONFIG } from '../../src/features/config';
+import { logMelFrames } from '../../src/features/logmel';
+import { readSequenceMeta, SequenceModel } from '../../src/model/sequenceModel';
+import { Classifier } from '../../src/model/classifier';
+import { StringDecoder } from '../../src/stream/stringDecoder';
+import { initBackend } from '../../src/train/backend';
+import { ctcLoss, ctcLossTensor } from '../../src/train/ctc';
+import { loadClips } from '../../src/train/dataset';
+import { gaussian, mulberry32 } from '../../src/train/rng';
+import { spliceDigits } from '../../src/train/strings';
+import { trainStrings } from '../../src/train/trainStrings';
+import { TRAIN_VOICES } from '../../src/train/ttsVoices';
+import { readFileSync } from 'node:fs';
+import { FSDD } from './helpers';
+
+test('ctcLossTensor: its tfjs gradient is the CTC gradient, averaged over the batch', async () => {
+  await initBackend();
+  const rng = mulberry32(3);
+  const [B, T, C] = [2, 7, 11];
+  const values = Float32Array.from({ length: B * T * C }, () => gaussian(rng));
+  const labels = [[1, 2], [5]];
+  const g = tf.grad((x: tf.Tensor) => ctcLossTensor(x as tf.Tensor3D, labels, 10))(tf.tensor3d(values, [B, T, C]));
+  const got = g.dataSync();
+  for (let b = 0; b < B; b++) {
+    const ref = ctcLoss(values.subarray(b * T * C, (b + 1) * T * C), T, C, labels[b], 10).grad;
+    for (let i = 0; i < T * C; i++) assert.ok(Math.abs(got[b * T * C + i] - ref[i] / B) < 1e-5);
+  }
+});
+
+test('smoke training writes a string model whose streamed steps equal the model over the whole utterance', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dd-strings-'));
+  try {
+    const r = await trainStrings({
+      fsddDir: FSDD,
+      out,
+      voices: [TRAIN_VOICES[0], TRAIN_VOICES[20]],
+      nonDigitTexts: ['hello there', 'open the window'],
+      minutes: 1,
+      steps: 4,
+      batchSize: 4,
+      seed: 1,
+      fluentCount: 6,
+      nonDigitCount: 2,
+      valCount: 8,
+      evalEvery: 2,
+    });
+    assert.ok(r.exportMaxAbsDiff < 1e-4, `ONNX vs trainer ${r.exportMaxAbsDiff}`);
+    assert.ok(r.bytes <= 200 * 1024, `${r.bytes} bytes`);
+    const bytes = readFileSync(r.modelPath);
+    const meta = readSequenceMeta(bytes, r.modelPath);
+    assert.equal(meta.blank, 10);
+    assert.deepEqual(meta.featureConfig, { ...FEATURE_CONFIG });
+    // The word classifier refuses it: it is not a digit classifier.
+    await assert.rejects(Classifier.load(r.modelPath), /metadata/);
+
+    const model = await SequenceModel.load(r.modelPath);
+    try {
+      const { clips } = loadClips(FSDD, FEATURE_CONFIG, (c) => c.take === 0 && c.speaker === 'jackson');
+      const s = spliceDigits(
+        [4, 2, 7, 9].map((d) => ({ digit: d, samples: clips.find((c) => c.digit === d)!.samples })),
+        mulberry32(2),
+        { gapMs: [0, 80], floorDb: -70 },
+      );
+      const { data, frames } = logMelFrames(s.samples);
+      const stride = meta.stride;
+      const usable = Math.floor(frames / stride) * stride;
+      const whole = await model.probs(data, usable);
+      const decoder = new StringDecoder(model);
+      const C = meta.labels.length;
+      let compared = 0;
+      for (let f = 0; f < usable; f++) {
+        await decoder.push(data.subarray(f * 40, f * 40 + 40), true);
+        const step = (f + 1) / stride - 1;
+        if ((f + 1) % stride !== 0 || f + 1 < decoder.window) continue;
+        const ref = whole.subarray(step * C, step * C + C);
+        decoder.lastStep!.forEach((p, k) => assert.ok(Math.abs(p - ref[k]) < 1e-4, `step ${step} class ${k}: ${p} vs ${ref[k]}`));
+        compared++;
+      }
+      assert.ok(compared > 20, `${compared} steps compared`);
+    } finally {
+      await model.dispose();
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
