@@ -1,13 +1,16 @@
 /**
  * `npm run bench:loso`: leave-one-speaker-out — for each FSDD speaker, train from scratch on the
- * other five and test on all of that speaker's recordings. Writes models/loso.json.
- * Usage: node dist/bench/loso.js [--epochs N] [--speakers a,b]
+ * other five (and, as the shipped model, the synthetic voices of `corpus`) and test on all of
+ * that speaker's recordings. Writes models/loso.json, merged per speaker with what is there, so
+ * folds can be run one at a time. Usage: node dist/bench/loso.js [--epochs N] [--speakers a,b]
+ * [--variants N] [--no-corpus]
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { train } from '../src/train/train';
 import { loadClips } from '../src/train/dataset';
+import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../src/train/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 
 async function main() {
@@ -18,14 +21,30 @@ async function main() {
   };
   const epochs = Number(opt('--epochs') ?? 25);
   const speakers = opt('--speakers')?.split(',') ?? [...new Set(loadClips(DATA).clips.map((c) => c.speaker))].sort();
+  const variants = Number(opt('--variants') ?? 3);
+  const extra = args.includes('--no-corpus') ? [] : [(await buildCorpus({ ...DEFAULT_CORPUS, out: defaultCorpusDir() })).train];
   const out = resolve(__dirname, '..', '..', 'models', 'loso.json');
-  const results = [];
+  type Row = {
+    speaker: string;
+    accuracy: number;
+    n: number;
+    recipe?: string;
+    macroF1?: number;
+    bestEpoch?: number;
+    epochs?: number;
+    minutes?: number;
+  };
+  const recipe = `${epochs} epochs, ${variants} augmented variants${extra.length ? ', FSDD + synthetic corpus' : ', FSDD only'}`;
+  const results: Row[] = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Row[]).filter((r) => r.recipe === recipe) : [];
   for (const speaker of speakers) {
     const dir = mkdtempSync(join(tmpdir(), `dd-loso-${speaker}-`));
     try {
-      const r = await train({ data: DATA, out: dir, epochs, batchSize: 32, augment: true, seed: 1, loso: speaker });
+      const r = await train({ data: DATA, out: dir, epochs, batchSize: 32, augment: true, seed: 1, loso: speaker, extra, variants });
       const n = r.best.confusion.flat().reduce((a, b) => a + b, 0);
+      const i = results.findIndex((x) => x.speaker === speaker);
+      if (i >= 0) results.splice(i, 1);
       results.push({
+        recipe,
         speaker,
         n,
         accuracy: r.best.testAccuracy,
