@@ -1,29 +1,39 @@
 #!/usr/bin/env node
 /** `node dist/cli.js <command>`: the same modules the extension uses, without the editor. */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { registerTrain } from './cli/train';
 import { registerEval } from './cli/eval';
 import { registerTranscribe } from './cli/transcribe';
 import { registerLive } from './cli/live';
 import { registerEnroll } from './cli/enroll';
 import { registerCorpus } from './cli/corpus';
-import { DigitDictationError } from './errors';
+import { reportFailure } from './cli/failure';
+
+// `--debug` anywhere shows the stack trace of a failure; it is not a command's option.
+const debug = process.argv.includes('--debug');
+const argv = process.argv.filter((a) => a !== '--debug');
+process.on('uncaughtException', (err) => reportFailure(err, debug));
+process.on('unhandledRejection', (err) => reportFailure(err, debug));
+// Output piped into `head` closes early; that is not a failure.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+});
 
 const program = new Command();
-program.name('digit-dictation').description('Spoken-digit recognition: train, evaluate, transcribe, dictate').showHelpAfterError();
+program
+  .name('digit-dictation')
+  .description('Spoken-digit recognition: train, evaluate, transcribe, dictate (add --debug to any command to see stack traces)')
+  // Commander's own messages are reprinted as `error [CODE]: …` with exit 2 (cli/failure.ts).
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 registerTrain(program);
 registerEval(program);
 registerTranscribe(program);
 registerLive(program);
 registerEnroll(program);
 registerCorpus(program);
-// streaming commands (transcribe / live / enroll) register here
 
-program.parseAsync(process.argv).catch((err: unknown) => {
-  if (err instanceof DigitDictationError) {
-    console.error(`error [${err.code}]: ${err.message}`);
-  } else {
-    console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  }
-  process.exit(1);
+program.parseAsync(argv).catch((err: unknown) => {
+  if (err instanceof CommanderError && err.exitCode === 0) process.exit(0);
+  reportFailure(err, debug);
 });

@@ -16,3 +16,6 @@ export class ModelLoadError extends DigitDictationError {}
 export class DatasetError extends DigitDictationError {}
 export class PrototypeStoreError extends DigitDictationError {}
 export class MicrophoneError extends DigitDictationError {}
+export class OutputTargetError extends DigitDictationError {}
+export class OptionError extends DigitDictationError {}
+export class TrainingError extends DigitDictationError {}

@@ -268,7 +268,7 @@ function addNoise(dir: string): void {
 /** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
 async function mine(out: string, verifierPath: string | undefined): Promise<void> {
   if (!verifierPath) throw new Error("--mine-with needs the first verifier's .onnx file");
-  const verifier = await Classifier.load(verifierPath);
+  const verifier = await Classifier.load(verifierPath, undefined, 'verifier');
   const rng = mulberry32(4048);
   const held = new Set(BENCH_WORDS);
   const digitSounds = DIGIT_WORDS.map(phonemes);

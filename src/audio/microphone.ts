@@ -1,5 +1,7 @@
 /** The live microphone as an AudioSource (decibri Microphone), and the list of input devices. */
+import { spawnSync } from 'node:child_process';
 import { Microphone, type MicrophoneInfo } from 'decibri';
+import { MicrophoneError } from '../errors';
 import { AudioSource, ReadableSource, SourceOptions } from './source';
 import { toSourceError } from './sourceErrors';
 
@@ -23,6 +25,70 @@ export function listMicrophones(): MicrophoneSummary[] {
   return devices
     .filter((d) => d.maxInputChannels > 0)
     .map((d) => ({ index: d.index, id: d.id, name: d.name, isDefault: d.isDefault, defaultSampleRate: d.defaultSampleRate }));
+}
+
+/** ALSA's "null" plugin lists as a capture device but only ever delivers zeros: not a microphone. */
+const NOT_A_MICROPHONE = /^Discard all samples/;
+
+interface ProbeResult {
+  ok: boolean;
+  code?: string;
+  message?: string;
+  inputs?: string[];
+}
+
+/**
+ * Opens the device once in a child process whose stderr is discarded, and waits for its first
+ * audio: on a machine without sound hardware ALSA and JACK print 10–20 lines of noise while the
+ * host starts, which would bury the one line that matters. Undefined if the probe itself could not
+ * run (the caller then just opens the device).
+ */
+function probeMicrophone(device: unknown, sampleRate: number, timeoutMs: number): ProbeResult | undefined {
+  let decibriPath: string;
+  try {
+    decibriPath = require.resolve('decibri');
+  } catch {
+    return undefined;
+  }
+  const script = `const { Microphone } = require(${JSON.stringify(decibriPath)});
+const out = (r) => { process.stdout.write(JSON.stringify(r)); process.exit(0); };
+let inputs = [];
+try { inputs = Microphone.devices().filter((d) => d.maxInputChannels > 0).map((d) => d.name); } catch {}
+Microphone.open({ device: ${JSON.stringify(device ?? null)} ?? undefined, sampleRate: ${sampleRate}, dtype: 'float32' }).then((mic) => {
+  const t = setTimeout(() => out({ ok: false, code: 'NO_AUDIO', message: 'no audio within ${timeoutMs} ms', inputs }), ${timeoutMs});
+  mic.once('readable', () => { clearTimeout(t); out({ ok: true, inputs }); });
+  mic.once('error', (e) => out({ ok: false, code: e && e.code, message: String(e && e.message), inputs }));
+}, (e) => out({ ok: false, code: e && e.code, message: String(e && e.message), inputs }));`;
+  const r = spawnSync(process.execPath, ['-e', script], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+    timeout: timeoutMs + 10000,
+    encoding: 'utf8',
+  });
+  try {
+    return JSON.parse(r.stdout) as ProbeResult;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Checks, quietly, that the microphone can be opened and delivers audio; throws a one-line
+ * MicrophoneError if not (MIC_NOT_FOUND when the machine has no input device at all).
+ */
+export function assertMicrophoneWorks(options: Pick<MicrophoneOptions, 'device' | 'sampleRate' | 'startTimeoutMs'>): void {
+  const selector = deviceSelector(options.device);
+  const label = options.device === undefined || options.device === '' ? 'default' : String(options.device);
+  const r = probeMicrophone(selector, options.sampleRate, options.startTimeoutMs ?? 3000);
+  if (!r || r.ok) return;
+  const real = (r.inputs ?? []).filter((n) => !NOT_A_MICROPHONE.test(n));
+  if (real.length === 0) {
+    throw new MicrophoneError(
+      'MIC_NOT_FOUND',
+      'no microphone found: this machine has no audio input device; connect one, or use "transcribe FILE.wav" for recordings',
+    );
+  }
+  const err = Object.assign(new Error(r.message ?? 'cannot be opened'), { code: r.code });
+  throw toSourceError(err, 'microphone', label, false);
 }
 
 export interface MicrophoneOptions extends SourceOptions {

@@ -5,7 +5,11 @@
  */
 import type { Readable } from 'node:stream';
 import { File as DecibriFile } from 'decibri';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { AudioSourceError, toSourceError } from './sourceErrors';
+import { badSampleError, firstBadSample } from './samples';
+import { WavFileSource } from './wavStream';
 
 export interface AudioChunk {
   /** Mono samples in [-1, 1] at the source's `sampleRate`. */
@@ -48,6 +52,10 @@ interface VadScored {
 export class ReadableSource implements AudioSource {
   private stopped = false;
   private chunksSeen = 0;
+  /** Samples delivered so far, to name the position of a bad one. */
+  private samplesSeen = 0;
+  /** Chunks of a microphone with NaN or absurd samples, zeroed (a dropout, never speech). */
+  dropouts = 0;
 
   constructor(
     readonly kind: 'microphone' | 'file',
@@ -101,6 +109,14 @@ export class ReadableSource implements AudioSource {
         // Copy: the Buffer may sit at an offset that is not 4-byte aligned in a shared pool.
         const samples = new Float32Array(buf.byteLength / 4);
         new Uint8Array(samples.buffer).set(buf.subarray(0, samples.length * 4));
+        const bad = firstBadSample(samples);
+        if (bad >= 0) {
+          if (this.kind === 'file') throw badSampleError(basename(this.label), this.samplesSeen + bad, samples[bad], this.sampleRate);
+          // A driver glitch: the chunk is heard as silence, so it can neither start nor feed a word.
+          samples.fill(0);
+          this.dropouts++;
+        }
+        this.samplesSeen += samples.length;
         yield this.withVad ? { samples, speechProb: this.takeScore() } : { samples };
         if (this.stopped) break;
       }
@@ -128,6 +144,10 @@ export async function fileSource(
   sampleRate: number,
   options: SourceOptions & { inputRate?: number } = {},
 ): Promise<AudioSource> {
+  if (typeof input === 'string' && !options.silero && isRiffWave(input)) {
+    // Streamed block by block: memory stays flat however long the recording.
+    return new WavFileSource(input, sampleRate);
+  }
   const common = { sampleRate, dtype: 'float32' as const, vad: options.silero ? ('silero' as const) : (false as const) };
   let file: DecibriFile;
   let label: string;
@@ -146,6 +166,22 @@ export async function fileSource(
     file.close();
     file.destroy();
   });
+}
+
+/** Whether the file starts like a WAV (RIFF…WAVE); false when it cannot be read (decibri then names the failure). */
+function isRiffWave(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    const b = Buffer.alloc(12);
+    const n = readSync(fd, b, 0, 12, 0);
+    return n === 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WAVE';
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 export { AudioSourceError };

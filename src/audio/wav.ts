@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WaveFile } from 'wavefile';
 import { AudioFormatError } from '../errors';
+import { badSampleError, firstBadSample } from './samples';
+import { openWav, wavInfo } from './wavStream';
 
 export interface Audio {
   sampleRate: number;
@@ -29,6 +31,14 @@ export function decodeWav(bytes: Uint8Array, name: string, targetRate?: number):
   }
   if (!(fmt.numChannels >= 1) || !(fmt.sampleRate > 0)) {
     throw new AudioFormatError('WAV_BAD_HEADER', `${name}: WAV header has ${fmt.numChannels} channels at ${fmt.sampleRate} Hz`);
+  }
+  if (fmt.audioFormat !== 1) {
+    // Float samples can be NaN, infinite or absurd: refuse them before resampling smears them.
+    const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
+    for (const ch of Array.isArray(raw) ? raw : [raw]) {
+      const bad = firstBadSample(ch);
+      if (bad >= 0) throw badSampleError(name, bad, ch[bad], fmt.sampleRate);
+    }
   }
   if (targetRate && fmt.sampleRate !== targetRate) {
     try {
@@ -58,8 +68,30 @@ export function decodeWav(bytes: Uint8Array, name: string, targetRate?: number):
   return { sampleRate: rate, samples };
 }
 
-export function readWav(path: string, targetRate?: number): Audio {
+/**
+ * Longest file accepted as one clip by the dataset and enrollment readers. Digit clips last
+ * 0.3–2.5 s (FSDD, GSC), the verifier's sentences a few seconds; a longer file is a recording to
+ * `transcribe`, and reading it whole as a clip cost 555 MB for an hour.
+ */
+export const MAX_CLIP_SECONDS = 30;
+
+export interface ReadWavOptions {
+  /** Refuse (WAV_TOO_LONG) a file longer than this, from its header, before reading it. */
+  maxSeconds?: number;
+}
+
+export function readWav(path: string, targetRate?: number, options: ReadWavOptions = {}): Audio {
+  if (options.maxSeconds !== undefined) {
+    const info = wavInfo(path);
+    if (info.seconds > options.maxSeconds) {
+      throw new AudioFormatError(
+        'WAV_TOO_LONG',
+        `${basename(path)}: ${info.seconds.toFixed(1)} s long; a clip is at most ${options.maxSeconds} s (use "transcribe" for recordings)`,
+      );
+    }
+  }
   let bytes: Buffer;
+  closeSync(openWav(path));
   try {
     bytes = readFileSync(path);
   } catch (err) {

@@ -1,15 +1,15 @@
 import { Command } from 'commander';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
-import { intArg } from './train';
+import { intArg } from './args';
 
 export function registerCorpus(program: Command): void {
   program
     .command('corpus')
     .description('synthesise the TTS part of the training corpus (espeak-ng, flite, festival) into a cache folder')
     .option('--out <dir>', 'corpus folder (train/ and heldout/ inside)', defaultCorpusDir())
-    .option('--seed <n>', 'random seed (pitches, rates, "oh" for zero)', intArg('--seed'), DEFAULT_CORPUS.seed)
-    .option('--espeak-takes <n>', 'takes per digit per espeak-ng voice', intArg('--espeak-takes', 1), DEFAULT_CORPUS.espeakTakes)
-    .option('--other-takes <n>', 'takes per digit per flite / festival voice', intArg('--other-takes', 1), DEFAULT_CORPUS.otherTakes)
+    .option('--seed <n>', 'random seed (pitches, rates, "oh" for zero)', intArg('--seed', 0, 2 ** 32 - 1), DEFAULT_CORPUS.seed)
+    .option('--espeak-takes <n>', 'takes per digit per espeak-ng voice', intArg('--espeak-takes', 1, 1000), DEFAULT_CORPUS.espeakTakes)
+    .option('--other-takes <n>', 'takes per digit per flite / festival voice', intArg('--other-takes', 1, 1000), DEFAULT_CORPUS.otherTakes)
     .action(async (o) => {
       const r = await buildCorpus({
         out: o.out,

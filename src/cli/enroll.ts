@@ -1,11 +1,13 @@
 /** `enroll`: per-digit prototypes of one voice, from a folder of takes or from the microphone. */
 import { Command } from 'commander';
-import { openMicrophone } from '../audio/microphone';
+import { checkOutputFile } from '../atomicWrite';
+import { assertMicrophoneWorks, openMicrophone } from '../audio/microphone';
 import { buildPrototypes, embedUtterance, takesFromDir } from '../enroll/embed';
 import { PrototypeStore } from '../enroll/store';
 import { DIGIT_WORDS as WORDS, MAX_TAKES } from '../shared/constants';
 import { Classifier } from '../model/classifier';
 import { recordUtterance } from '../stream/record';
+import { intArg, numberArg, pathArg, textArg } from './args';
 
 interface EnrollOptions {
   out: string;
@@ -21,23 +23,39 @@ export function registerEnroll(program: Command): void {
   program
     .command('enroll')
     .description('build enrollment prototypes from takes named like FSDD ({digit}_{name}_{take}.wav) or from the microphone')
-    .requiredOption('--out <file>', 'prototype file to write (JSON, replaced atomically)')
-    .option('--from-dir <dir>', 'folder of takes; without it, record from the microphone')
-    .option('--speaker <name>', "with --from-dir: only this speaker's takes")
-    .option('--takes <n>', `takes per digit (1–${MAX_TAKES})`, (v) => Math.min(MAX_TAKES, Math.max(1, parseInt(v, 10))), MAX_TAKES)
-    .option('--model <file>', 'ONNX model (default: the shipped model)')
-    .option('--device <id|name|index>', 'microphone for interactive enrollment')
-    .option('--timeout <s>', 'seconds to wait for each take', parseFloat, 6)
+    .requiredOption(
+      '--out <file>',
+      'prototype file to write (JSON, replaced atomically; an existing one is kept if enrollment fails)',
+      pathArg('--out'),
+    )
+    .option('--from-dir <dir>', 'folder of takes; without it, record from the microphone', pathArg('--from-dir'))
+    .option('--speaker <name>', "with --from-dir: only this speaker's takes", textArg('--speaker'))
+    .option('--takes <n>', `takes per digit (1–${MAX_TAKES})`, intArg('--takes', 1, MAX_TAKES), MAX_TAKES)
+    .option('--model <file>', 'ONNX model (default: the shipped model)', pathArg('--model'))
+    .option('--device <id|name|index>', 'microphone for interactive enrollment', textArg('--device'))
+    .option(
+      '--timeout <s>',
+      'seconds to wait for each take (up to 600)',
+      numberArg('--timeout', { min: 0, max: 600, exclusiveMin: true }),
+      6,
+    )
     .action(async (o: EnrollOptions) => {
+      // Before any work: an output that cannot be replaced safely (a device, FIFO, symlink, folder) is refused now.
+      checkOutputFile(o.out);
       const classifier = await Classifier.load(o.model);
       const rate = classifier.meta.featureConfig.sampleRate;
       try {
         let store: PrototypeStore;
         if (o.fromDir) {
-          const takes = takesFromDir(o.fromDir, rate, { speaker: o.speaker, perDigit: o.takes });
+          const takes = takesFromDir(o.fromDir, rate, {
+            speaker: o.speaker,
+            perDigit: o.takes,
+            onSkip: (name, reason) => console.error(`skipped ${name}: ${reason}`),
+          });
           store = await buildPrototypes(classifier, takes);
           console.error(`embedded ${takes.length} takes from ${o.fromDir}`);
         } else {
+          assertMicrophoneWorks({ device: o.device, sampleRate: rate });
           store = new PrototypeStore(classifier.meta.modelId, classifier.meta.embeddingDim);
           for (let digit = 0; digit < 10; digit++) {
             for (let take = 1; take <= o.takes; take++) {
@@ -51,6 +69,12 @@ export function registerEnroll(program: Command): void {
         for (const d of store.enrolled()) {
           const p = store.get(d)!;
           console.log(`${d}  takes ${p.takes.length}  quality ${p.quality === null ? '–' : p.quality.toFixed(3)}`);
+        }
+        const missing = WORDS.map((_, d) => d).filter((d) => !store.get(d));
+        if (missing.length) {
+          console.error(
+            `warning: ${missing.length} digit(s) not enrolled: ${missing.join(', ')}; those are recognised by the base model only (add their takes and enroll again)`,
+          );
         }
         store.save(o.out);
         console.error(`wrote ${o.out} (model ${store.modelId}, ${store.enrolled().length} digits)`);

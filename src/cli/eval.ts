@@ -2,16 +2,17 @@ import { Command, Option } from 'commander';
 import { evaluate } from '../train/evaluate';
 import { describeSkipped, SplitName } from '../train/dataset';
 import { formatConfusion } from '../train/metrics';
+import { pathArg } from './args';
 
 export function registerEval(program: Command): void {
   program
     .command('eval')
     .description('evaluate a model: accuracy, macro-F1, per-class precision/recall, confusion matrix')
-    .requiredOption('--data <dir>', 'dataset folder (FSDD layout)')
+    .requiredOption('--data <dir>', 'dataset folder (FSDD layout)', pathArg('--data'))
     .addOption(
       new Option('--split <split>', 'takes 0–4 (test), 5–49 (train) or every file (all)').choices(['test', 'train', 'all']).default('test'),
     )
-    .option('--model <file>', 'ONNX model (default: the shipped model)')
+    .option('--model <file>', 'ONNX model (default: the shipped model)', pathArg('--model'))
     .option('--json', 'print one JSON object {n, accuracy, macroF1, confusion, …}')
     .action(async (o) => {
       const r = await evaluate(o.data, o.split as SplitName, o.model);
@@ -29,7 +30,7 @@ export function registerEval(program: Command): void {
         );
         return;
       }
-      const skipped = describeSkipped({ ...r.skipped, reasons: r.skipped.examples.map(() => 'unusable') });
+      const skipped = describeSkipped({ ...r.skipped, reasons: r.skipped.reasons ?? [] });
       if (skipped) console.error(skipped);
       console.log(
         `${o.split} split: n=${r.n}  accuracy ${(r.accuracy * 100).toFixed(2)}%  macro-F1 ${r.macroF1.toFixed(4)}  (model ${r.modelId})`,

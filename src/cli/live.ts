@@ -1,6 +1,6 @@
 /** `live`: dictation from the microphone in a terminal, printing each digit as it is decided. */
 import { Command } from 'commander';
-import { listMicrophones, openMicrophone } from '../audio/microphone';
+import { assertMicrophoneWorks, listMicrophones, openMicrophone } from '../audio/microphone';
 import { Classifier } from '../model/classifier';
 import { modeProbs } from '../enroll/head';
 import { DictationEngine } from '../stream/engine';
@@ -14,6 +14,7 @@ import {
   toEnginePatch,
   verifierFor,
 } from './streamOptions';
+import { numberArg, textArg } from './args';
 
 interface LiveOptions extends EngineCliOptions {
   device?: string;
@@ -26,15 +27,20 @@ export function registerLive(program: Command): void {
     program
       .command('live')
       .description('recognise digits from the microphone as they are spoken (Ctrl+C to stop)')
-      .option('--device <id|name|index>', 'input device (see --list-devices); default: the system default')
+      .option('--device <id|name|index>', 'input device (see --list-devices); default: the system default', textArg('--device'))
       .option('--list-devices', 'list input devices and exit')
-      .option('--seconds <s>', 'stop after this many seconds', parseFloat),
+      .option(
+        '--seconds <s>',
+        'stop after this many seconds (up to a day)',
+        numberArg('--seconds', { min: 0, max: 86400, exclusiveMin: true }),
+      ),
   ).action(async (o: LiveOptions) => {
     if (o.listDevices) {
       for (const d of listMicrophones()) console.log(`${d.index}\t${d.id || '-'}\t${d.name}${d.isDefault ? '  (default)' : ''}`);
       return;
     }
     const classifier = await Classifier.load(o.model);
+    assertMicrophoneWorks({ device: o.device, sampleRate: classifier.meta.featureConfig.sampleRate });
     const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
     const verifier = await verifierFor(o);

@@ -1,6 +1,7 @@
 /** Engine options shared by `transcribe` and `live`: one definition, so both take the same flags. */
 import { Command, Option } from 'commander';
-import { DigitDictationError } from '../errors';
+import { DigitDictationError, OptionError } from '../errors';
+import { engineArg, pathArg, shown } from './args';
 import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../stream/options';
@@ -11,39 +12,82 @@ import { RECOGNITION_MODES } from '../shared/constants';
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
-    .option('--model <file>', 'ONNX model (default: the shipped model)')
+    .option('--model <file>', 'ONNX model (default: the shipped model)', pathArg('--model'))
     .addOption(new Option('--mode <mode>', 'recognition mode').choices(RECOGNITION_MODES).default('base'))
-    .option('--hybrid-weight <w>', 'hybrid mode: weight of the prototypes (0–1)', parseFloat)
-    .option('--prototypes <file>', 'enrollment prototypes (from "enroll")')
-    .option('--ee-thresh <p>', `early exit: top probability needed (default ${DEFAULT_ENGINE_OPTIONS.eeThresh})`, parseFloat)
-    .option('--ee-consec <n>', `early exit: consecutive confident checks (default ${DEFAULT_ENGINE_OPTIONS.eeConsec})`, parseInt)
-    .option('--ee-every <n>', `early exit: check every n hops of 10 ms (default ${DEFAULT_ENGINE_OPTIONS.eeEvery})`, parseInt)
+    .option('--hybrid-weight <w>', 'hybrid mode: weight of the prototypes (0–1)', engineArg('--hybrid-weight', 'hybridWeight'))
+    .option('--prototypes <file>', 'enrollment prototypes (from "enroll")', pathArg('--prototypes'))
+    .option(
+      '--ee-thresh <p>',
+      `early exit: top probability needed (default ${DEFAULT_ENGINE_OPTIONS.eeThresh})`,
+      engineArg('--ee-thresh', 'eeThresh'),
+    )
+    .option(
+      '--ee-consec <n>',
+      `early exit: consecutive confident checks (default ${DEFAULT_ENGINE_OPTIONS.eeConsec})`,
+      engineArg('--ee-consec', 'eeConsec'),
+    )
+    .option(
+      '--ee-every <n>',
+      `early exit: check every n hops of 10 ms (default ${DEFAULT_ENGINE_OPTIONS.eeEvery})`,
+      engineArg('--ee-every', 'eeEvery'),
+    )
     .option('--no-early-exit', 'always decide at the end of the word')
     .addOption(new Option('--vad <kind>', 'voice activity detector').choices(['energy', 'silero']))
-    .option('--vad-threshold <x>', 'VAD: speech when energy exceeds the noise floor by this power ratio', parseFloat)
-    .option('--vad-min-speech <ms>', 'VAD: shortest speech that counts', parseFloat)
-    .option('--vad-hangover <ms>', 'VAD: silence that ends an utterance', parseFloat)
-    .option('--vad-pre-roll <ms>', 'VAD: audio kept before the onset', parseFloat)
-    .option('--vad-min-level <dB>', 'VAD: level below which nothing is speech (dBFS)', parseFloat)
-    .option('--silero-threshold <p>', 'VAD silero: speech probability needed', parseFloat)
-    .option('--reject-min-confidence <p>', 'reject decisions below this confidence', parseFloat)
-    .option('--reject-max-word <ms>', 'reject utterances longer than this', parseFloat)
-    .option('--reject-min-cosine <c>', 'with prototypes: reject when farther than this from the digit prototype', parseFloat)
+    .option(
+      '--vad-threshold <x>',
+      'VAD: speech when energy exceeds the noise floor by this power ratio',
+      engineArg('--vad-threshold', 'vad.thresholdMultiplier'),
+    )
+    .option('--vad-min-speech <ms>', 'VAD: shortest speech that counts', engineArg('--vad-min-speech', 'vad.minSpeechMs'))
+    .option('--vad-hangover <ms>', 'VAD: silence that ends an utterance', engineArg('--vad-hangover', 'vad.hangoverMs'))
+    .option('--vad-pre-roll <ms>', 'VAD: audio kept before the onset', engineArg('--vad-pre-roll', 'vad.preRollMs'))
+    .option('--vad-min-level <dB>', 'VAD: level below which nothing is speech (dBFS)', engineArg('--vad-min-level', 'vad.minLevelDb'))
+    .option('--silero-threshold <p>', 'VAD silero: speech probability needed', engineArg('--silero-threshold', 'vad.sileroThreshold'))
+    .option(
+      '--reject-min-confidence <p>',
+      'reject decisions below this confidence',
+      engineArg('--reject-min-confidence', 'reject.minConfidence'),
+    )
+    .option('--reject-max-word <ms>', 'reject utterances longer than this', engineArg('--reject-max-word', 'reject.maxWordMs'))
+    .option(
+      '--reject-min-cosine <c>',
+      'with prototypes: reject when farther than this from the digit prototype',
+      engineArg('--reject-min-cosine', 'reject.minPrototypeCosine'),
+    )
     .option(
       '--verifier <files>',
       'digit/non-digit verifier: one .onnx file, or several separated by commas to combine as experts (default: the bundled members in models/verifier*.onnx)',
+      verifierListArg,
     )
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
-    .option('--reject-min-digit-prob <p>', 'with the verifier: probability of a digit word needed for the whole utterance', parseFloat)
+    .option(
+      '--reject-min-digit-prob <p>',
+      'with the verifier: probability of a digit word needed for the whole utterance',
+      engineArg('--reject-min-digit-prob', 'reject.minDigitProb'),
+    )
     .option(
       '--reject-min-digit-prob-early <p>',
       'with the verifier: the same for an early exit (on the first part of the word)',
-      parseFloat,
+      engineArg('--reject-min-digit-prob-early', 'reject.minDigitProbEarly'),
     )
     .option('--no-retract', 'never withdraw an early-exit digit, even when the rest of the utterance shows it was none')
     .option('--no-why', 'skip the per-band saliency')
     .option('--rejections', 'also print rejected utterances')
     .option('--json', 'one JSON object per line per decision');
+}
+
+/** `--verifier a.onnx,b.onnx`: every entry a path (an empty one, as in "a,,b", is refused by position). */
+function verifierListArg(v: string): string {
+  const parts = v.split(',');
+  const empty = parts.findIndex((p) => p.trim() === '');
+  if (empty >= 0) {
+    throw new OptionError(
+      'CLI_BAD_OPTION',
+      `--verifier entry ${empty + 1} of ${parts.length} is empty, got ${shown(v)}; give model files separated by single commas`,
+    );
+  }
+  for (const p of parts) pathArg('--verifier')(p);
+  return v;
 }
 
 export interface EngineCliOptions {

@@ -1,36 +1,47 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { intArg, pathArg, textArg } from './args';
+import { OptionError } from '../errors';
 import { SingleBar, Presets } from 'cli-progress';
 import { train } from '../train/train';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
-
-export function intArg(name: string, min = 0) {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-    return n;
-  };
-}
 
 export function registerTrain(program: Command): void {
   program
     .command('train')
     .description('train the digit CNN on a folder of {digit}_{speaker}_{take}.wav and export ONNX')
-    .requiredOption('--data <dir>', 'dataset folder (FSDD layout)')
-    .requiredOption('--out <dir>', 'output folder for digits.onnx and training.json')
-    .option('--epochs <n>', 'epochs', intArg('--epochs', 1), 40)
-    .option('--batch-size <n>', 'batch size', intArg('--batch-size', 1), 32)
+    .requiredOption('--data <dir>', 'dataset folder (FSDD layout)', pathArg('--data'))
+    .requiredOption('--out <dir>', 'output folder for digits.onnx and training.json', pathArg('--out'))
+    .option('--epochs <n>', 'epochs (1–1000)', intArg('--epochs', 1, 1000), 40)
+    .option('--batch-size <n>', 'batch size (1–4096)', intArg('--batch-size', 1, 4096), 32)
     .addOption(
       new Option('--augment <0|1>', 'time shift, noise, gain, speed and prefix-crop augmentation').choices(['0', '1']).default('1'),
     )
-    .option('--seed <n>', 'random seed (a seed reproduces the run)', intArg('--seed'), 1)
-    .option('--loso <speaker>', 'leave this speaker out: train on the others, test on it')
+    .option('--seed <n>', 'random seed (a seed reproduces the run)', intArg('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--loso <speaker>', 'leave this speaker out: train on the others, test on it', textArg('--loso'))
     .option('--extra <dirs>', 'comma-separated folders of more training voices (e.g. the corpus of `corpus`)', (v) =>
-      v.split(',').filter(Boolean),
+      v.split(',').filter(Boolean).map(pathArg('--extra')),
+    )
+    .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
+    .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
+    .addOption(
+      new Option(
+        '--labels <n>',
+        '10: digits only (files labelled 10 are refused); 11: label 10 is "not a digit" (an eleven-class verifier)',
+      )
+        .choices(['10', '11'])
+        .default('10'),
+    )
+    .addOption(
+      new Option('--role <role>', 'recorded in the model: digits (the classifier) or verifier (a digit/non-digit member)').choices([
+        'digits',
+        'verifier',
+      ]),
     )
     .option('--corpus [dir]', 'also train on the synthetic voices of `corpus` (built first if missing; default folder: the cache)')
-    .option('--variants <n>', 'augmented variants per training clip', intArg('--variants', 0), 2)
-    .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1))
     .action(async (o) => {
+      if (o.role === 'digits' && o.labels === '11') {
+        throw new OptionError('CLI_CONFLICTING_OPTIONS', '--role digits cannot go with --labels 11: an eleven-class model is a verifier');
+      }
       const extra: string[] = [...(o.extra ?? [])];
       if (o.corpus) {
         const built = await buildCorpus({
@@ -58,6 +69,8 @@ export function registerTrain(program: Command): void {
           limit: o.limit,
           extra,
           variants: o.variants,
+          labels: o.labels === '11' ? 11 : 10,
+          role: o.role,
         },
         {
           onLog: (line) => {

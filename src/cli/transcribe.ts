@@ -14,13 +14,14 @@ import {
   toEnginePatch,
   verifierFor,
 } from './streamOptions';
+import { pathArg } from './args';
 
 export function registerTranscribe(program: Command): void {
   addEngineOptions(
     program
       .command('transcribe')
       .description('recognise the digits spoken in an audio file with the streaming engine (times in ms from the start of the file)')
-      .argument('<file>', 'WAV, AIFF or FLAC; any rate (resampled to the model rate)'),
+      .argument('<file>', 'WAV, AIFF or FLAC; any rate (resampled to the model rate)', pathArg('<file>')),
   ).action(async (file: string, o: EngineCliOptions) => {
     const classifier = await Classifier.load(o.model);
     const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);

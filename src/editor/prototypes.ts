@@ -38,7 +38,9 @@ export class PrototypeFile extends Disposable {
     try {
       return { store: rt.PrototypeStore.load(this.path, modelId, embeddingDim) };
     } catch (err) {
-      if (err instanceof DigitDictationError && err.code === 'PROTOTYPES_NOT_FOUND') return { store: undefined };
+      // No file, or one with no digit in it: not enrolled (nothing to report).
+      if (err instanceof DigitDictationError && (err.code === 'PROTOTYPES_NOT_FOUND' || err.code === 'PROTOTYPES_EMPTY'))
+        return { store: undefined };
       const problem = (err as Error).message;
       this.log.warn(`enrollment: ${problem}`);
       return { store: undefined, problem };

@@ -1,8 +1,8 @@
 /** Enrollment: takes of each digit → embeddings → a prototype store. */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readWav } from '../audio/wav';
-import { PrototypeStoreError } from '../errors';
+import { MAX_CLIP_SECONDS, readWav } from '../audio/wav';
+import { DigitDictationError, PrototypeStoreError } from '../errors';
 import { trimSilence, utteranceFeatures } from '../features/logmel';
 import type { ClassifierLike } from '../model/types';
 import { MAX_TAKES } from '../shared/constants';
@@ -44,7 +44,11 @@ const TAKE_NAME = /^(\d)_([^_]+)_(\d+)\.wav$/i;
  * Takes from a folder of WAVs named like FSDD (`{digit}_{name}_{take}.wav`), optionally for one
  * speaker, at most `perDigit` per digit (lowest take numbers first).
  */
-export function takesFromDir(dir: string, sampleRate: number, options: { speaker?: string; perDigit?: number } = {}): Take[] {
+export function takesFromDir(
+  dir: string,
+  sampleRate: number,
+  options: { speaker?: string; perDigit?: number; onSkip?: (name: string, reason: string) => void } = {},
+): Take[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -56,6 +60,11 @@ export function takesFromDir(dir: string, sampleRate: number, options: { speaker
     );
   }
   const perDigit = options.perDigit ?? MAX_TAKES;
+  const skip = options.onSkip ?? (() => undefined);
+  for (const n of names.sort()) {
+    if (!n.toLowerCase().endsWith('.wav') || TAKE_NAME.test(n)) continue;
+    skip(n, /^10_/.test(n) ? 'label 10 is "not a digit"; enrollment takes are digits 0–9' : 'name is not {digit}_{name}_{take}.wav');
+  }
   const found = names
     .map((n) => ({ n, m: TAKE_NAME.exec(n) }))
     .filter((x): x is { n: string; m: RegExpExecArray } => !!x.m && (!options.speaker || x.m[2] === options.speaker))
@@ -65,8 +74,17 @@ export function takesFromDir(dir: string, sampleRate: number, options: { speaker
   for (const { n, m } of found) {
     const digit = Number(m[1]);
     if ((count.get(digit) ?? 0) >= perDigit) continue;
+    let samples: Float32Array;
+    try {
+      samples = readWav(join(dir, n), sampleRate, { maxSeconds: MAX_CLIP_SECONDS }).samples;
+    } catch (err) {
+      if (!(err instanceof DigitDictationError)) throw err;
+      // A damaged take is left out (and named); the next take of the digit, if any, stands in.
+      skip(n, err.message);
+      continue;
+    }
     count.set(digit, (count.get(digit) ?? 0) + 1);
-    takes.push({ digit, name: n, samples: readWav(join(dir, n), sampleRate).samples });
+    takes.push({ digit, name: n, samples });
   }
   if (takes.length === 0) {
     throw new PrototypeStoreError('ENROLL_NO_TAKES', `${dir}: no takes named like "7_${options.speaker ?? 'name'}_0.wav" found`);

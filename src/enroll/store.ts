@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../atomicWrite';
-import { PrototypeStoreError } from '../errors';
+import { OutputTargetError, PrototypeStoreError } from '../errors';
 import { MAX_TAKES } from '../shared/constants';
 
 export const STORE_FORMAT = 'digit-dictation-prototypes';
@@ -60,45 +60,62 @@ export class PrototypeStore {
         `${path}: enrollment file is damaged (${why}); it was left as is — delete it or enroll again to replace it`,
         { cause },
       );
-    let data: StoreFile;
+    let data: unknown;
     try {
-      data = JSON.parse(text) as StoreFile;
+      data = JSON.parse(text);
     } catch (err) {
       throw corrupt('not valid JSON', err);
     }
-    if (!data || typeof data !== 'object' || data.format !== STORE_FORMAT) throw corrupt('not a Digit Dictation prototype file');
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+    if (!isObject(data) || data.format !== STORE_FORMAT) throw corrupt('not a Digit Dictation prototype file');
     if (data.version !== STORE_VERSION) {
       throw new PrototypeStoreError(
         'PROTOTYPES_VERSION',
-        `${path}: enrollment file has version ${data.version}, this version reads ${STORE_VERSION}; enroll again`,
+        `${path}: enrollment file has version ${String(JSON.stringify(data.version)).slice(0, 40)}, this version reads ${STORE_VERSION}; enroll again`,
       );
     }
+    if (typeof data.modelId !== 'string') throw corrupt('no model id');
     if (data.modelId !== modelId) {
       throw new PrototypeStoreError(
         'PROTOTYPES_OTHER_MODEL',
-        `${path}: enrollment was made with model ${data.modelId}, the current model is ${modelId}; enroll again for this model (the base model is used meanwhile)`,
+        `${path}: enrollment was made with model ${data.modelId.slice(0, 64)}, the current model is ${modelId}; enroll again for this model (the base model is used meanwhile)`,
       );
     }
     const dim = data.embeddingDim;
-    if (!(Number.isInteger(dim) && dim > 0) || (embeddingDim !== undefined && dim !== embeddingDim)) {
-      throw corrupt(`embedding size ${dim} does not match the model's ${embeddingDim}`);
+    if (!(typeof dim === 'number' && Number.isInteger(dim) && dim > 0) || (embeddingDim !== undefined && dim !== embeddingDim)) {
+      throw corrupt(`embedding size ${String(JSON.stringify(dim)).slice(0, 40)} does not match the model's ${embeddingDim}`);
     }
+    if (!isObject(data.digits)) throw corrupt('"digits" is not an object of digit → takes');
     const store = new PrototypeStore(modelId, dim);
-    if (!data.digits || typeof data.digits !== 'object') throw corrupt('no digits');
     for (const [key, entry] of Object.entries(data.digits)) {
+      // Exactly "0"–"9": "" or " 7" or "07" would read as a digit through Number().
+      if (!/^[0-9]$/.test(key)) throw corrupt(`${JSON.stringify(key.slice(0, 20))} is not a digit 0–9`);
       const digit = Number(key);
-      if (!(Number.isInteger(digit) && digit >= 0 && digit <= 9)) throw corrupt(`"${key}" is not a digit`);
-      const takes = entry?.takes;
+      if (!isObject(entry)) throw corrupt(`digit ${digit} is not an object`);
+      const takes = entry.takes;
       if (!Array.isArray(takes) || takes.length === 0 || takes.length > MAX_TAKES)
-        throw corrupt(`digit ${digit} has ${takes?.length} takes`);
-      for (const t of takes) {
-        if (!Array.isArray(t) || t.length !== dim || !t.every(Number.isFinite))
-          throw corrupt(`digit ${digit} has an embedding that is not ${dim} numbers`);
+        throw corrupt(`digit ${digit} has ${Array.isArray(takes) ? takes.length : 'no list of'} takes (1–${MAX_TAKES} expected)`);
+      takes.forEach((t, i) => {
+        const why = vectorProblem(t, dim);
+        if (why) throw corrupt(`digit ${digit} take ${i + 1}: ${why}`);
+      });
+      if (entry.prototype !== undefined) {
+        const why = vectorProblem(entry.prototype, dim);
+        if (why) throw corrupt(`digit ${digit} prototype: ${why}`);
       }
+      if (
+        entry.quality !== undefined &&
+        entry.quality !== null &&
+        !(typeof entry.quality === 'number' && entry.quality >= -1.001 && entry.quality <= 1.001)
+      )
+        throw corrupt(`digit ${digit} quality is not a cosine`);
       store.setTakes(
         digit,
-        takes.map((t) => Float32Array.from(t)),
+        (takes as number[][]).map((t) => Float32Array.from(t)),
       );
+    }
+    if (store.enrolled().length === 0) {
+      throw new PrototypeStoreError('PROTOTYPES_EMPTY', `${path}: no digit is enrolled in this file; enroll your voice to use it`);
     }
     return store;
   }
@@ -109,8 +126,13 @@ export class PrototypeStore {
     const kept = embeddings.slice(-MAX_TAKES);
     if (kept.length === 0) throw new RangeError(`digit ${digit}: no takes`);
     for (const e of kept) {
-      if (e.length !== this.embeddingDim)
-        throw new RangeError(`digit ${digit}: embedding has ${e.length} values, expected ${this.embeddingDim}`);
+      // A broken model or damaged audio; storing it would replace good prototypes with nulls.
+      if (e.length !== this.embeddingDim || firstNonFinite(e) >= 0 || !(norm(e) > 0)) {
+        throw new PrototypeStoreError(
+          'ENROLL_BAD_EMBEDDING',
+          `digit ${digit}: the take's embedding is unusable (${e.length} values, expected ${this.embeddingDim}${firstNonFinite(e) >= 0 ? '; not finite' : !(norm(e) > 0) ? '; all zero' : ''}); the enrollment was not changed`,
+        );
+      }
     }
     const takes = kept.map(normalise);
     const entry: DigitPrototype = {
@@ -171,11 +193,35 @@ export class PrototypeStore {
     try {
       writeFileAtomic(path, JSON.stringify(this.toJSON(), null, 1), 0o600);
     } catch (err) {
+      if (err instanceof OutputTargetError) throw err;
       throw new PrototypeStoreError('PROTOTYPES_WRITE_FAILED', `${path}: cannot write the enrollment file (${(err as Error).message})`, {
         cause: err,
       });
     }
   }
+}
+
+/** Unit length within float32 rounding (takes are stored normalised). */
+const UNIT_TOLERANCE = 1e-3;
+
+/** Why `v` is not a finite unit vector of `dim` numbers, or undefined. */
+function vectorProblem(v: unknown, dim: number): string | undefined {
+  if (!Array.isArray(v) || v.length !== dim) return `not ${dim} numbers`;
+  if (!v.every((x) => typeof x === 'number' && Number.isFinite(x))) return 'holds a value that is not a finite number';
+  const n = norm(v as number[]);
+  if (!(Math.abs(n - 1) <= UNIT_TOLERANCE)) return `length ${n.toPrecision(3)}, not a unit vector`;
+  return undefined;
+}
+
+function norm(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  return Math.sqrt(s);
+}
+
+function firstNonFinite(v: ArrayLike<number>): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return i;
+  return -1;
 }
 
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {

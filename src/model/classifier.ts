@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
 import { ModelLoadError, ModelMismatchError } from '../errors';
-import { DIGIT_LABELS, ModelMeta, readMeta } from './meta';
+import { DIGIT_LABELS, ModelMeta, ModelRole, readMeta, roleOf } from './meta';
 import { buildOcclusionModel, OCCLUSION_INPUTS, occlusionCrop, OcclusionModel, utteranceFrames } from './occlusionModel';
 
 import type { Classification } from './types';
@@ -56,13 +56,14 @@ export class Classifier {
   ) {}
 
   /**
-   * `kind` 'digits' (the default) accepts only a ten-digit classifier; 'any' also an eleven-class
-   * verifier, which must never be mistaken for the digit model: its last output is "not a digit".
+   * `kind` 'digits' (the default) accepts only the digit classifier; 'verifier' only a verifier
+   * member (binary or eleven-class), which must never be mistaken for the digit model, nor the
+   * digit model for one; 'any' either (tools that inspect a file they just wrote).
    */
   static async load(
     path: string = bundledModelPath(),
     cfg: FeatureConfig = FEATURE_CONFIG,
-    kind: 'digits' | 'any' = 'digits',
+    kind: ModelRole | 'any' = 'digits',
   ): Promise<Classifier> {
     let bytes: Buffer;
     try {
@@ -73,10 +74,17 @@ export class Classifier {
       });
     }
     const meta = readMeta(bytes, path, cfg);
-    if (kind === 'digits' && meta.labels.length !== DIGIT_LABELS.length) {
+    const role = roleOf(meta);
+    if (kind === 'digits' && (role !== 'digits' || meta.labels.length !== DIGIT_LABELS.length)) {
       throw new ModelMismatchError(
         'MODEL_NOT_DIGITS',
-        `${path}: a verifier model (${meta.labels.length} outputs: the digits and "${meta.labels.at(-1)}"), not a digit classifier; use it with --verifier`,
+        `${path}: a verifier model (${meta.labels.length} outputs${meta.labels.length > DIGIT_LABELS.length ? `: the digits and "${meta.labels.at(-1)}"` : ''}), not a digit classifier; use it with --verifier`,
+      );
+    }
+    if (kind === 'verifier' && role !== 'verifier') {
+      throw new ModelMismatchError(
+        'MODEL_NOT_VERIFIER',
+        `${path}: a digit classifier, not a digit/non-digit verifier member; use it with --model (or train a verifier with "train --role verifier")`,
       );
     }
     let session: ort.InferenceSession;

@@ -42,7 +42,7 @@ export class UtteranceDecoder {
     if (this.decided) return false;
     const p = this.policy();
     const digit = argmax(probs);
-    if (probs[digit] < p.eeThresh) return false;
+    if (!(probs[digit] >= p.eeThresh)) return false;
     return (digit === this.lastDigit ? this.consecutive + 1 : 1) >= p.eeConsec;
   }
 

@@ -445,7 +445,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private async verify(features: Float32Array, digit: number, min = this.opts.reject.minDigitProb): Promise<string | undefined> {
     if (!this.verifier) return undefined;
     const p = await digitProbability(this.verifier, features, digit);
-    return p < min ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
+    return !(p >= min) ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }
 
   private async finishUtterance(lastSpeechFrame: number, tooShort: boolean, nowFrame: number): Promise<void> {

@@ -1,4 +1,5 @@
 /** Every knob of the live engine, with its default and where the default comes from. */
+import { OptionError } from '../errors';
 import { RECOGNITION_MODES } from '../shared/constants';
 import type { RecognitionMode } from '../model/types';
 
@@ -174,22 +175,75 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
+/** The range of one numeric option; `integer` also refuses fractions, `exclusiveMin` the minimum itself. */
+export interface NumberRule {
+  min: number;
+  max: number;
+  integer?: boolean;
+  exclusiveMin?: boolean;
+}
+
+/**
+ * The one range table for every numeric engine option: validateOptions checks merged options
+ * against it, and the CLI's option parsers (cli/args.ts) check each flag against the same entry.
+ * Upper bounds are far beyond any useful setting; they exist so that 1e308 fails instead of
+ * sizing a buffer (reject.maxWordMs) or meaning "never" (eeConsec).
+ */
+export const OPTION_RULES = {
+  hybridWeight: { min: 0, max: 1 },
+  eeThresh: { min: 0, max: 1, exclusiveMin: true },
+  eeConsec: { min: 1, max: 100, integer: true },
+  eeEvery: { min: 1, max: 100, integer: true },
+  eeMinMs: { min: 0, max: 10_000 },
+  whyBands: { min: 0, max: 128, integer: true },
+  levelEveryMs: { min: 1, max: 10_000 },
+  'vad.thresholdMultiplier': { min: 1, max: 1000 },
+  'vad.minLevelDb': { min: -200, max: 0 },
+  'vad.minSpeechMs': { min: 0, max: 10_000 },
+  'vad.hangoverMs': { min: 0, max: 10_000 },
+  'vad.preRollMs': { min: 0, max: 10_000 },
+  'vad.floorWindowMs': { min: 0, max: 60_000 },
+  'vad.sileroThreshold': { min: 0, max: 1 },
+  'reject.minConfidence': { min: 0, max: 1 },
+  'reject.minWordMs': { min: 0, max: 60_000 },
+  'reject.maxWordMs': { min: 1, max: 60_000 },
+  'reject.minVoicedMs': { min: 0, max: 60_000 },
+  'reject.minDigitProb': { min: 0, max: 1 },
+  'reject.minDigitProbEarly': { min: 0, max: 1 },
+  'reject.minPrototypeCosine': { min: -1, max: 1 },
+  stringMinProb: { min: 0, max: 1 },
+  stringMinGapMs: { min: 0, max: 60_000 },
+  stringTailMs: { min: 0, max: 60_000 },
+} as const satisfies Record<string, NumberRule>;
+
+export type NumericOption = keyof typeof OPTION_RULES;
+
+/** Why `v` breaks `rule`, or undefined when it fits. Written so that NaN never fits. */
+export function ruleViolation(v: unknown, rule: NumberRule): string | undefined {
+  const range = `${rule.exclusiveMin ? '(' : '['}${rule.min}, ${rule.max}]`;
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `must be a finite number in ${range}`;
+  if (rule.integer && !Number.isInteger(v)) return `must be a whole number in ${range}`;
+  if (!(rule.exclusiveMin ? v > rule.min : v >= rule.min) || !(v <= rule.max)) return `must be in ${range}`;
+  return undefined;
+}
+
+function optionValue(o: EngineOptions, key: NumericOption): unknown {
+  const [group, name] = key.split('.') as [string, string | undefined];
+  if (name === undefined) return (o as unknown as Record<string, unknown>)[group];
+  return ((o as unknown as Record<string, Record<string, unknown>>)[group] ?? {})[name];
+}
+
 export function validateOptions(o: EngineOptions): void {
   const bad = (name: string, why: string) => {
-    throw new RangeError(`engine option ${name} ${why}`);
+    throw new OptionError('ENGINE_OPTION_INVALID', `engine option ${name} ${why}`);
   };
-  if (!RECOGNITION_MODES.includes(o.mode)) bad('mode', `must be base, proto or hybrid (got ${o.mode})`);
-  if (!(o.hybridWeight >= 0 && o.hybridWeight <= 1)) bad('hybridWeight', 'must be in [0, 1]');
-  if (!(o.eeThresh > 0 && o.eeThresh <= 1)) bad('eeThresh', 'must be in (0, 1]');
-  if (!(Number.isInteger(o.eeConsec) && o.eeConsec >= 1)) bad('eeConsec', 'must be an integer ≥ 1');
-  if (!(Number.isInteger(o.eeEvery) && o.eeEvery >= 1)) bad('eeEvery', 'must be an integer ≥ 1');
-  if (!(o.eeMinMs >= 0)) bad('eeMinMs', 'must be ≥ 0');
-  if (!(o.stringMinProb >= 0 && o.stringMinProb <= 1)) bad('stringMinProb', 'must be in [0, 1]');
-  if (!(o.stringMinGapMs >= 0) || !(o.stringTailMs >= 0)) bad('stringMinGapMs/stringTailMs', 'must be ≥ 0');
+  if (!RECOGNITION_MODES.includes(o.mode)) bad('mode', `must be base, proto or hybrid (got ${String(o.mode).slice(0, 40)})`);
   if (!['energy', 'silero'].includes(o.vad.kind)) bad('vad.kind', 'must be energy or silero');
-  if (!(o.vad.thresholdMultiplier >= 1)) bad('vad.thresholdMultiplier', 'must be ≥ 1');
-  for (const k of ['minSpeechMs', 'hangoverMs', 'preRollMs', 'floorWindowMs'] as const) {
-    if (!(o.vad[k] >= 0)) bad(`vad.${k}`, 'must be ≥ 0');
+  for (const key of Object.keys(OPTION_RULES) as NumericOption[]) {
+    const why = ruleViolation(optionValue(o, key), OPTION_RULES[key]);
+    if (why) bad(key, why);
   }
-  if (!(o.reject.minWordMs >= 0 && o.reject.maxWordMs > o.reject.minWordMs)) bad('reject.maxWordMs', 'must exceed reject.minWordMs');
+  for (const key of ['earlyExit', 'explain'] as const) if (typeof o[key] !== 'boolean') bad(key, 'must be true or false');
+  if (typeof o.reject.retract !== 'boolean') bad('reject.retract', 'must be true or false');
+  if (!(o.reject.maxWordMs > o.reject.minWordMs)) bad('reject.maxWordMs', 'must exceed reject.minWordMs');
 }

@@ -92,7 +92,7 @@ export class Verifier implements ClassifierLike {
   /** Loads every member or none, checks each, and runs them as one joined graph (verifierGraph.ts). */
   static async load(paths: readonly string[]): Promise<Verifier> {
     if (!paths.length) throw new ModelLoadError('MODEL_NOT_FOUND', 'a verifier needs at least one model file');
-    const loaded = await Promise.allSettled(paths.map((p) => Classifier.load(p, undefined, 'any')));
+    const loaded = await Promise.allSettled(paths.map((p) => Classifier.load(p, undefined, 'verifier')));
     try {
       const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
@@ -188,7 +188,15 @@ export async function loadVerifier(paths?: string | readonly string[]): Promise<
     if (!existsSync(bundledVerifierPath())) return undefined;
     return Verifier.load(bundledVerifierPaths());
   }
-  return Verifier.load(typeof paths === 'string' ? paths.split(',') : paths);
+  const list = typeof paths === 'string' ? paths.split(',').map((p) => p.trim()) : [...paths];
+  const empty = list.findIndex((p) => p === '');
+  if (empty >= 0) {
+    throw new ModelLoadError(
+      'VERIFIER_EMPTY_PATH',
+      `--verifier: entry ${empty + 1} of ${list.length} is empty; give model files separated by single commas`,
+    );
+  }
+  return Verifier.load(list);
 }
 
 /**

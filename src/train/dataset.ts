@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readWav } from '../audio/wav';
+import { MAX_CLIP_SECONDS, readWav } from '../audio/wav';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
 import { trimSilence } from '../features/logmel';
 import { DatasetError, DigitDictationError } from '../errors';
+import { OTHER_LABEL } from '../model/meta';
 
 export interface Clip {
   file: string;
@@ -16,8 +17,19 @@ export interface Clip {
 
 export interface Skipped {
   count: number;
+  /** Names of the skipped files (the first MAX_LISTED), each with its reason at the same index. */
   examples: string[];
   reasons: string[];
+  /** Files labelled 10 ("not a digit") that were left out because only ten labels were asked for. */
+  otherLabel?: number;
+}
+
+/** Skipped files listed by name; beyond this only counted (a folder of 10,000 stray files must not flood the terminal). */
+export const MAX_LISTED = 200;
+
+export interface LoadOptions {
+  /** 10: digits only, files labelled 10 are skipped and counted; 11: label 10 is "other" (an eleven-class verifier). */
+  labels?: 10 | 11;
 }
 
 const NAME = /^(\d|10)_([A-Za-z0-9-]+)_(\d+)\.wav$/i;
@@ -40,6 +52,7 @@ export function loadClips(
   dir: string,
   cfg: FeatureConfig = FEATURE_CONFIG,
   keep: (c: { digit: number; speaker: string; take: number }) => boolean = () => true,
+  options: LoadOptions = {},
 ): { clips: Clip[]; skipped: Skipped } {
   let names: string[];
   try {
@@ -50,10 +63,10 @@ export function loadClips(
     });
   }
   const clips: Clip[] = [];
-  const skipped: Skipped = { count: 0, examples: [], reasons: [] };
+  const skipped: Skipped = { count: 0, examples: [], reasons: [], otherLabel: 0 };
   const skip = (name: string, reason: string) => {
     skipped.count++;
-    if (skipped.examples.length < 5) {
+    if (skipped.examples.length < MAX_LISTED) {
       skipped.examples.push(name);
       skipped.reasons.push(reason);
     }
@@ -66,8 +79,13 @@ export function loadClips(
       continue;
     }
     if (!keep(parsed)) continue;
+    if (parsed.digit === OTHER_LABEL && (options.labels ?? 10) === 10) {
+      skipped.otherLabel!++;
+      skip(name, 'label 10 means "not a digit", for an eleven-class verifier: pass --labels 11 to use it');
+      continue;
+    }
     try {
-      const audio = readWav(join(dir, name), cfg.sampleRate);
+      const audio = readWav(join(dir, name), cfg.sampleRate, { maxSeconds: MAX_CLIP_SECONDS });
       clips.push({ file: name, ...parsed, samples: trimSilence(audio.samples, cfg) });
     } catch (err) {
       if (!(err instanceof DigitDictationError)) throw err;
@@ -77,7 +95,14 @@ export function loadClips(
   if (clips.length === 0) {
     throw new DatasetError(
       'DATASET_EMPTY',
-      `${dir}: no usable {digit}_{speaker}_{take}.wav files (${skipped.count} skipped${skipped.examples.length ? `, e.g. ${skipped.examples.join(', ')}` : ''})`,
+      `${dir}: no usable {digit}_{speaker}_{take}.wav files (${skipped.count} skipped${
+        skipped.examples.length
+          ? `, e.g. ${skipped.examples
+              .slice(0, 3)
+              .map((e, i) => `${e}: ${skipped.reasons[i]}`)
+              .join('; ')}`
+          : ''
+      })`,
     );
   }
   return { clips, skipped };
@@ -85,8 +110,9 @@ export function loadClips(
 
 export function describeSkipped(s: Skipped): string | undefined {
   if (s.count === 0) return undefined;
-  const list = s.examples.map((e, i) => `${e} (${s.reasons[i]})`).join('; ');
-  return `skipped ${s.count} file(s): ${list}${s.count > s.examples.length ? '; …' : ''}`;
+  const lines = s.examples.map((e, i) => `  ${e}: ${s.reasons[i] ?? 'unusable'}`);
+  if (s.count > s.examples.length) lines.push(`  … and ${s.count - s.examples.length} more`);
+  return `skipped ${s.count} file(s):\n${lines.join('\n')}`;
 }
 
 export type SplitName = 'train' | 'val' | 'test' | 'all';

@@ -28,7 +28,7 @@ export async function evaluate(data: string, split: SplitName, modelPath?: strin
     return {
       ...summarize(confusion),
       confusion,
-      skipped: { count: skipped.count, examples: skipped.examples },
+      skipped: { count: skipped.count, examples: skipped.examples, reasons: skipped.reasons },
       modelId: model.meta.modelId,
     };
   } finally {

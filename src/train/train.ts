@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames, toModelInput, utteranceFeatures } from '../features/logmel';
-import { Classifier } from '../model/classifier';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/meta';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
@@ -15,6 +14,8 @@ import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network'
 import { exportOnnx } from './export';
 import { Rng, mulberry32, shuffle } from './rng';
 import { EpochMetrics, TrainHooks, TrainOptions, TrainResult } from './types';
+import { checkTrainOutput, installCheckedModel } from './outputTarget';
+import { refuseOtherLabel } from './labels';
 
 const cfg = FEATURE_CONFIG;
 const FRAME_SIZE = cfg.frames * cfg.melBands;
@@ -100,9 +101,12 @@ function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs
 export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec: NetSpec = DEFAULT_NET): Promise<TrainResult> {
   const log = hooks.onLog ?? (() => undefined);
   const startedAt = Date.now();
+  // Before any work: a bad --out must not cost the user every epoch first.
+  const { modelPath } = checkTrainOutput(opts.out);
   await initBackend();
   const rng = mulberry32(opts.seed);
-  const { clips, skipped } = loadClips(opts.data);
+  const { clips, skipped } = loadClips(opts.data, undefined, undefined, { labels: opts.labels });
+  refuseOtherLabel(opts.data, skipped);
   const skippedNote = describeSkipped(skipped);
   if (skippedNote) log(skippedNote);
   if (opts.loso && !clips.some((c) => c.speaker === opts.loso)) {
@@ -115,7 +119,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   let trainClips = clips.filter((c) => splitOf(c, opts.loso) === 'train');
   const valClips = clips.filter((c) => splitOf(c, opts.loso) === 'val');
   for (const dir of opts.extra ?? []) {
-    const more = loadClips(dir);
+    const more = loadClips(dir, undefined, undefined, { labels: opts.labels });
+    refuseOtherLabel(dir, more.skipped);
     const note = describeSkipped(more.skipped);
     if (note) log(`${dir}: ${note}`);
     for (const c of more.clips) ((c.take + c.digit) % 8 === 0 ? valClips : trainClips).push(c);
@@ -130,7 +135,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     );
   }
   // Data with "other" clips (label 10) makes an eleven-class verifier; FSDD makes the ten-digit model.
-  const spec: NetSpec = { ...baseSpec, classes: clips.some((c) => c.digit === OTHER_LABEL) ? OTHER_LABEL + 1 : baseSpec.classes };
+  const spec: NetSpec = { ...baseSpec, classes: opts.labels === 11 ? OTHER_LABEL + 1 : baseSpec.classes };
   const predict = (inputs: Float32Array[]) => predictProbs(net, inputs, norm, 100, spec.classes);
   log(
     `data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`,
@@ -238,6 +243,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     normalization: norm,
     labels: [...DIGIT_LABELS, ...(spec.classes > DIGIT_LABELS.length ? ['other'] : [])],
     embeddingDim: spec.embedding,
+    role: opts.role ?? (spec.classes > DIGIT_LABELS.length ? 'verifier' : 'digits'),
     architecture: describeNet(spec),
     parameters: net.parameterCount(),
     training: {
@@ -256,18 +262,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   net.dispose();
   optimizer.dispose();
   mkdirSync(opts.out, { recursive: true });
-  const modelPath = join(opts.out, 'digits.onnx');
-  writeFileAtomic(modelPath, bytes);
-
-  // The exported graph must reproduce the trainer's own predictions.
-  const onnxModel = await Classifier.load(modelPath, FEATURE_CONFIG, 'any');
-  let exportMaxAbsDiff = 0;
-  try {
-    const got = await onnxModel.classifyBatch(testInputs);
-    got.forEach((g, i) => g.probs.forEach((p, k) => (exportMaxAbsDiff = Math.max(exportMaxAbsDiff, Math.abs(p - refProbs[i][k])))));
-  } finally {
-    await onnxModel.dispose();
-  }
+  // Replaces the old model only if the new one has finite weights and matches the trainer.
+  const exportMaxAbsDiff = await installCheckedModel(modelPath, bytes, testInputs, refProbs);
   log(
     `exported ${modelPath} (${bytes.length} bytes, model id ${modelId}); ONNX vs trainer max |Δp| = ${exportMaxAbsDiff.toExponential(2)}`,
   );

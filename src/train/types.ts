@@ -18,6 +18,10 @@ export interface TrainOptions {
   loso?: string;
   /** Use at most this many training files (smoke runs). */
   limit?: number;
+  /** 11: files labelled 10 are "other" and the model is an eleven-class verifier; 10 (default) refuses them. */
+  labels?: 10 | 11;
+  /** Recorded in the model: 'verifier' for a digit/non-digit member; default digits (ten labels) or verifier (eleven). */
+  role?: 'digits' | 'verifier';
 }
 
 export interface EpochMetrics {
@@ -47,7 +51,7 @@ export interface TrainResult {
   history: EpochMetrics[];
   /** Max |onnx − trainer| probability difference over the test split. */
   exportMaxAbsDiff: number;
-  skipped: { count: number; examples: string[] };
+  skipped: { count: number; examples: string[]; reasons?: string[] };
   /** Wall-clock seconds from start to exported, checked model. */
   totalSeconds: number;
 }
@@ -58,5 +62,5 @@ export interface EvalReport {
   macroF1: number;
   perClass: Array<{ digit: number; precision: number; recall: number; f1: number; support: number }>;
   confusion: number[][];
-  skipped: { count: number; examples: string[] };
+  skipped: { count: number; examples: string[]; reasons?: string[] };
 }

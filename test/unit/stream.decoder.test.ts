@@ -186,7 +186,10 @@ test('engine: setOptions applies live (early exit switched off after the first d
   assert.equal(decisions.length, stream.words.length);
   assert.equal(decisions[0].earlyExit, true);
   assert.ok(decisions.slice(1).every((d) => !d.earlyExit));
-  assert.throws(() => engine.setOptions({ eeConsec: 0 }), RangeError);
+  assert.throws(
+    () => engine.setOptions({ eeConsec: 0 }),
+    (e: unknown) => (e as { code?: string }).code === 'ENGINE_OPTION_INVALID',
+  );
 });
 
 test('engine: a microphone lost mid-stream emits a typed error and stops cleanly', async () => {

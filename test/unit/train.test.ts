@@ -46,7 +46,7 @@ test('smoke training on a small FSDD subset learns, exports a checked model, and
   }
 });
 
-test('data with "other" clips (label 10) trains an eleven-class verifier: refused as the digit model, asked about one digit by the engine', async () => {
+test('data with "other" clips (label 10) and --labels 11 trains an eleven-class verifier: refused as the digit model, asked about one digit by the engine', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dd-train11-'));
   try {
     const data = join(dir, 'data');
@@ -58,7 +58,7 @@ test('data with "other" clips (label 10) trains an eleven-class verifier: refuse
       writeFileSync(join(data, `${c.digit}_jackson_${take}.wav`), encodeWav(c.samples, 8000));
       if (c.digit < 5) writeFileSync(join(data, `10_rev${c.digit}_${take}.wav`), encodeWav(c.samples.slice().reverse(), 8000));
     }
-    const r = await train({ data, out: join(dir, 'out'), epochs: 2, batchSize: 32, augment: false, seed: 5 });
+    const r = await train({ data, out: join(dir, 'out'), epochs: 2, batchSize: 32, augment: false, seed: 5, labels: 11 });
     assert.equal(r.best.confusion.length, 11, 'confusion matrix has the "other" row');
     assert.ok(r.exportMaxAbsDiff <= 1e-4, `export diff ${r.exportMaxAbsDiff}`);
     await assert.rejects(
