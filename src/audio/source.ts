@@ -8,6 +8,7 @@ import { File as DecibriFile } from 'decibri';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AudioSourceError, toSourceError } from './sourceErrors';
+import { AudioFormatError } from '../errors';
 import { badSampleError, firstBadSample } from './samples';
 import { WavFileSource } from './wavStream';
 
@@ -144,6 +145,7 @@ export async function fileSource(
   sampleRate: number,
   options: SourceOptions & { inputRate?: number } = {},
 ): Promise<AudioSource> {
+  if (typeof input === 'string') refuseSpecialFile(input);
   if (typeof input === 'string' && !options.silero && isRiffWave(input)) {
     // Streamed block by block: memory stays flat however long the recording.
     return new WavFileSource(input, sampleRate);
@@ -166,6 +168,17 @@ export async function fileSource(
     file.close();
     file.destroy();
   });
+}
+
+/** A folder, FIFO or device is refused before a reader could block on it or read forever. */
+function refuseSpecialFile(path: string): void {
+  let isFile = true;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    return; // missing: the reader names it
+  }
+  if (!isFile) throw new AudioFormatError('AUDIO_FILE_UNREADABLE', `${path.slice(0, 200)}: not a regular file (a folder, pipe or device)`);
 }
 
 /** Whether the file starts like a WAV (RIFF…WAVE); false when it cannot be read (decibri then names the failure). */

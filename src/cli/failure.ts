@@ -43,7 +43,7 @@ export function reportFailure(err: unknown, debug: boolean): never {
   if (!reported) {
     reported = true;
     const { code, message } = describeFailure(err);
-    process.stderr.write(`error [${code}]: ${truncateMessage(message)}\n`);
+    process.stderr.write(`error [${code}]: ${truncateMessage(message.replace(/\s*\n\s*/g, ' '))}\n`);
     if (debug && err instanceof Error) {
       process.stderr.write(`${err.stack ?? ''}\n`);
       if (err.cause instanceof Error) process.stderr.write(`caused by: ${err.cause.stack ?? err.cause.message}\n`);

@@ -25,6 +25,9 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     `style-src ${cspSource}`,
     `font-src ${cspSource}`,
     `script-src 'nonce-${nonce}'`,
+    // No <base> may redirect relative URLs, and no form may post anywhere.
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
 }
 

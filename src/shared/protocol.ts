@@ -219,6 +219,17 @@ export class ProtocolError extends Error {
 const DICTATION_ACTIONS = ['start', 'stop', 'toggle'] as const;
 const HOST_COMMANDS: readonly HostCommand[] = ['train', 'evaluate', 'selectMicrophone', 'resetEnrollment'];
 
+/** A received value as echoed in an error: cut short, so a 1 MB string never reaches the log. */
+export function echo(v: unknown, max = 80): string {
+  let s: string;
+  try {
+    s = typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  } catch {
+    s = Object.prototype.toString.call(v);
+  }
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -226,7 +237,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 function intIn(msg: Record<string, unknown>, key: string, min: number, max: number): number {
   const v = msg[key];
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ProtocolError(`"${String(msg.type)}".${key} must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+    throw new ProtocolError(`${echo(msg.type)}.${key} must be an integer in [${min}, ${max}], got ${echo(v)}`);
   }
   return v;
 }
@@ -234,7 +245,7 @@ function intIn(msg: Record<string, unknown>, key: string, min: number, max: numb
 function oneOf<T extends string>(msg: Record<string, unknown>, key: string, allowed: readonly T[]): T {
   const v = msg[key];
   if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    throw new ProtocolError(`"${String(msg.type)}".${key} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+    throw new ProtocolError(`${echo(msg.type)}.${key} must be one of ${allowed.join(', ')}, got ${echo(v)}`);
   }
   return v as T;
 }
@@ -259,6 +270,6 @@ export function parseWebviewMessage(raw: unknown): FromWebviewMessage {
     case 'command':
       return { type: 'command', command: oneOf(raw, 'command', HOST_COMMANDS) };
     default:
-      throw new ProtocolError(`unknown message type ${JSON.stringify(raw.type)}`);
+      throw new ProtocolError(`unknown message type ${echo(raw.type)}`);
   }
 }

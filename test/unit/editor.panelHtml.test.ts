@@ -15,6 +15,9 @@ test('CSP: nothing by default, scripts only with the nonce, styles and images on
   assert.deepEqual(directives['default-src'], ["'none'"]);
   assert.deepEqual(directives['script-src'], ["'nonce-abc123'"]);
   assert.deepEqual(directives['style-src'], [SOURCE]);
+  // Not covered by default-src: a <base> or a form could still redirect or post without them.
+  assert.deepEqual(directives['base-uri'], ["'none'"]);
+  assert.deepEqual(directives['form-action'], ["'none'"]);
   assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
   assert.ok(!/https?:\/\/(?!file\+\.vscode-resource)/.test(csp), 'no remote origins');
 });

@@ -54,3 +54,13 @@ test('rejects malformed messages with a ProtocolError naming the problem', () =>
     );
   }
 });
+
+test('an error never echoes more than a short prefix of a huge value', () => {
+  const huge = 'x'.repeat(1_000_000);
+  for (const msg of [{ type: huge }, { type: 'dictation', action: huge }, { type: 'enrollRedo', digit: huge, take: 1 }]) {
+    assert.throws(
+      () => parseWebviewMessage(msg),
+      (err: unknown) => err instanceof ProtocolError && err.message.length < 300 && /1000002 characters/.test(err.message),
+    );
+  }
+});
