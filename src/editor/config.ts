@@ -34,7 +34,7 @@ export const CONFIG_SECTION = 'digitDictation';
 
 /** Defaults mirror package.json; early-exit 0.98 / 3 / 2 as measured by `npm run bench:earlyexit` (see stream/options.ts). */
 export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<DictationConfig>({
-  mode: 'hybrid',
+  mode: 'adapted',
   hybridWeight: 0.5,
   separator: 'none',
   microphone: '',
@@ -76,7 +76,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
   const d = DEFAULT_CONFIG;
 
   const config: DictationConfig = {
-    mode: pick('mode', d.mode, oneOf(RECOGNITION_MODES), 'one of base, proto, hybrid'),
+    mode: pick('mode', d.mode, oneOf(RECOGNITION_MODES), `one of ${RECOGNITION_MODES.join(', ')}`),
     hybridWeight: pick('hybridWeight', d.hybridWeight, num(0, 1), 'a number in [0, 1]'),
     separator: pick('separator', d.separator, oneOf(SEPARATORS), 'one of none, space, comma'),
     microphone: pick('microphone', d.microphone, str, 'a string').trim(),

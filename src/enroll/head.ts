@@ -3,6 +3,7 @@
  * and blends those scores with the base model's probabilities (mode hybrid).
  */
 import type { ModeProbs, PrototypeSet, RecognitionMode } from '../model/types';
+import { headProbs } from './adapt';
 import { cosine } from './store';
 
 /**
@@ -55,7 +56,11 @@ export function prototypeScores(
   return { probs, cosines };
 }
 
-/** Probabilities for a mode; without prototypes every mode is the base model. */
+/**
+ * Probabilities for a mode; without prototypes every mode is the base model. Mode 'adapted'
+ * needs the head learned at enrollment; prototypes without one (a file from before heads, or
+ * changed since) are used in hybrid mode, and the result says so.
+ */
 export function modeProbs(
   mode: RecognitionMode,
   baseProbs: Float32Array,
@@ -66,8 +71,9 @@ export function modeProbs(
   if (mode === 'base' || !store || store.enrolled().length === 0) return { probs: baseProbs, mode: 'base' };
   const proto = prototypeScores(embedding, store, baseProbs);
   if (mode === 'proto') return { probs: proto.probs, mode, cosines: proto.cosines };
+  if (mode === 'adapted' && store.head) return { probs: headProbs(store.head, baseProbs, embedding), mode, cosines: proto.cosines };
   const w = hybridWeight;
   const probs = new Float32Array(10);
   for (let d = 0; d < 10; d++) probs[d] = (1 - w) * baseProbs[d] + w * proto.probs[d];
-  return { probs, mode, cosines: proto.cosines };
+  return { probs, mode: 'hybrid', cosines: proto.cosines };
 }

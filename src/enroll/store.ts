@@ -7,10 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../atomicWrite';
 import { OutputTargetError, PrototypeStoreError } from '../errors';
+import type { UserHead } from '../model/types';
 import { MAX_TAKES } from '../shared/constants';
 
 export const STORE_FORMAT = 'digit-dictation-prototypes';
-export const STORE_VERSION = 1;
+/** Version 2 adds the adapted head (enroll/adapt.ts); version 1 files (prototypes only) are still read. */
+export const STORE_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 export interface DigitPrototype {
   /** The embeddings of the takes (L2-normalised). */
@@ -21,6 +24,15 @@ export interface DigitPrototype {
   quality: number | null;
 }
 
+/** The adapted head as stored, learned from the takes the prototypes hold. */
+interface HeadFile {
+  scale: number;
+  /** One row per digit, embeddingDim values each. */
+  weights: number[][];
+  bias: number[];
+  verifierShift: number[];
+}
+
 interface StoreFile {
   format: typeof STORE_FORMAT;
   version: number;
@@ -28,10 +40,12 @@ interface StoreFile {
   embeddingDim: number;
   updatedAt: string;
   digits: Record<string, DigitPrototype>;
+  head?: HeadFile;
 }
 
 export class PrototypeStore {
   private readonly digits = new Map<number, DigitPrototype>();
+  private adapted: UserHead | undefined;
 
   constructor(
     readonly modelId: string,
@@ -68,10 +82,10 @@ export class PrototypeStore {
     }
     const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
     if (!isObject(data) || data.format !== STORE_FORMAT) throw corrupt('not a Digit Dictation prototype file');
-    if (data.version !== STORE_VERSION) {
+    if (!READABLE_VERSIONS.includes(data.version)) {
       throw new PrototypeStoreError(
         'PROTOTYPES_VERSION',
-        `${path}: enrollment file has version ${String(JSON.stringify(data.version)).slice(0, 40)}, this version reads ${STORE_VERSION}; enroll again`,
+        `${path}: enrollment file has version ${String(JSON.stringify(data.version)).slice(0, 40)}, this version reads ${READABLE_VERSIONS.join(' and ')}; enroll again`,
       );
     }
     if (typeof data.modelId !== 'string') throw corrupt('no model id');
@@ -117,7 +131,40 @@ export class PrototypeStore {
     if (store.enrolled().length === 0) {
       throw new PrototypeStoreError('PROTOTYPES_EMPTY', `${path}: no digit is enrolled in this file; enroll your voice to use it`);
     }
+    if (data.head !== undefined) {
+      const why = headProblem(data.head, dim);
+      if (why) throw corrupt(`the adapted head ${why}`);
+      const h = data.head as HeadFile;
+      store.setHead({
+        scale: h.scale,
+        weights: Float32Array.from(h.weights.flat()),
+        bias: Float32Array.from(h.bias),
+        verifierShift: Float32Array.from(h.verifierShift),
+      });
+    }
     return store;
+  }
+
+  /** The head adapted to these takes (enroll/adapt.ts), if one was learned. */
+  get head(): UserHead | undefined {
+    return this.adapted;
+  }
+
+  /** Installs the head learned from the current takes; changing any take removes it again. */
+  setHead(head: UserHead | undefined): void {
+    if (
+      head &&
+      (head.weights.length !== 10 * this.embeddingDim ||
+        head.bias.length !== 10 ||
+        head.verifierShift.length !== 10 ||
+        !Number.isFinite(head.scale) ||
+        firstNonFinite(head.weights) >= 0 ||
+        firstNonFinite(head.bias) >= 0 ||
+        firstNonFinite(head.verifierShift) >= 0)
+    ) {
+      throw new RangeError(`adapted head does not fit ${this.embeddingDim}-value embeddings or is not finite`);
+    }
+    this.adapted = head;
   }
 
   /** Replaces a digit's takes (at most MAX_TAKES, the latest kept) and recomputes its prototype. */
@@ -135,6 +182,8 @@ export class PrototypeStore {
       }
     }
     const takes = kept.map(normalise);
+    // A head learned from other takes would no longer describe this enrollment.
+    this.adapted = undefined;
     const entry: DigitPrototype = {
       takes: takes.map((t) => Array.from(t)),
       prototype: Array.from(normalise(mean(takes))),
@@ -152,6 +201,7 @@ export class PrototypeStore {
 
   remove(digit: number): void {
     this.digits.delete(digit);
+    this.adapted = undefined;
   }
 
   get(digit: number): DigitPrototype | undefined {
@@ -178,13 +228,23 @@ export class PrototypeStore {
   toJSON(): StoreFile {
     const digits: Record<string, DigitPrototype> = {};
     for (const d of this.enrolled()) digits[String(d)] = this.digits.get(d)!;
+    const h = this.adapted;
+    const dim = this.embeddingDim;
     return {
       format: STORE_FORMAT,
       version: STORE_VERSION,
       modelId: this.modelId,
-      embeddingDim: this.embeddingDim,
+      embeddingDim: dim,
       updatedAt: new Date().toISOString(),
       digits,
+      ...(h && {
+        head: {
+          scale: h.scale,
+          weights: Array.from({ length: 10 }, (_, d) => Array.from(h.weights.subarray(d * dim, (d + 1) * dim))),
+          bias: Array.from(h.bias),
+          verifierShift: Array.from(h.verifierShift),
+        },
+      }),
     };
   }
 
@@ -210,6 +270,20 @@ function vectorProblem(v: unknown, dim: number): string | undefined {
   if (!v.every((x) => typeof x === 'number' && Number.isFinite(x))) return 'holds a value that is not a finite number';
   const n = norm(v as number[]);
   if (!(Math.abs(n - 1) <= UNIT_TOLERANCE)) return `length ${n.toPrecision(3)}, not a unit vector`;
+  return undefined;
+}
+
+/** Why a stored head does not fit `dim`-value embeddings, or undefined. */
+function headProblem(h: unknown, dim: number): string | undefined {
+  const finite = (v: unknown, n: number) =>
+    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (typeof h !== 'object' || h === null) return 'is not an object';
+  const { scale, weights, bias, verifierShift } = h as Record<string, unknown>;
+  if (!(typeof scale === 'number' && Number.isFinite(scale))) return 'has no finite scale';
+  if (!Array.isArray(weights) || weights.length !== 10 || !weights.every((r) => finite(r, dim)))
+    return `does not fit ${dim}-value embeddings (10 rows of ${dim} finite numbers expected)`;
+  if (!finite(bias, 10)) return 'has no 10 finite biases';
+  if (!finite(verifierShift, 10) || !(verifierShift as number[]).every((x) => x >= 0)) return 'has no 10 verifier shifts ≥ 0';
   return undefined;
 }
 

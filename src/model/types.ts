@@ -32,6 +32,19 @@ export interface BandSaliency {
   score: number;
 }
 
+/**
+ * A head adapted to one user at enrollment (enroll/adapt.ts): logits = scale · log p_base +
+ * weights · embedding + bias, and a per-digit shift of the verifier's log-odds.
+ */
+export interface UserHead {
+  scale: number;
+  /** [10 × embeddingDim], row d = digit d. */
+  weights: Float32Array;
+  bias: Float32Array;
+  /** Added to the verifier's log-odds that the word is digit d, in mode 'adapted' (0 = as shipped). */
+  verifierShift: Float32Array;
+}
+
 /** The user's prototypes as the mode head reads them (enroll/store.ts `PrototypeStore` is one). */
 export interface PrototypeSet {
   /** The model whose embeddings the prototypes are. */
@@ -39,6 +52,8 @@ export interface PrototypeSet {
   readonly isComplete: boolean;
   enrolled(): number[];
   prototypes(): Array<Float32Array | undefined>;
+  /** The head adapted to the same takes, when one was learned. */
+  readonly head?: UserHead;
 }
 
 export interface ModeProbs {

@@ -6,8 +6,8 @@
 /** The ten words, indexed by digit; also the classifier's label names. */
 export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
 
-/** How a digit is decided: base classifier, the user's prototypes, or their blend. */
-export const RECOGNITION_MODES = ['base', 'proto', 'hybrid'] as const;
+/** How a digit is decided: base classifier, the user's prototypes, their blend, or the head adapted to the user at enrollment. */
+export const RECOGNITION_MODES = ['base', 'proto', 'hybrid', 'adapted'] as const;
 export type RecognitionMode = (typeof RECOGNITION_MODES)[number];
 
 /** What goes between digits dictated one after another. */

@@ -17,7 +17,7 @@ import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, Retracti
 import { EnergyVad } from './vad';
 import { SequenceModelLike, Spike, StringDecoder } from './stringDecoder';
 import { StringGate } from './stringGate';
-import { digitProbability } from './verifier';
+import { digitProbability, shiftProbability } from './verifier';
 import { periodicity } from './voicing';
 
 export type { EngineOptions, EngineOptionsPatch } from './options';
@@ -444,7 +444,9 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   /** The verifier's objection to taking the input for `digit`, if any. */
   private async verify(features: Float32Array, digit: number, min = this.opts.reject.minDigitProb): Promise<string | undefined> {
     if (!this.verifier) return undefined;
-    const p = await digitProbability(this.verifier, features, digit);
+    // An enrolled user's adapted head lifts the verifier for their own voice (enroll/adapt.ts).
+    const shift = this.opts.mode === 'adapted' ? (this.store?.head?.verifierShift[digit] ?? 0) : 0;
+    const p = shiftProbability(await digitProbability(this.verifier, features, digit), shift);
     return !(p >= min) ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }
 

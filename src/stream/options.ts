@@ -237,7 +237,8 @@ export function validateOptions(o: EngineOptions): void {
   const bad = (name: string, why: string) => {
     throw new OptionError('ENGINE_OPTION_INVALID', `engine option ${name} ${why}`);
   };
-  if (!RECOGNITION_MODES.includes(o.mode)) bad('mode', `must be base, proto or hybrid (got ${String(o.mode).slice(0, 40)})`);
+  if (!RECOGNITION_MODES.includes(o.mode))
+    bad('mode', `must be one of ${RECOGNITION_MODES.join(', ')} (got ${String(o.mode).slice(0, 40)})`);
   if (!['energy', 'silero'].includes(o.vad.kind)) bad('vad.kind', 'must be energy or silero');
   for (const key of Object.keys(OPTION_RULES) as NumericOption[]) {
     const why = ruleViolation(optionValue(o, key), OPTION_RULES[key]);

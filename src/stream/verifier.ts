@@ -210,3 +210,24 @@ export async function digitProbability(verifier: ClassifierLike, features: Float
   for (let d = 0; d < OTHER; d++) best = Math.max(best, memberDigitProb(probs, d));
   return best;
 }
+
+/**
+ * Log-odds of a verifier probability, barely clamped: the summed experts reach −55, and a user's
+ * shift (model/types.ts UserHead) is measured and applied on this same scale.
+ */
+export function probabilityLogOdds(p: number): number {
+  return Math.log(Math.max(p, 1e-30)) - Math.log(Math.max(1 - p, 1e-30));
+}
+
+/** A probability with `shift` added to its log-odds. */
+export function shiftProbability(p: number, shift: number): number {
+  if (shift === 0) return p;
+  return 1 / (1 + Math.exp(-(probabilityLogOdds(p) + shift)));
+}
+
+/** The verifier as enrollment measures it (enroll/adapt.ts VerifierScore), or undefined without one. */
+export function verifierLogOdds(verifier: ClassifierLike | undefined) {
+  return (
+    verifier && (async (features: Float32Array, digit: number) => probabilityLogOdds(await digitProbability(verifier, features, digit)))
+  );
+}

@@ -83,7 +83,7 @@ test('corrupt, foreign-model, future-version and missing files give typed errors
     const cases: Array<[string, string | undefined, string]> = [
       ['truncated.json', readFileSync(good, 'utf8').slice(0, 200), 'PROTOTYPES_CORRUPT'],
       ['other.json', undefined, 'PROTOTYPES_OTHER_MODEL'],
-      ['future.json', readFileSync(good, 'utf8').replace('"version": 1', '"version": 99'), 'PROTOTYPES_VERSION'],
+      ['future.json', readFileSync(good, 'utf8').replace('"version": 2', '"version": 99'), 'PROTOTYPES_VERSION'],
       ['wrongdim.json', readFileSync(good, 'utf8').replace(`"embeddingDim": ${dim}`, '"embeddingDim": 3'), 'PROTOTYPES_CORRUPT'],
       ['notours.json', '{"hello": "world"}', 'PROTOTYPES_CORRUPT'],
     ];
@@ -146,4 +146,50 @@ test('modes: base ignores prototypes, hybrid blends with the configured weight, 
   const fallback = modeProbs('proto', base, emb, undefined, 0.5);
   assert.equal(fallback.mode, 'base');
   assert.equal(fallback.probs, base);
+});
+
+test('the adapted head is saved and read back, dropped when a take changes, and refused when it does not fit', () => {
+  const dir = tmp();
+  try {
+    const s = filledStore();
+    const head = {
+      scale: 0.7,
+      weights: Float32Array.from({ length: 10 * dim }, () => rng() - 0.5),
+      bias: Float32Array.from({ length: 10 }, () => rng()),
+      verifierShift: Float32Array.from({ length: 10 }, (_, d) => d),
+    };
+    s.setHead(head);
+    const path = join(dir, 'p.json');
+    s.save(path);
+    const back = PrototypeStore.load(path, 'model-a', dim);
+    assert.ok(back.head);
+    assert.ok(Math.abs(back.head.scale - 0.7) < 1e-6);
+    assert.deepEqual(Array.from(back.head.verifierShift), Array.from(head.verifierShift));
+    for (let i = 0; i < head.weights.length; i++) assert.ok(Math.abs(back.head.weights[i] - head.weights[i]) < 1e-6);
+    back.addTake(3, randVec());
+    assert.equal(back.head, undefined, 'a head learned from other takes must not survive a new take');
+    assert.throws(() => s.setHead({ ...head, bias: new Float32Array(9) }), RangeError);
+
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    file.head.weights[4] = file.head.weights[4].slice(1);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(file));
+    assert.throws(
+      () => PrototypeStore.load(bad, 'model-a', dim),
+      (e: unknown) => e instanceof PrototypeStoreError && e.code === 'PROTOTYPES_CORRUPT' && /adapted head/.test(e.message),
+    );
+    // A version 1 file (prototypes only, from before heads) is still read, without a head.
+    delete file.head;
+    file.version = 1;
+    const v1 = join(dir, 'v1.json');
+    writeFileSync(v1, JSON.stringify(file));
+    const old = PrototypeStore.load(v1, 'model-a', dim);
+    assert.equal(old.head, undefined);
+    assert.equal(old.enrolled().length, 10);
+    // Mode 'adapted' without a head is hybrid, and says so.
+    const probs = new Float32Array(10).fill(0.1);
+    assert.equal(modeProbs('adapted', probs, unit(randVec()), old, 0.5).mode, 'hybrid');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

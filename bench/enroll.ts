@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:enroll`: what enrollment does for a voice the model does not know.
+ *
+ * For each voice with several takes per digit: enroll its first k takes of every digit (k = 1 and
+ * 3), then transcribe one stream of all its remaining takes (shuffled, 150–800 ms pauses, words at
+ * −26 dBFS) with the streaming engine in every mode — base (zero-shot), proto, hybrid (weight 0.5)
+ * and adapted (enroll/adapt.ts) — and score it as bench:stream does (word accuracy, insertions
+ * count). Voices:
+ * - held-out TTS voices of the project's split (bench/voiceTakes.ts; 8 takes per digit, rate and
+ *   pitch varied per take), with the shipped model;
+ * - FSDD speakers with a leave-one-speaker-out model (--loso speaker=model.onnx, repeatable):
+ *   real voices the model never heard, takes 0–9;
+ * - FSDD speakers with the shipped model, takes 0–4 (FSDD's test split). The shipped model was
+ *   trained on these speakers' other takes, so they are not new voices: reported apart, labelled.
+ * --dev runs the development voices instead (the adaptation's settings are chosen there).
+ *
+ * Flags: --quick (fewer voices), --json, --model FILE, --no-verifier, --dev, --takes N,
+ * --loso speaker=FILE, --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options).
+ */
+import { fileSource } from '../src/audio/source';
+import { AdaptOptions, DEFAULT_ADAPT_OPTIONS } from '../src/enroll/adapt';
+import { enrollTakes } from '../src/enroll/review';
+import { FEATURE_CONFIG } from '../src/features/config';
+import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { DictationEngine } from '../src/stream/engine';
+import type { RecognitionMode } from '../src/model/types';
+import type { UtteranceEvent } from '../src/stream/types';
+import { loadVerifier, Verifier, verifierLogOdds } from '../src/stream/verifier';
+import { loadClips } from '../src/train/dataset';
+import { mulberry32, shuffle } from '../src/train/rng';
+import { atLevel, Clip, concatWithGaps, digitStream, loadFsdd } from '../test/fixtures/corpus';
+import { BENCH_WORDS } from '../test/fixtures/nonDigitText';
+import { FSDD_DIR } from '../test/fixtures/fsddDir';
+import { score, Score } from './streamScoring';
+import { DEV_VOICES, HELD_OUT_VOICES, voiceName, voiceTakes, voiceWords } from './voiceTakes';
+
+const RATE = FEATURE_CONFIG.sampleRate;
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const opts = (name: string) => args.flatMap((a, i) => (a === name && i + 1 < args.length ? [args[i + 1]] : []));
+const opt = (name: string) => opts(name)[0];
+const JSON_OUT = flag('--json');
+const QUICK = flag('--quick');
+const TTS_TAKES = Number(opt('--takes') ?? 8);
+const ENROLL_TAKES = [1, 3];
+const MODES = (opt('--modes')?.split(',') ?? ['base', 'proto', 'hybrid', 'adapted']) as RecognitionMode[];
+const log = (...a: unknown[]) => {
+  if (!JSON_OUT) console.log(...a);
+};
+
+function adaptOptions(): AdaptOptions {
+  const o: AdaptOptions = { ...DEFAULT_ADAPT_OPTIONS };
+  for (const kv of opts('--set')) {
+    const [k, v] = kv.split('=');
+    if (!(k in o)) throw new Error(`--set ${kv}: no adaptation option "${k}" (have ${Object.keys(o).join(', ')})`);
+    (o as unknown as Record<string, number>)[k] = Number(v);
+  }
+  return o;
+}
+
+interface Subject {
+  group: string;
+  name: string;
+  classifier: Classifier;
+  clips: Clip[];
+  /** Non-digit words in the same voice (TTS voices), streamed to count false digits. */
+  nonDigits?: Float32Array[];
+}
+
+interface Row {
+  group: string;
+  voice: string;
+  enrolled: number;
+  words: number;
+  adaptSeconds: number;
+  /** The take check shown to the user (leave one take out), not needed for the head. */
+  checkSeconds: number;
+  accuracy: Partial<Record<RecognitionMode, number>>;
+  scores: Partial<Record<RecognitionMode, Score>>;
+  /** Digits typed on the voice's own non-digit words, per mode (out of nonDigitWords). */
+  falseDigits: Partial<Record<RecognitionMode, number>>;
+  nonDigitWords: number;
+}
+
+let VERIFIER: Verifier | undefined;
+
+async function transcribe(
+  classifier: Classifier,
+  samples: Float32Array,
+  mode: RecognitionMode,
+  store: Parameters<DictationEngine['setPrototypes']>[0],
+) {
+  const engine = new DictationEngine(classifier, { mode, hybridWeight: 0.5, explain: false });
+  engine.setVerifier(VERIFIER);
+  engine.setPrototypes(store);
+  const utterances: UtteranceEvent[] = [];
+  engine.on('utterance', (u) => utterances.push(u));
+  await engine.run(await fileSource(samples, RATE));
+  engine.dispose();
+  return utterances;
+}
+
+async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number): Promise<Row> {
+  const enroll = s.clips.filter((c) => c.take < k);
+  const test = shuffle(
+    s.clips.filter((c) => c.take >= k),
+    mulberry32(seed),
+  );
+  const stream = digitStream(test, { seed: seed + 1, wordLevelDb: -26 });
+  const { store, head, adaptSeconds, checkSeconds } = await enrollTakes(s.classifier, enroll, verifierLogOdds(VERIFIER), o);
+  const row: Row = {
+    group: s.group,
+    voice: s.name,
+    enrolled: k,
+    words: stream.words.length,
+    adaptSeconds,
+    checkSeconds,
+    accuracy: {},
+    scores: {},
+    falseDigits: {},
+    nonDigitWords: s.nonDigits?.length ?? 0,
+  };
+  const nonDigitStream =
+    s.nonDigits &&
+    concatWithGaps(
+      s.nonDigits.map((w) => atLevel(w, -26)),
+      [150, 800],
+      seed + 2,
+    );
+  for (const mode of MODES) {
+    const utterances = await transcribe(s.classifier, stream.samples, mode, mode === 'base' ? undefined : store);
+    const sc = score(stream, utterances);
+    row.scores[mode] = sc;
+    row.accuracy[mode] = sc.accuracy;
+    if (nonDigitStream) {
+      const heard = await transcribe(s.classifier, nonDigitStream, mode, mode === 'base' ? undefined : store);
+      row.falseDigits[mode] = heard.filter((u) => u.decision).length;
+    }
+    if (flag('--verbose')) {
+      const reasons = new Map<string, number>();
+      for (const u of utterances)
+        if (u.rejection) {
+          const r = u.rejection.reason.replace(/[\d.]+/g, '#');
+          reasons.set(r, (reasons.get(r) ?? 0) + 1);
+        }
+      console.error(
+        `  ${s.name} k=${k} ${mode}: S ${sc.sub} D ${sc.del} I ${sc.ins} early ${sc.early}/${sc.decisions} head scale ${head.scale.toFixed(2)} shift ${Array.from(head.verifierShift, (x) => x.toFixed(0)).join(',')} ${[...reasons].map(([r, n]) => `${n}× ${r}`).join('; ')}`,
+      );
+    }
+  }
+  return row;
+}
+
+const pct = (x: number | undefined) => (x === undefined ? '   –  ' : `${(x * 100).toFixed(1).padStart(5)}%`);
+
+function summary(rows: Row[]) {
+  const out = [];
+  for (const group of [...new Set(rows.map((r) => r.group))]) {
+    for (const k of ENROLL_TAKES) {
+      const rs = rows.filter((r) => r.group === group && r.enrolled === k);
+      if (rs.length === 0) continue;
+      const mean = Object.fromEntries(MODES.map((m) => [m, rs.reduce((a, r) => a + (r.accuracy[m] ?? 0), 0) / rs.length]));
+      // Bar: each voice's adapted error at most half of its zero-shot error.
+      const halved = rs.filter((r) => 1 - (r.accuracy.adapted ?? 0) <= 0.5 * (1 - (r.accuracy.base ?? 0)) + 1e-9).length;
+      const secs = rs.map((r) => r.adaptSeconds).sort((a, b) => a - b);
+      const checkMaxS = Math.max(...rs.map((r) => r.checkSeconds));
+      const nonDigitWords = rs.reduce((a, r) => a + r.nonDigitWords, 0);
+      const falseDigits = Object.fromEntries(MODES.map((m) => [m, rs.reduce((a, r) => a + (r.falseDigits[m] ?? 0), 0)]));
+      out.push({
+        group,
+        enrolled: k,
+        voices: rs.length,
+        mean,
+        halved,
+        adaptMedianS: secs[secs.length >> 1],
+        adaptMaxS: secs.at(-1)!,
+        checkMaxS,
+        nonDigitWords,
+        falseDigits,
+      });
+    }
+  }
+  return out;
+}
+
+async function main() {
+  const modelPath = opt('--model') ?? bundledModelPath();
+  const shipped = await Classifier.load(modelPath);
+  VERIFIER = flag('--no-verifier') ? undefined : await loadVerifier();
+  const o = adaptOptions();
+  log(
+    `model ${modelPath} (id ${shipped.meta.modelId}); verifier ${VERIFIER ? VERIFIER.path : 'none'}; modes ${MODES.join(', ')}; adapt ${JSON.stringify(o)}`,
+  );
+  const subjects: Subject[] = [];
+  const voices = flag('--dev') ? DEV_VOICES : HELD_OUT_VOICES;
+  if (!flag('--no-tts')) {
+    for (const v of QUICK ? voices.filter((_, i) => i % 3 === 0) : voices) {
+      subjects.push({
+        group: flag('--dev') ? 'dev TTS' : 'held-out TTS',
+        name: voiceName(v),
+        classifier: shipped,
+        clips: voiceTakes(v, TTS_TAKES),
+        nonDigits: voiceWords(v, BENCH_WORDS),
+      });
+    }
+  }
+  for (const spec of opts('--loso')) {
+    const [speaker, file] = spec.split('=');
+    const classifier = await Classifier.load(file);
+    const { clips } = loadClips(FSDD_DIR, FEATURE_CONFIG, (c) => c.speaker === speaker && c.take < 10);
+    subjects.push({
+      group: 'FSDD, LOSO model',
+      name: speaker,
+      classifier,
+      clips: clips.map(({ file: name, ...c }) => ({ name, ...c })),
+    });
+  }
+  if (!flag('--no-fsdd') && !flag('--dev')) {
+    const test = loadFsdd(FSDD_DIR, 'test');
+    const speakers = [...new Set(test.map((c) => c.speaker))].sort();
+    for (const sp of QUICK ? speakers.slice(0, 2) : speakers) {
+      subjects.push({
+        group: 'FSDD, shipped model (seen in training)',
+        name: sp,
+        classifier: shipped,
+        clips: test.filter((c) => c.speaker === sp),
+      });
+    }
+  }
+  const rows: Row[] = [];
+  log(`\n${'group'.padEnd(40)} ${'voice'.padEnd(30)} k words ${MODES.map((m) => m.padStart(7)).join(' ')}  adapt s`);
+  let seed = 1;
+  for (const s of subjects) {
+    for (const k of ENROLL_TAKES) {
+      const row = await runSubject(s, k, o, seed++ * 10);
+      rows.push(row);
+      log(
+        `${s.group.padEnd(40)} ${s.name.padEnd(30)} ${k} ${String(row.words).padStart(5)} ${MODES.map((m) => pct(row.accuracy[m]).padStart(7)).join(' ')}  ${row.adaptSeconds.toFixed(2)}${row.nonDigitWords ? `  false digits ${MODES.map((m) => row.falseDigits[m]).join('/')}` : ''}`,
+      );
+    }
+  }
+  const sum = summary(rows);
+  log('\nmean accuracy over voices (word accuracy of the stream of the remaining takes):');
+  for (const g of sum) {
+    log(
+      `${g.group.padEnd(40)} k=${g.enrolled}  ${MODES.map((m) => `${m} ${pct(g.mean[m])}`).join('  ')}  | adapted error ≤ ½ base error: ${g.halved}/${g.voices} voices | adaptation median ${g.adaptMedianS.toFixed(2)} s, max ${g.adaptMaxS.toFixed(2)} s (+ take check max ${g.checkMaxS.toFixed(2)} s)`,
+    );
+    if (g.nonDigitWords)
+      log(
+        `${''.padEnd(40)}      digits typed on ${g.nonDigitWords} own-voice non-digit words: ${MODES.map((m) => `${m} ${g.falseDigits[m]}`).join('  ')}`,
+      );
+  }
+  if (JSON_OUT)
+    console.log(JSON.stringify({ model: shipped.meta.modelId, adapt: o, rows: rows.map(({ scores, ...r }) => r), summary: sum }));
+  for (const c of new Set(subjects.map((s) => s.classifier))) await c.dispose();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
