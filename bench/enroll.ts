@@ -19,6 +19,7 @@
  */
 import { fileSource } from '../src/audio/source';
 import { AdaptOptions, DEFAULT_ADAPT_OPTIONS } from '../src/enroll/adapt';
+import { modeProbs } from '../src/enroll/head';
 import { enrollTakes } from '../src/enroll/review';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
@@ -90,7 +91,7 @@ async function transcribe(
   mode: RecognitionMode,
   store: Parameters<DictationEngine['setPrototypes']>[0],
 ) {
-  const engine = new DictationEngine(classifier, { mode, hybridWeight: 0.5, explain: false });
+  const engine = new DictationEngine(classifier, { mode, hybridWeight: 0.5, explain: false }, modeProbs);
   engine.setVerifier(VERIFIER);
   engine.setPrototypes(store);
   const utterances: UtteranceEvent[] = [];

@@ -4,6 +4,9 @@
  * utterance has so far), so the state machine's rules can be checked exactly; the real model's
  * behaviour is tested in stream.model.test.ts.
  */
+import { modeProbs } from '../../src/enroll/head';
+import { PrototypeStore } from '../../src/enroll/store';
+import type { RecognitionMode } from '../../src/model/types';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DecibriError, File as DecibriFile } from 'decibri';
@@ -370,4 +373,25 @@ test('engine: an eleven-class verifier is asked about the digit the classifier d
         );
     }
   }
+});
+
+test('engine: an adapted head lifts the verifier for its own digits in mode adapted only; unenrolled users get it as shipped', async () => {
+  const store = new PrototypeStore('scripted', 3);
+  for (let d = 0; d < 10; d++) store.setTakes(d, [d === 3 ? Float32Array.of(1, 0, 0) : Float32Array.of(0, 1, 0)]);
+  const verifierShift = new Float32Array(10);
+  verifierShift[3] = 8;
+  store.setHead({ scale: 1, weights: new Float32Array(30), bias: new Float32Array(10), verifierShift });
+  const decided = async (mode: RecognitionMode, prototypes: PrototypeStore | undefined) => {
+    const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false, mode }, modeProbs);
+    engine.setPrototypes(prototypes);
+    // 0.01: vetoed as shipped; +8 log-odds lifts it to 0.96.
+    engine.setVerifier(scripted(() => [0.99, 0.01, 0, 0, 0, 0, 0, 0, 0, 0]));
+    let n = 0;
+    engine.on('decision', () => n++);
+    await engine.run(await fileSource(stream.samples, 8000));
+    return n;
+  };
+  assert.equal(await decided('adapted', store), stream.words.length);
+  assert.equal(await decided('hybrid', store), 0);
+  assert.equal(await decided('adapted', undefined), 0);
 });
