@@ -3,6 +3,7 @@ import { intArg, pathArg, textArg } from './args';
 import { OptionError } from '../errors';
 import { SingleBar, Presets } from 'cli-progress';
 import { train } from '../train/train';
+import { TRAINING_FOLD } from '../train/folds';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
 
 export function registerTrain(program: Command): void {
@@ -21,6 +22,8 @@ export function registerTrain(program: Command): void {
     .option('--extra <dirs>', 'comma-separated folders of more training voices (e.g. the corpus of `corpus`)', (v) =>
       v.split(',').filter(Boolean).map(pathArg('--extra')),
     )
+    .option('--real <dir>', 'many-speaker real recordings (gsc-digits): the training fold of speakers trains, the other is never read')
+    .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
     .addOption(
@@ -68,6 +71,7 @@ export function registerTrain(program: Command): void {
           loso: o.loso,
           limit: o.limit,
           extra,
+          real: o.real ? { dir: o.real as string, fold: TRAINING_FOLD, repeat: o.realRepeat as number } : undefined,
           variants: o.variants,
           labels: o.labels === '11' ? 11 : 10,
           role: o.role,

@@ -5,9 +5,17 @@ import { argmax, confusionMatrix, summarize } from './metrics';
 import { EvalReport } from './types';
 import { DatasetError } from '../errors';
 
-/** Accuracy, macro-F1, per-class precision/recall and confusion of a model on a dataset folder. */
-export async function evaluate(data: string, split: SplitName, modelPath?: string): Promise<EvalReport & { modelId: string }> {
-  const { clips, skipped } = loadClips(data);
+/**
+ * Accuracy, macro-F1, per-class precision/recall and confusion of a model on a dataset folder
+ * (only the speakers `keepSpeaker` accepts, when given: a held-out fold).
+ */
+export async function evaluate(
+  data: string,
+  split: SplitName,
+  modelPath?: string,
+  keepSpeaker: (speaker: string) => boolean = () => true,
+): Promise<EvalReport & { modelId: string }> {
+  const { clips, skipped } = loadClips(data, undefined, (c) => keepSpeaker(c.speaker));
   const chosen = selectSplit(clips, split);
   if (!chosen.length)
     throw new DatasetError(

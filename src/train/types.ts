@@ -6,6 +6,11 @@ export interface TrainOptions {
    * clip trains, but for a fixed eighth that joins validation; none is ever test material.
    */
   extra?: string[];
+  /**
+   * Real recordings of many speakers (gsc-digits): clips of the speakers in `fold` (folds.ts)
+   * train, each `repeat` times (as many augmented copies); the other fold's files are never read.
+   */
+  real?: { dir: string; fold: 0 | 1; repeat: number };
   /** Augmented variants per training clip (default 2). */
   variants?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */
