@@ -23,7 +23,7 @@ function trainCommand(o: {
   augment: boolean;
   seed: number;
   variants?: number;
-  corpus?: boolean;
+  extra?: string[];
   real?: unknown;
 }): string {
   return [
