@@ -12,6 +12,7 @@ import {
   formatRejection,
   loadPrototypesOrWarn,
   toEnginePatch,
+  stringModelFor,
   verifierFor,
 } from './streamOptions';
 import { numberArg, textArg } from './args';
@@ -45,6 +46,8 @@ export function registerLive(program: Command): void {
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);
+    const strings = await stringModelFor(o);
+    engine.setStringModel(strings);
     engine.on('decision', (d) => console.log(o.json ? JSON.stringify(decisionJson(d)) : formatDecision(d)));
     // Live output cannot unprint a line: a withdrawn early digit is announced instead.
     engine.on('retraction', (r) =>
@@ -74,6 +77,7 @@ export function registerLive(program: Command): void {
       process.off('SIGINT', stop);
       engine.dispose();
       await verifier?.dispose();
+      await strings?.dispose();
       await classifier.dispose();
     }
   });

@@ -1,4 +1,5 @@
 /** Engine options shared by `transcribe` and `live`: one definition, so both take the same flags. */
+import { loadBundledSequenceModel, SequenceModel } from '../model/sequenceModel';
 import { Command, Option } from 'commander';
 import { DigitDictationError, OptionError } from '../errors';
 import { engineArg, pathArg, shown } from './args';
@@ -60,6 +61,8 @@ export function addEngineOptions(cmd: Command): Command {
       verifierListArg,
     )
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
+    .option('--strings <file>', 'digit-string model for fluent strings (default: the bundled models/digit-strings.onnx, when shipped)')
+    .option('--no-strings', 'one digit per utterance: no string model')
     .option(
       '--reject-min-digit-prob <p>',
       'with the verifier: probability of a digit word needed for the whole utterance',
@@ -114,6 +117,8 @@ export interface EngineCliOptions {
   retract?: boolean;
   /** A path, false for --no-verifier, or undefined/true for the bundled one. */
   verifier?: string | boolean;
+  /** A path, false for --no-strings, or undefined/true for the bundled one. */
+  strings?: string | boolean;
   why: boolean;
   rejections?: boolean;
   json?: boolean;
@@ -176,6 +181,13 @@ export async function verifierFor(o: EngineCliOptions): Promise<Verifier | undef
   return v;
 }
 
+/** The string model the options ask for (undefined: none, or none shipped). */
+export async function stringModelFor(o: EngineCliOptions): Promise<SequenceModel | undefined> {
+  if (o.strings === false) return undefined;
+  if (typeof o.strings === 'string') return SequenceModel.load(o.strings);
+  return loadBundledSequenceModel();
+}
+
 export function decisionJson(d: Decision): Record<string, unknown> {
   return {
     digit: d.digit,
@@ -187,6 +199,7 @@ export function decisionJson(d: Decision): Record<string, unknown> {
     top: d.top.map(([digit, p]) => [digit, round(p, 4)]),
     why: d.why.map((b) => ({ band: b.band, hz: b.hz, score: round(b.score, 4) })),
     mode: d.mode,
+    ...(d.stringIndex === undefined ? {} : { stringIndex: d.stringIndex }),
   };
 }
 

@@ -12,6 +12,7 @@ import {
   formatRejection,
   loadPrototypesOrWarn,
   toEnginePatch,
+  stringModelFor,
   verifierFor,
 } from './streamOptions';
 import { pathArg } from './args';
@@ -28,6 +29,8 @@ export function registerTranscribe(program: Command): void {
     engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);
+    const strings = await stringModelFor(o);
+    engine.setStringModel(strings);
     // Printed when each utterance ends, so early decisions carry the word's real end time.
     engine.on('utterance', (u) => {
       if (u.decision) console.log(o.json ? JSON.stringify(decisionJson(u.decision)) : formatDecision(u.decision));
@@ -39,6 +42,7 @@ export function registerTranscribe(program: Command): void {
     } finally {
       engine.dispose();
       await verifier?.dispose();
+      await strings?.dispose();
       await classifier.dispose();
     }
   });

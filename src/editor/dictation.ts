@@ -126,6 +126,7 @@ export class DictationController extends Disposable {
       engine = new rt.DictationEngine(classifier, { ...toEngineOptions(cfg), explain: this.panel.isVisible }, rt.modeProbs);
       engine.setPrototypes(store);
       engine.setVerifier(await this.models.verifier());
+      engine.setStringModel(await this.models.stringModel());
       source = await rt.openMicrophone({
         device: cfg.microphone || undefined,
         sampleRate: classifier.meta.featureConfig.sampleRate,
@@ -212,7 +213,8 @@ export class DictationController extends Disposable {
 
   private async deliver(decision: Decision): Promise<void> {
     const cfg = this.config.config;
-    const delivery = await this.typist.type(decision.digit, cfg.separator, cfg.typeIntoTerminal);
+    // The digits of one fluent string make one undo step: each after the first joins the edit before.
+    const delivery = await this.typist.type(decision.digit, cfg.separator, cfg.typeIntoTerminal, (decision.stringIndex ?? 0) > 0);
     this.panel.post({ type: 'decision', entry: { decision, delivery } });
     if (delivery.target === 'none') {
       this.log.info(`dictation: ${delivery.reason}`);
@@ -223,7 +225,7 @@ export class DictationController extends Disposable {
   }
 
   private async withdraw(r: Retraction): Promise<void> {
-    const withdrawn = await this.typist.withdraw(r.reason);
+    const withdrawn = await this.typist.withdraw(r.reason, (r.decision.stringIndex ?? 0) > 0);
     this.log.info(`dictation: withdrew "${r.decision.digit}" (${r.reason})${withdrawn.removed ? '' : `; ${withdrawn.note}`}`);
     this.panel.post({ type: 'retraction', retraction: r, withdrawn });
   }

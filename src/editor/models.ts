@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { Classifier } from '../model/classifier';
 import type { Verifier } from '../stream/verifier';
+import type { SequenceModel } from '../model/sequenceModel';
 import { Disposable } from '../dispose';
 import type { ModelChoice } from './config';
 import { runtime } from './runtime';
@@ -21,6 +22,7 @@ export interface LoadedModel {
 export class ModelProvider extends Disposable {
   private loaded: { choice: ModelChoice; model: Promise<LoadedModel> } | undefined;
   private verifierModel: Promise<Verifier | undefined> | undefined;
+  private sequenceModel: Promise<SequenceModel | undefined> | undefined;
 
   constructor(
     private readonly storageDir: string,
@@ -69,6 +71,24 @@ export class ModelProvider extends Disposable {
     return this.verifierModel;
   }
 
+  /**
+   * The digit-string model shipped in models/ (fluent strings: "four two seven" types 427).
+   * Undefined when absent or unloadable: the engine then hears one digit per utterance.
+   */
+  stringModel(): Promise<SequenceModel | undefined> {
+    this.sequenceModel ??= runtime()
+      .then((rt) => rt.loadStringModel())
+      .then((m) => {
+        this.log.info(m ? `string model: ${m.meta.modelId} from ${m.path}` : 'string model: none shipped; one digit per utterance');
+        return m;
+      })
+      .catch((err: unknown) => {
+        this.log.warn(`string model: ${(err as Error).message}; one digit per utterance`);
+        return undefined;
+      });
+    return this.sequenceModel;
+  }
+
   /** Drops the cached classifier (a new model was trained, or the choice changed). */
   release(): void {
     const old = this.loaded;
@@ -101,6 +121,8 @@ export class ModelProvider extends Disposable {
     this.release();
     void this.verifierModel?.then((v) => v?.dispose()).catch(() => undefined);
     this.verifierModel = undefined;
+    void this.sequenceModel?.then((m) => m?.dispose()).catch(() => undefined);
+    this.sequenceModel = undefined;
     super.dispose();
   }
 }

@@ -8,7 +8,7 @@
 import { DigitDictationError } from '../errors';
 
 export async function loadRuntime() {
-  const [engine, classifier, microphone, store, head, record, logmel, verifier] = await Promise.all([
+  const [engine, classifier, microphone, store, head, record, logmel, verifier, sequenceModel] = await Promise.all([
     import('../stream/engine'),
     import('../model/classifier'),
     import('../audio/microphone'),
@@ -17,6 +17,7 @@ export async function loadRuntime() {
     import('../stream/record'),
     import('../features/logmel'),
     import('../stream/verifier'),
+    import('../model/sequenceModel'),
   ]);
   return {
     DictationEngine: engine.DictationEngine,
@@ -30,6 +31,7 @@ export async function loadRuntime() {
     recordUtterance: record.recordUtterance,
     utteranceFeatures: logmel.utteranceFeatures,
     loadVerifier: verifier.loadVerifier,
+    loadStringModel: sequenceModel.loadBundledSequenceModel,
   };
 }
 

@@ -2,7 +2,8 @@
  * Puts decided digits where the user expects them (the rule itself is `chooseTarget`, target.ts).
  *
  * - The active text editor: the digit goes in at every cursor (replacing selections), as one
- *   edit with undo stops before and after, so each utterance is one undo step.
+ *   edit with an undo stop before it, so each utterance is one undo step; the digits of a fluent
+ *   string after its first join the edit before them (no stop), so a string is one undo step too.
  * - When no text editor is active — typically because this extension's own panel (opened beside
  *   the file to watch the confidence bars) or the Output view is — the text editor the user last
  *   worked in receives the digits, as long as it is still visible on screen.
@@ -61,7 +62,7 @@ export class Typist extends Disposable {
     );
   }
 
-  async type(digit: number, separator: Separator, typeIntoTerminal: boolean): Promise<Delivery> {
+  async type(digit: number, separator: Separator, typeIntoTerminal: boolean, joinUndo = false): Promise<Delivery> {
     const active = vscode.window.activeTextEditor;
     const last = this.lastEditor;
     const target = chooseTarget({
@@ -72,7 +73,7 @@ export class Typist extends Disposable {
       terminal: vscode.window.activeTerminal,
       typeIntoTerminal,
     });
-    if (target.kind === 'editor') return this.intoEditor(target.editor, digit, separator);
+    if (target.kind === 'editor') return this.intoEditor(target.editor, digit, separator, joinUndo);
     this.lastTyping = undefined;
     if (target.kind === 'terminal') {
       const text = digitText(digit, separator, this.lastTerminal === target.terminal);
@@ -98,7 +99,7 @@ export class Typist extends Disposable {
    * Deletes the digit typed last (and restores what its insertion replaced), if the document is
    * still exactly as that typing left it. One edit, its own undo step.
    */
-  async withdraw(reason: string): Promise<WithdrawalView> {
+  async withdraw(reason: string, joinUndo = false): Promise<WithdrawalView> {
     const t = this.lastTyping;
     this.lastTyping = undefined;
     if (!t) return { reason, removed: false, note: 'it was not typed into an editor' };
@@ -113,7 +114,7 @@ export class Typist extends Disposable {
           b.replace(new vscode.Range(doc.positionAt(start), doc.positionAt(start + t.text.length)), t.replaced[i]),
         );
       },
-      { undoStopBefore: true, undoStopAfter: true },
+      { undoStopBefore: !joinUndo, undoStopAfter: false },
     );
     if (!ok) return { reason, removed: false, note: 'the editor refused the edit' };
     // The run continues from where it stood before the withdrawn digit (same cursor, new version).
@@ -121,7 +122,7 @@ export class Typist extends Disposable {
     return { reason, removed: true };
   }
 
-  private async intoEditor(editor: vscode.TextEditor, digit: number, separator: Separator): Promise<Delivery> {
+  private async intoEditor(editor: vscode.TextEditor, digit: number, separator: Separator, joinUndo: boolean): Promise<Delivery> {
     const doc = editor.document;
     const here = (): RunEnd => ({
       document: doc.uri.toString(),
@@ -148,7 +149,9 @@ export class Typist extends Disposable {
         (b) => {
           for (const s of editor.selections) b.replace(s, text);
         },
-        { undoStopBefore: true, undoStopAfter: true },
+        // No stop after: the next digit of the same string may join this edit; the next isolated
+        // digit starts with a stop of its own.
+        { undoStopBefore: !joinUndo, undoStopAfter: false },
       );
     } catch (err) {
       ok = false;

@@ -77,6 +77,12 @@ export function readSequenceMeta(bytes: Uint8Array, source: string, expected: Fe
   return meta;
 }
 
+/** The bundled string model, or undefined when the package ships none (the engine then hears one digit per utterance). */
+export async function loadBundledSequenceModel(): Promise<SequenceModel | undefined> {
+  const path = bundledSequenceModelPath();
+  return existsSync(path) ? SequenceModel.load(path) : undefined;
+}
+
 export class SequenceModel {
   private constructor(
     private readonly session: ort.InferenceSession,

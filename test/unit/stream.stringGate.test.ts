@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Spike } from '../../src/stream/stringDecoder';
+import { StringGate } from '../../src/stream/stringGate';
+import type { Decision } from '../../src/stream/types';
+
+const spike = (digit: number, frame: number): Spike => ({ digit, prob: 0.9, probs: new Float32Array(11), frame });
+const decision = (digit: number, stringIndex?: number): Decision => ({
+  digit,
+  confidence: 0.9,
+  startMs: 0,
+  decisionMs: 0,
+  endMs: 0,
+  earlyExit: true,
+  top: [],
+  why: [],
+  mode: 'base',
+  stringIndex,
+});
+
+function harness(mayBeString = true) {
+  const log: string[] = [];
+  const gate = new StringGate(
+    {
+      typeDigit: (s, i) => {
+        log.push(`type ${s.digit}#${i}`);
+        return decision(s.digit, i);
+      },
+      withdraw: (d) => log.push(`withdraw ${d.digit}`),
+      mayBeString: () => mayBeString,
+    },
+    { minSpikeGapMs: 150, hopMs: 10 },
+  );
+  return { gate, log };
+}
+
+test('one spike leaves the word to the classifier; a second one makes a string, keeping an agreeing classifier digit', () => {
+  const { gate, log } = harness();
+  gate.classifierTyped(decision(4));
+  gate.onSpike(spike(4, 40));
+  assert.equal(gate.string, false);
+  assert.deepEqual(log, []);
+  gate.onSpike(spike(2, 70));
+  gate.onSpike(spike(7, 100));
+  assert.equal(gate.string, true);
+  assert.deepEqual(log, ['type 2#1', 'type 7#2']);
+  assert.deepEqual(
+    gate.typed.map((t) => t.decision.digit),
+    [4, 2, 7],
+  );
+});
+
+test('a classifier digit the string decoder hears otherwise is withdrawn and replaced', () => {
+  const { gate, log } = harness();
+  gate.classifierTyped(decision(1));
+  gate.onSpike(spike(4, 40));
+  gate.onSpike(spike(2, 70));
+  assert.deepEqual(log, ['withdraw 1', 'type 4#0', 'type 2#1']);
+});
+
+test('spikes closer than the minimum gap are one sound: a repeat is ignored, another digit revises the last one typed', () => {
+  const { gate, log } = harness();
+  gate.onSpike(spike(4, 40));
+  gate.onSpike(spike(2, 70));
+  gate.onSpike(spike(2, 75));
+  gate.onSpike(spike(3, 78));
+  assert.deepEqual(log, ['type 4#0', 'type 2#1', 'withdraw 2', 'type 3#1']);
+  assert.deepEqual(
+    gate.typed.map((t) => t.decision.digit),
+    [4, 3],
+  );
+});
+
+test('no string when the rejection rules object (no voice), and the classifier keeps the word', () => {
+  const { gate, log } = harness(false);
+  gate.classifierTyped(decision(8));
+  gate.onSpike(spike(8, 40));
+  gate.onSpike(spike(3, 90));
+  assert.equal(gate.string, false);
+  assert.deepEqual(log, []);
+  gate.classifierWithdrawn();
+  assert.equal(gate.typed.length, 0);
+});
