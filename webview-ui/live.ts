@@ -186,9 +186,14 @@ export class LiveView {
     });
   }
 
+  /** The fluent string being dictated, as typed so far (one digit for an isolated word). */
+  private forming = '';
+
   decision(entry: DecisionView, animate = true): void {
     const d = entry.decision;
-    this.liveDigit.textContent = String(d.digit);
+    // A fluent string forms digit by digit in the big display; a new word or string starts afresh.
+    this.forming = (d.stringIndex ?? 0) > 0 ? this.forming + String(d.digit) : String(d.digit);
+    this.liveDigit.textContent = this.forming;
     this.liveDigit.dataset.digit = String(d.digit);
     this.liveDigit.classList.remove('withdrawn');
     if (animate) {
@@ -197,7 +202,10 @@ export class LiveView {
       this.liveDigit.classList.add('flash');
     }
     // On early exit the word's end is not known yet, so say how far into the word the decision came.
-    this.liveMeta.textContent = `${pct(d.confidence)} · ${d.earlyExit ? `early exit ${Math.max(0, Math.round(d.decisionMs - d.startMs))} ms into the word` : 'decided at the end of the word'}`;
+    this.liveMeta.textContent =
+      d.stringIndex !== undefined
+        ? `${pct(d.confidence)} · digit ${d.stringIndex + 1} of a fluent string`
+        : `${pct(d.confidence)} · ${d.earlyExit ? `early exit ${Math.max(0, Math.round(d.decisionMs - d.startMs))} ms into the word` : 'decided at the end of the word'}`;
     const probs = Array.from({ length: 10 }, (_, i) => d.top.find(([k]) => k === i)?.[1] ?? 0);
     this.showProbs(probs, d.digit);
     this.showSaliency(entry);
@@ -213,7 +221,10 @@ export class LiveView {
   /** An early digit withdrawn: say so, and mark it in the recent list. */
   retraction(r: RetractionView, w: WithdrawalView): void {
     this.liveMeta.textContent = `Withdrew “${r.decision.digit}”: ${r.reason}${w.removed ? '' : ` (${w.note ?? 'left in place'})`}`;
-    if (this.liveDigit.dataset.digit === String(r.decision.digit)) this.liveDigit.classList.add('withdrawn');
+    if ((r.decision.stringIndex ?? 0) > 0 && this.forming.endsWith(String(r.decision.digit))) {
+      this.forming = this.forming.slice(0, -1);
+      this.liveDigit.textContent = this.forming;
+    } else if (this.liveDigit.dataset.digit === String(r.decision.digit)) this.liveDigit.classList.add('withdrawn');
     const item = this.recent.querySelector<HTMLElement>(`li[data-key="${decisionKey(r.decision)}"]`);
     if (item) this.markWithdrawn(item, w);
   }
@@ -262,7 +273,7 @@ export class LiveView {
       { 'data-digit': d.digit, 'data-key': decisionKey(d), class: entry.delivery.target === 'none' ? 'untyped' : '' },
       h('span', { class: 'recent-digit' }, String(d.digit)),
       h('span', { class: 'recent-conf' }, pct(d.confidence)),
-      h('span', { class: 'pill' }, d.earlyExit ? 'early' : 'end'),
+      h('span', { class: 'pill' }, d.stringIndex !== undefined ? 'string' : d.earlyExit ? 'early' : 'end'),
       h('span', { class: 'pill' }, d.mode),
       h('span', { class: 'recent-where' }, where),
       h(

@@ -30,6 +30,8 @@ export interface DigitView {
   saliency?: number[];
   mode: RecognitionMode;
   prototypeCosine?: number;
+  /** Position in a fluent string (stream/types.ts `Decision.stringIndex`). */
+  stringIndex?: number;
 }
 
 export interface HypothesisView {
