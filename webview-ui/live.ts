@@ -234,7 +234,17 @@ export class LiveView {
     // The big digit shows the newest digit that still stands; the list holds the others, withdrawn
     // ones included (struck through).
     const shown = recent.findIndex((e) => !e.withdrawn);
-    if (shown >= 0) this.decision(recent[shown], false);
+    if (shown >= 0) {
+      this.decision(recent[shown], false);
+      // A fluent string shows whole: its earlier digits are the older entries that still stand.
+      let text = String(recent[shown].decision.digit);
+      for (let i = shown; (recent[i].decision.stringIndex ?? 0) > 0 && i + 1 < recent.length;) {
+        i++;
+        if (!recent[i].withdrawn) text = String(recent[i].decision.digit) + text;
+      }
+      this.forming = text;
+      this.liveDigit.textContent = text;
+    }
     this.recent.replaceChildren(...recent.filter((_, i) => i !== shown).map((e) => this.recentItem(e)));
   }
 
