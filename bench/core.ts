@@ -54,6 +54,7 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     isolated: Row[];
     loso?: { mean: number; worst: number; recipe: string; per: Array<{ speaker: string; accuracy: number }> };
     gscStream?: { n: number; accuracy: number };
+    firstFrame?: { n: number; accuracy: number };
     streams: StreamRow[];
   };
   if (r.model !== modelId) return [`models/robust.json measured model ${r.model}, not this one: run \`npm run bench:robust\`.`];
@@ -66,6 +67,11 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     ...(r.gscStream
       ? [
           `- gsc-digits held-out fold, whole 1 s clips through the streaming engine (one digit typed, the right one): ${pct(r.gscStream.accuracy)} (n=${r.gscStream.n})`,
+        ]
+      : []),
+    ...(r.firstFrame
+      ? [
+          `- FSDD test words alone, from their first sample, through the streaming engine: ${pct(r.firstFrame.accuracy)} (n=${r.firstFrame.n})`,
         ]
       : []),
     '',
