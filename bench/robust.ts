@@ -27,7 +27,7 @@ import { evaluate } from '../src/train/evaluate';
 import { loadClips } from '../src/train/dataset';
 import { HELD_OUT_FOLD, speakerFold } from '../src/train/folds';
 import { readWav } from '../src/audio/wav';
-import { makeNoise, NoiseKind } from '../src/train/augment';
+import { makeNoise, NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { digitStream, loadFsdd, Stream } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
@@ -72,7 +72,10 @@ const CONDITIONS: Condition[] = [
 /** Adds `kind` noise to a levelled stream at `snrDb` below the mean power of its words. */
 function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelDb: number, seed: number, babble: Float32Array[]) {
   const rng = mulberry32(seed);
-  const noise = makeNoise(kind, stream.samples.length, rng, { babblePool: babble, babbleTalkers: [BABBLE_TALKERS, BABBLE_TALKERS] });
+  const noise = makeNoise(kind, stream.samples.length, rng, stream.sampleRate, {
+    babblePool: babble,
+    babbleTalkers: [BABBLE_TALKERS, BABBLE_TALKERS],
+  });
   const g = Math.sqrt(Math.pow(10, (levelDb - snrDb) / 10));
   const samples = stream.samples.map((v, i) => v + g * noise[i]);
   return { ...stream, samples };

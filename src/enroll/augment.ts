@@ -7,19 +7,8 @@
  */
 import type { FeatureConfig } from '../features/config';
 import { logMelFrames, toModelInput, trimSilence } from '../features/logmel';
+import { changeSpeed } from '../audio/effects';
 import { gaussian, Rng } from '../shared/rng';
-
-function changeSpeed(x: Float32Array, factor: number): Float32Array {
-  const n = Math.max(1, Math.floor(x.length / factor));
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = i * factor;
-    const j = Math.floor(t);
-    const f = t - j;
-    out[i] = (x[j] ?? 0) * (1 - f) + (x[j + 1] ?? x[j] ?? 0) * f;
-  }
-  return out;
-}
 
 /** One augmented copy of a (trimmed) take as model input. */
 export function augmentTake(word: Float32Array, rng: Rng, cfg: FeatureConfig): Float32Array {

@@ -3,6 +3,7 @@
  * string benchmark's spliced sets) and the text a synthesiser says for a digit string.
  */
 import { FEATURE_CONFIG } from '../features/config';
+import { changeSpeed } from '../audio/effects';
 import { gaussian, Rng } from './rng';
 
 export const DIGIT_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'] as const;
@@ -37,20 +38,6 @@ export interface SpliceOptions {
   gainDb?: [number, number];
   /** White noise floor under everything, dBFS mean power. */
   floorDb?: number;
-}
-
-/** Linear-interpolation resampling by `speed` (> 1 shorter). */
-export function changeSpeed(x: Float32Array, speed: number): Float32Array {
-  if (speed === 1) return x;
-  const n = Math.max(1, Math.floor(x.length / speed));
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const t = i * speed;
-    const a = Math.floor(t);
-    const f = t - a;
-    out[i] = (x[a] ?? 0) * (1 - f) + (x[a + 1] ?? x[a] ?? 0) * f;
-  }
-  return out;
 }
 
 const uniform = (rng: Rng, [a, b]: [number, number]) => a + rng() * (b - a);

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { alignDigits } from '../../src/train/stringScore';
 import { mulberry32 } from '../../src/train/rng';
-import { changeSpeed, digitText, spliceDigits } from '../../src/train/strings';
+import { changeSpeed } from '../../src/audio/effects';
+import { digitText, spliceDigits } from '../../src/train/strings';
 
 test('alignDigits counts substitutions, deletions and insertions of a typed string', () => {
   assert.deepEqual(alignDigits([4, 2, 7], [4, 2, 7]), {
