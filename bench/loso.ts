@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { train } from '../src/train/train';
 import { loadClips } from '../src/train/dataset';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../src/train/corpus';
+import { TRAINING_FOLD } from '../src/train/folds';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 
 async function main() {
@@ -34,12 +35,14 @@ async function main() {
     epochs?: number;
     minutes?: number;
   };
-  const recipe = `${epochs} epochs, ${variants} augmented variants${extra.length ? ', FSDD + synthetic corpus' : ', FSDD only'}`;
+  const realDir = resolve(DATA, '..', '..', 'gsc-digits', 'recordings');
+  const real = extra.length && existsSync(realDir) ? { dir: realDir, fold: TRAINING_FOLD, repeat: 4 } : undefined;
+  const recipe = `${epochs} epochs, ${variants} augmented variants${extra.length ? `, FSDD + synthetic corpus${real ? ' + gsc-digits fold 0' : ''}` : ', FSDD only'}`;
   const results: Row[] = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Row[]).filter((r) => r.recipe === recipe) : [];
   for (const speaker of speakers) {
     const dir = mkdtempSync(join(tmpdir(), `dd-loso-${speaker}-`));
     try {
-      const r = await train({ data: DATA, out: dir, epochs, batchSize: 32, augment: true, seed: 1, loso: speaker, extra, variants });
+      const r = await train({ data: DATA, out: dir, epochs, batchSize: 32, augment: true, seed: 1, loso: speaker, extra, variants, real });
       const n = r.best.confusion.flat().reduce((a, b) => a + b, 0);
       const i = results.findIndex((x) => x.speaker === speaker);
       if (i >= 0) results.splice(i, 1);
