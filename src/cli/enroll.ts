@@ -2,11 +2,12 @@
 import { Command } from 'commander';
 import { checkOutputFile } from '../atomicWrite';
 import { assertMicrophoneWorks, openMicrophone } from '../audio/microphone';
-import { buildPrototypes, embedUtterance, takesFromDir } from '../enroll/embed';
-import { PrototypeStore } from '../enroll/store';
+import { Take, takesFromDir } from '../enroll/embed';
+import { checkSummary, disagreement, enrollTakes } from '../enroll/review';
 import { DIGIT_WORDS as WORDS, MAX_TAKES } from '../shared/constants';
 import { Classifier } from '../model/classifier';
 import { recordUtterance } from '../stream/record';
+import { loadVerifier, verifierLogOdds } from '../stream/verifier';
 import { intArg, numberArg, pathArg, textArg } from './args';
 
 interface EnrollOptions {
@@ -17,12 +18,15 @@ interface EnrollOptions {
   model?: string;
   device?: string;
   timeout: number;
+  verifier: boolean;
 }
 
 export function registerEnroll(program: Command): void {
   program
     .command('enroll')
-    .description('build enrollment prototypes from takes named like FSDD ({digit}_{name}_{take}.wav) or from the microphone')
+    .description(
+      'enroll a voice from takes named like FSDD ({digit}_{name}_{take}.wav) or from the microphone: prototypes and the head adapted to the voice (mode adapted)',
+    )
     .requiredOption(
       '--out <file>',
       'prototype file to write (JSON, replaced atomically; an existing one is kept if enrollment fails)',
@@ -39,33 +43,36 @@ export function registerEnroll(program: Command): void {
       numberArg('--timeout', { min: 0, max: 600, exclusiveMin: true }),
       6,
     )
+    .option('--no-verifier', "adapt without the bundled verifier's per-voice shift")
     .action(async (o: EnrollOptions) => {
       // Before any work: an output that cannot be replaced safely (a device, FIFO, symlink, folder) is refused now.
       checkOutputFile(o.out);
       const classifier = await Classifier.load(o.model);
       const rate = classifier.meta.featureConfig.sampleRate;
+      const verifier = o.verifier ? await loadVerifier() : undefined;
       try {
-        let store: PrototypeStore;
+        let takes: Take[];
         if (o.fromDir) {
-          const takes = takesFromDir(o.fromDir, rate, {
+          takes = takesFromDir(o.fromDir, rate, {
             speaker: o.speaker,
             perDigit: o.takes,
             onSkip: (name, reason) => console.error(`skipped ${name}: ${reason}`),
           });
-          store = await buildPrototypes(classifier, takes);
-          console.error(`embedded ${takes.length} takes from ${o.fromDir}`);
+          console.error(`read ${takes.length} takes from ${o.fromDir}`);
         } else {
           assertMicrophoneWorks({ device: o.device, sampleRate: rate });
-          store = new PrototypeStore(classifier.meta.modelId, classifier.meta.embeddingDim);
+          takes = [];
           for (let digit = 0; digit < 10; digit++) {
             for (let take = 1; take <= o.takes; take++) {
               console.error(`say "${WORDS[digit]}" (take ${take}/${o.takes})…`);
               const source = await openMicrophone({ device: o.device, sampleRate: rate });
               const rec = await recordUtterance(source, {}, o.timeout * 1000, classifier.meta.featureConfig);
-              store.addTake(digit, await embedUtterance(classifier, rec.samples));
+              takes.push({ digit, samples: rec.samples, name: `"${WORDS[digit]}" take ${take}` });
             }
           }
         }
+        console.error('adapting to the voice…');
+        const { store, check, adaptSeconds, checkSeconds } = await enrollTakes(classifier, takes, verifierLogOdds(verifier));
         for (const d of store.enrolled()) {
           const p = store.get(d)!;
           console.log(`${d}  takes ${p.takes.length}  quality ${p.quality === null ? '–' : p.quality.toFixed(3)}`);
@@ -76,10 +83,13 @@ export function registerEnroll(program: Command): void {
             `warning: ${missing.length} digit(s) not enrolled: ${missing.join(', ')}; those are recognised by the base model only (add their takes and enroll again)`,
           );
         }
+        for (const c of check.disagreeing) console.error(`take ${takes[c.take].name ?? c.take + 1} (digit ${c.digit}) ${disagreement(c)}`);
+        console.error(`${checkSummary(check)} (adapted in ${adaptSeconds.toFixed(1)} s, checked in ${checkSeconds.toFixed(1)} s)`);
         store.save(o.out);
-        console.error(`wrote ${o.out} (model ${store.modelId}, ${store.enrolled().length} digits)`);
+        console.error(`wrote ${o.out} (model ${store.modelId}, ${store.enrolled().length} digits, adapted head; use --mode adapted)`);
       } finally {
         await classifier.dispose();
+        await verifier?.dispose();
       }
     });
 }

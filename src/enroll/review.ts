@@ -107,3 +107,14 @@ export async function enrollTakes(
   };
   return { store, head, check, adaptSeconds: (t1 - t0) / 1000, checkSeconds: (performance.now() - t1) / 1000 };
 }
+
+/** "7 of 10 → 10 of 10": the check's before → after, as the CLI and the panel say it. */
+export function checkSummary(check: EnrollmentCheck): string {
+  const n = check.takes.length;
+  return `your takes, each judged by what the others taught: ${check.before} of ${n} recognised before enrollment → ${check.after} of ${n} after`;
+}
+
+/** Why a take disagrees with the rest, for the user. */
+export function disagreement(c: TakeCheck): string {
+  return `sounds like "${c.after}" given your other takes; record it again`;
+}
