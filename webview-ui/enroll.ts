@@ -1,7 +1,8 @@
 /**
- * Enrollment flow: the host drives it (prompt → recording → done, digit by digit); this view
- * shows the prompt, every take's state and each digit's quality, and lets the user redo any take
- * (click its cell, or "Redo take" for the selected/last one) and save.
+ * Enrollment flow: the host drives it (prompt → recording → done, digit by digit, then a check
+ * of the takes against each other); this view shows the prompt, every take's state, each digit's
+ * quality, the takes that disagree with the rest and what enrollment changed (before → after), and
+ * lets the user redo any take (click its cell, or "Redo take" for the selected/last one) and save.
  */
 import type { EnrollmentView } from '../src/shared/protocol';
 import { DIGIT_WORDS } from '../src/shared/constants';
@@ -29,6 +30,7 @@ export class EnrollView {
     h('div', {}, this.promptWord, this.promptTake),
   );
   private readonly status = h('div', { class: 'enroll-status', 'data-testid': 'enroll-status', role: 'status' });
+  private readonly checkLine = h('p', { class: 'detail enroll-check', 'data-testid': 'enroll-check' });
   private readonly grid = h('table', { class: 'enroll-grid', 'aria-label': 'Takes per digit' });
   private view: EnrollmentView | undefined;
   private selected: { digit: number; take: number } | undefined;
@@ -50,17 +52,18 @@ export class EnrollView {
       h('div', { class: 'row' }, this.startButton, this.cancelButton, this.redoButton, this.saveButton, this.resetButton),
       this.prompt,
       this.status,
+      this.checkLine,
       this.grid,
     );
   }
 
   update(v: EnrollmentView): void {
     this.view = v;
-    const running = v.phase === 'running';
+    const running = v.phase === 'running' || v.phase === 'checking';
     const active = running || v.phase === 'review' || v.phase === 'saving';
     this.intro.textContent =
       `Say each digit when prompted, ${v.takesPerDigit} take${v.takesPerDigit > 1 ? 's' : ''} per digit, in a normal voice. ` +
-      `Your takes become prototypes that the proto and hybrid modes compare against. ` +
+      `The recognizer adapts to your takes (mode adapted; proto and hybrid compare against them as prototypes). ` +
       (v.enrolled ? 'You are enrolled for the current model.' : 'Not enrolled yet.');
     this.startButton.textContent = v.enrolled || v.phase === 'saved' ? 'Re-enroll' : 'Start enrollment';
     this.startButton.disabled = running || v.phase === 'saving';
@@ -73,12 +76,29 @@ export class EnrollView {
     this.prompt.dataset.state = v.takeState;
     this.prompt.dataset.phase = v.phase;
     this.prompt.hidden = !active;
-    this.promptWord.textContent = running ? `Say “${DIGIT_WORDS[v.digit]}” (${v.digit})` : v.phase === 'review' ? 'All takes recorded' : '';
-    this.promptTake.textContent = running
-      ? `take ${v.take} of ${v.takesPerDigit} · ${v.takeState === 'recording' ? 'listening — speak now' : v.takeState === 'done' ? 'got it' : 'get ready…'}`
-      : v.phase === 'review'
-        ? 'Check the quality column, redo any take, then Save.'
-        : '';
+    this.promptWord.textContent =
+      v.phase === 'checking'
+        ? 'Adapting to your voice…'
+        : running
+          ? `Say “${DIGIT_WORDS[v.digit]}” (${v.digit})`
+          : v.phase === 'review'
+            ? 'All takes recorded'
+            : '';
+    this.promptTake.textContent =
+      v.phase === 'checking'
+        ? 'checking each take against the others'
+        : running
+          ? `take ${v.take} of ${v.takesPerDigit} · ${v.takeState === 'recording' ? 'listening — speak now' : v.takeState === 'done' ? 'got it' : 'get ready…'}`
+          : v.phase === 'review'
+            ? 'Redo any take marked as disagreeing, then Save.'
+            : '';
+    const c = v.check;
+    this.checkLine.hidden = !c;
+    this.checkLine.textContent = !c
+      ? ''
+      : c.takes === 0
+        ? `Adapted to your voice in ${c.seconds.toFixed(1)} s. With one take per digit no take can be judged by another of its digit; record 2–3 takes per digit to see what enrollment changes.`
+        : `Your own takes, each judged by what the others taught: ${c.before} of ${c.takes} recognised before enrollment → ${c.after} of ${c.takes} after (adapted in ${c.seconds.toFixed(1)} s).`;
 
     this.status.textContent = v.phase === 'saved' ? 'Saved' : (v.message ?? '');
     this.status.classList.toggle('error', v.phase === 'error');
@@ -121,7 +141,7 @@ export class EnrollView {
           const isSelected = this.selected?.digit === d.digit && this.selected?.take === i + 1;
           const label =
             t.state === 'done'
-              ? `${((t.durationMs ?? 0) / 1000).toFixed(2)}s${t.confidence !== undefined ? ` ${pct(t.confidence)}` : ''}`
+              ? `${((t.durationMs ?? 0) / 1000).toFixed(2)}s${t.confidence !== undefined ? ` ${pct(t.confidence)}` : ''}${t.heardAs !== undefined ? ` ⚠ “${t.heardAs}”?` : ''}`
               : t.state === 'recording'
                 ? '● rec'
                 : t.state === 'failed'
@@ -131,12 +151,13 @@ export class EnrollView {
             'button',
             {
               type: 'button',
-              class: `take ${t.state}${isPrompt ? ' current' : ''}${isSelected ? ' selected' : ''}`,
+              class: `take ${t.state}${isPrompt ? ' current' : ''}${isSelected ? ' selected' : ''}${t.heardAs !== undefined ? ' disagrees' : ''}`,
+              'data-heard-as': t.heardAs === undefined ? undefined : String(t.heardAs),
               'data-take': i + 1,
               'aria-pressed': String(isSelected),
               'aria-label': `Digit ${d.digit} take ${i + 1}: ${t.state}${t.message ? `, ${t.message}` : ''}. Select to redo.`,
               title: t.message ?? 'Select, then Redo take',
-              disabled: t.state === 'empty' || v.phase === 'running',
+              disabled: t.state === 'empty' || v.phase === 'running' || v.phase === 'checking',
             },
             label,
           );

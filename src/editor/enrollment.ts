@@ -1,15 +1,17 @@
 /**
  * The enrollment flow: prompts each digit, records `enrollment.takes` takes of it from the
  * microphone (one VAD-segmented utterance per take, via the engine's recorder), embeds each take
- * with the current model, shows per-digit quality (mean cosine similarity between the takes), lets
- * the user redo any take, and saves the prototypes to globalStorage. Dictation is paused while the
- * microphone records takes.
+ * with the current model, shows per-digit quality (mean cosine similarity between the takes); once
+ * all takes are in, adapts a head to the voice and checks each take against the others
+ * (enroll/review.ts: which disagree, and before → after on takes held out), lets the user redo any
+ * take, and saves prototypes and head to globalStorage. Dictation is paused meanwhile.
  */
 import * as vscode from 'vscode';
 import type { AudioSource } from '../audio/source';
 import type { Classifier } from '../model/classifier';
 import { Disposable } from '../dispose';
 import { DigitDictationError } from '../errors';
+import type { Enrollment } from '../enroll/review';
 import type { DigitEnrollmentView, EnrollmentView, TakeView } from '../shared/protocol';
 import { toEngineOptions } from './config';
 import type { Configuration } from './configuration';
@@ -32,6 +34,8 @@ const DOUBTFUL_CONFIDENCE = 0.3;
 
 interface Take {
   embedding: Float32Array;
+  /** The recorded utterance: the adapted head learns from it. */
+  samples: Float32Array;
   view: TakeView;
 }
 
@@ -44,6 +48,8 @@ export class EnrollmentController extends Disposable {
   private cancelled = false;
   private source: AudioSource | undefined;
   private sessionModelId: string | undefined;
+  /** Prototypes, head and check for the takes as they are now (cleared when a take changes). */
+  private adapted: Enrollment | undefined;
 
   constructor(
     private readonly config: Configuration,
@@ -61,6 +67,7 @@ export class EnrollmentController extends Disposable {
         // A new take count starts a fresh enrollment (one being recorded keeps its count).
         if (!c.changed.has('enrollment') || this.running) return;
         this.takes = [];
+        this.adapted = undefined;
         this.view = this.emptyView(c.config.enrollment.takes, this.view.enrolled);
         this.update({});
       }),
@@ -88,6 +95,7 @@ export class EnrollmentController extends Disposable {
     const takes = this.config.config.enrollment.takes;
     const resumable = this.view.phase === 'error' && this.takes.some((d) => d.some(Boolean)) && this.takes[0]?.length === takes;
     if (!resumable) {
+      this.adapted = undefined;
       this.takes = Array.from({ length: 10 }, () => Array<Take | undefined>(takes).fill(undefined));
       this.view = this.emptyView(takes, this.view.enrolled);
     }
@@ -108,13 +116,8 @@ export class EnrollmentController extends Disposable {
           if (!ok) take--; // ask again for the same take
         }
       }
-      this.update({
-        phase: 'review',
-        digit: 9,
-        take: takes,
-        takeState: 'done',
-        message: 'All takes recorded. Redo any take that sounds off, then Save.',
-      });
+      this.update({ digit: 9, take: takes, takeState: 'done' });
+      await this.check(rt, classifier);
     });
   }
 
@@ -123,11 +126,8 @@ export class EnrollmentController extends Disposable {
     this.run(async (rt, classifier) => {
       await this.recordTake(rt, classifier, digit, take);
       const complete = this.takes.every((d) => d.every(Boolean));
-      this.update(
-        complete
-          ? { phase: 'review', message: `Take ${take} of "${digit}" recorded again.` }
-          : { phase: 'error', message: `Take ${take} of "${digit}" failed; redo it or press Start to continue.` },
-      );
+      if (complete) await this.check(rt, classifier, `Take ${take} of "${digit}" recorded again. `);
+      else this.update({ phase: 'error', message: `Take ${take} of "${digit}" failed; redo it or press Start to continue.` });
     });
   }
 
@@ -148,17 +148,19 @@ export class EnrollmentController extends Disposable {
           'the model changed while you were enrolling; enroll again so the prototypes match it',
         );
       }
-      const store = new rt.PrototypeStore(classifier.meta.modelId, classifier.meta.embeddingDim);
-      this.takes.forEach((takes, digit) =>
-        store.setTakes(
-          digit,
-          takes.filter((t): t is Take => !!t).map((t) => t.embedding),
-        ),
-      );
+      const store = this.adapted?.store ?? new rt.PrototypeStore(classifier.meta.modelId, classifier.meta.embeddingDim);
+      if (!this.adapted) {
+        this.takes.forEach((takes, digit) =>
+          store.setTakes(
+            digit,
+            takes.filter((t): t is Take => !!t).map((t) => t.embedding),
+          ),
+        );
+      }
       this.prototypes.save(store);
       this.update({ phase: 'saved', enrolled: true, message: undefined });
       void vscode.window.showInformationMessage(
-        `Digit Dictation: your voice is enrolled (${this.config.config.mode === 'base' ? 'set "digitDictation.mode" to hybrid or proto to use it' : `used in ${this.config.config.mode} mode`}).`,
+        `Digit Dictation: your voice is enrolled (${this.config.config.mode === 'base' ? 'set "digitDictation.mode" to adapted to use it' : `used in ${this.config.config.mode} mode`}).`,
       );
     } catch (err) {
       this.log.error(`enrollment: save failed: ${(err as Error).message}`);
@@ -177,6 +179,7 @@ export class EnrollmentController extends Disposable {
     await this.running;
     this.prototypes.reset();
     this.takes = [];
+    this.adapted = undefined;
     this.view = this.emptyView(this.config.config.enrollment.takes, false);
     this.update({ message: 'Enrollment reset.' });
   }
@@ -262,13 +265,58 @@ export class EnrollmentController extends Disposable {
       confidence,
       message: confidence < DOUBTFUL_CONFIDENCE ? `sounded like "${heard}" to the model; redo it if you said something else` : undefined,
     };
-    this.takes[digit][take - 1] = { embedding, view };
+    this.takes[digit][take - 1] = { embedding, samples: recorded.samples, view };
+    this.adapted = undefined;
+    this.view.check = undefined;
     this.setTake(digit, take, view);
     this.updateQuality(rt, digit);
     this.update({ takeState: 'done', message: view.message ? `Take ${take} of "${digit}" ${view.message}.` : undefined });
     this.log.info(`enrollment: digit ${digit} take ${take}: ${view.durationMs} ms, p(${digit}) = ${confidence.toFixed(2)}`);
     await this.pause(AFTER_TAKE_MS);
     return true;
+  }
+
+  /**
+   * Adapts a head to the takes and checks each take against the others: takes that disagree are
+   * marked (redo them), and the panel shows before → after on takes held out.
+   */
+  private async check(rt: Runtime, classifier: Classifier, prefix = ''): Promise<void> {
+    this.update({ phase: 'checking', message: `${prefix}Adapting to your voice and checking your takes…` });
+    const where: Array<{ digit: number; take: number }> = [];
+    const takes = this.takes.flatMap((ts, digit) =>
+      ts.flatMap((t, i) => {
+        if (!t) return [];
+        where.push({ digit, take: i + 1 });
+        return [{ digit, samples: t.samples }];
+      }),
+    );
+    const enrollment = await rt.enrollTakes(classifier, takes, rt.verifierLogOdds(await this.models.verifier()));
+    if (this.cancelled) throw new Cancelled();
+    this.adapted = enrollment;
+    const { check } = enrollment;
+    for (const c of check.takes) {
+      const { digit, take } = where[c.take];
+      const view = this.view.digits[digit].takes[take - 1];
+      const disagrees = c.after !== c.digit;
+      this.setTake(digit, take, {
+        ...view,
+        heardAs: disagrees ? c.after : undefined,
+        message: disagrees ? rt.disagreement(c) : view.message,
+      });
+    }
+    const odd = check.disagreeing.map((c) => `take ${where[c.take].take} of "${c.digit}"`);
+    this.log.info(
+      `enrollment: ${rt.checkSummary(check)}; adapted in ${enrollment.adaptSeconds.toFixed(1)} s; disagreeing: ${odd.join(', ') || 'none'}`,
+    );
+    this.update({
+      phase: 'review',
+      check: { takes: check.judged, before: check.before, after: check.after, seconds: enrollment.adaptSeconds },
+      message:
+        prefix +
+        (odd.length
+          ? `${odd.length === 1 ? 'One take disagrees' : `${odd.length} takes disagree`} with the rest (marked): ${odd.join(', ')}. Redo ${odd.length === 1 ? 'it' : 'them'}, or Save.`
+          : 'All takes agree with each other. Save to use them.'),
+    });
   }
 
   private updateQuality(rt: Runtime, digit: number): void {

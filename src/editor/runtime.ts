@@ -8,12 +8,13 @@
 import { DigitDictationError } from '../errors';
 
 export async function loadRuntime() {
-  const [engine, classifier, microphone, store, head, record, logmel, verifier, sequenceModel] = await Promise.all([
+  const [engine, classifier, microphone, store, head, review, record, logmel, verifier, sequenceModel] = await Promise.all([
     import('../stream/engine'),
     import('../model/classifier'),
     import('../audio/microphone'),
     import('../enroll/store'),
     import('../enroll/head'),
+    import('../enroll/review'),
     import('../stream/record'),
     import('../features/logmel'),
     import('../stream/verifier'),
@@ -28,10 +29,14 @@ export async function loadRuntime() {
     PrototypeStore: store.PrototypeStore,
     cosine: store.cosine,
     modeProbs: head.modeProbs,
+    enrollTakes: review.enrollTakes,
+    checkSummary: review.checkSummary,
+    disagreement: review.disagreement,
     recordUtterance: record.recordUtterance,
     utteranceFeatures: logmel.utteranceFeatures,
     loadVerifier: verifier.loadVerifier,
     loadStringModel: sequenceModel.loadBundledSequenceModel,
+    verifierLogOdds: verifier.verifierLogOdds,
   };
 }
 

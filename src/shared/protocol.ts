@@ -128,6 +128,8 @@ export interface TakeView {
   /** Classifier probability of the prompted digit for this take (a hint that the take is clean). */
   confidence?: number;
   message?: string;
+  /** After the check: the digit a head adapted to the user's other takes hears, when not this one (worth redoing). */
+  heardAs?: number;
 }
 
 export interface DigitEnrollmentView {
@@ -137,7 +139,22 @@ export interface DigitEnrollmentView {
   quality: number | null;
 }
 
-export type EnrollmentPhase = 'idle' | 'running' | 'review' | 'saving' | 'saved' | 'error';
+export type EnrollmentPhase = 'idle' | 'running' | 'checking' | 'review' | 'saving' | 'saved' | 'error';
+
+/**
+ * What enrollment changed for the user's own speech: each take judged by a head adapted to the
+ * other takes (enroll/review.ts), against the base model on the same take.
+ */
+export interface EnrollmentCheckView {
+  /** Takes judged (those whose digit has another take; 0 with one take per digit). */
+  takes: number;
+  /** Takes the base model recognises as their digit. */
+  before: number;
+  /** Takes recognised by the head adapted to the other takes. */
+  after: number;
+  /** Seconds the adaptation took. */
+  seconds: number;
+}
 
 export interface EnrollmentView {
   phase: EnrollmentPhase;
@@ -150,6 +167,8 @@ export interface EnrollmentView {
   /** Prototypes exist on disk for the current model. */
   enrolled: boolean;
   message?: string;
+  /** Once all takes are in and checked. */
+  check?: EnrollmentCheckView;
 }
 
 export type TrainingPhase = 'idle' | 'running' | 'evaluating' | 'done' | 'cancelled' | 'error';

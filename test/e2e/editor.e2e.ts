@@ -414,6 +414,10 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     log(`enrollment reached review after ${[...plays.values()].reduce((a, b) => a + b, 0)} plays for ${plays.size} takes`);
     assert.ok(plays.size >= 10, `only ${plays.size} takes were asked for; expected at least one per digit`);
     await screenshotPanel('panel-review.png', 'enroll-prompt');
+    // The check of the takes against each other (adapted head, before → after) is shown at review.
+    const check = await frame.locator('[data-testid="enroll-check"]').first().textContent();
+    log(`enroll-check: ${check}`);
+    assert.match(check ?? '', /before enrollment → \d+ of \d+ after|one take per digit/);
     const save = frame.locator('[data-testid="enroll-save"]').first();
     await waitFor('the Save button to be enabled', async () => ((await save.isEnabled()) ? true : undefined), 10_000);
     await save.click();
@@ -433,8 +437,9 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
   stage('prototypes were written to globalStorage', { timeoutMs: 20_000, needs: [ENROLL] }, async () => {
     const file = prototypesFile(profile.userDataDir);
     const text = await waitFor(file, () => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined), 10_000);
-    const data = JSON.parse(text) as { digits?: Record<string, unknown> | unknown[] };
+    const data = JSON.parse(text) as { digits?: Record<string, unknown> | unknown[]; head?: { weights?: unknown[] } };
     assert.ok(data && typeof data === 'object', 'prototypes.json is not a JSON object');
+    assert.equal(data.head?.weights?.length, 10, 'prototypes.json carries no adapted head (mode adapted would run as hybrid)');
     fs.copyFileSync(file, path.join(artifacts, 'prototypes.json'));
     // Every digit was enrolled; where the store lists digits, all ten must be there and not empty.
     if (data.digits && typeof data.digits === 'object') {
