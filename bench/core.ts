@@ -14,6 +14,7 @@ import { evaluate } from '../src/train/evaluate';
 import { loadClips, selectSplit } from '../src/train/dataset';
 import { formatConfusion } from '../src/train/metrics';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { VERIFIER_PROVENANCE } from './verifierProvenance';
 import { VERIFIER_FILE, VERIFIER_FILES } from '../src/stream/verifier';
 
 /** The training command a recorded run's options reproduce. */
@@ -186,8 +187,9 @@ async function main() {
       '',
       '## Companion models: the digit/non-digit verifier',
       existsSync(join(modelsDir, VERIFIER_FILE))
-        ? `${VERIFIER_FILES.map((f) => `\`${f}\` (${existsSync(join(modelsDir, f)) ? `${statSync(join(modelsDir, f)).size} bytes` : 'missing'})`).join(', ')}: networks of the same architecture, trained by the same trainer on digit vs non-digit audio from \`tools/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), partly again under pink noise; weights stored in half precision. The first three answer digit (1) or not (0); the last has eleven outputs, the ten digits and "other", so it is asked about the digit the classifier decided. The engine sums the members' log-odds (a product of experts, run as one joined graph), rejects words they together score as not that digit, and withdraws early digits they reject once they hear the whole utterance. Provenance and held-out figures in \`src/stream/verifier.ts\`; retrain them with the commands there whenever the feature config changes — each load check refuses a mismatch like this model's.`
+        ? `${VERIFIER_FILES.map((f) => `\`${f}\` (${existsSync(join(modelsDir, f)) ? `${statSync(join(modelsDir, f)).size} bytes` : 'missing'})`).join(', ')}: networks of the same architecture, trained by the same trainer on digit vs non-digit audio from \`tools/verifierData.ts\`: FSDD takes ≥ 5 (digits, and reversed as human non-words), espeak-ng and flite speech in many voices (digits, ~10k words, sentence pieces, mined hard negatives; words, sentences and voices disjoint from the streaming benchmark's), partly again under pink noise; weights stored in half precision. The first three answer digit (1) or not (0); the last has eleven outputs, the ten digits and "other", so it is asked about the digit the classifier decided. The engine sums the members' log-odds (a product of experts, run as one joined graph), rejects words they together score as not that digit, and withdraws early digits they reject once they hear the whole utterance. Each load check refuses a feature config that differs from the code's, like this model's.`
         : 'not present.',
+      ...(existsSync(join(modelsDir, VERIFIER_FILE)) ? ['', ...VERIFIER_PROVENANCE] : []),
       '',
       '## Measured on material the model never trained on (`npm run bench:robust`)',
       ...robustLines(modelsDir, model.meta.modelId),

@@ -4,7 +4,7 @@
  * words typed, on the verifier's own held-out clips — never on the streaming benchmark's material,
  * so the defaults are not tuned on the figures `npm run bench:stream` reports.
  *
- * DATA_DIR is a folder written by `node dist/tools/verifierData.js` (see verifier.ts). Its test and
+ * DATA_DIR is a folder written by `node dist/tools/verifierData.js` (see models/MODEL_CARD.md). Its test and
  * validation clips (takes 0 and 5), which the verifier never trained on, become streams: FSDD digit
  * words (clean, and levelled with pink noise at 20 dB SNR for every word), and non-digit audio (synthetic words, sentence
  * pieces, reversed FSDD words; clean and at 20 dB).
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   };
   const minutes = other.length / RATE / 60;
   console.log(
-    `verifier ${verifier.path} (id ${verifier.meta.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`,
+    `verifier ${verifier.path} (id ${verifier.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`,
   );
   console.log(
     'early/final   digits kept (clean, 20 dB)  median decision − word end   non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min',

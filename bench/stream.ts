@@ -159,7 +159,7 @@ async function main() {
   log(`string model: ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}`);
   const clips = loadFsdd(DATA, 'test');
   log(
-    `model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.meta.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`,
+    `model ${MODEL} (id ${classifier.meta.modelId}); verifier ${VERIFIER ? `${VERIFIER.path} (id ${VERIFIER.modelId})` : 'none'}; FSDD test split: ${clips.length} words, ${new Set(clips.map((c) => c.speaker)).size} speakers`,
   );
   const clean = speakerStreams(clips, undefined, 1);
   const noisy = speakerStreams(clips, 20, 2);

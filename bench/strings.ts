@@ -160,7 +160,7 @@ async function main() {
     ['held-out TTS voices, fluent', ttsSet(per, rng), true],
   ];
   log(
-    `model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.meta.modelId : 'none'}; string model ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}; seed ${SEED}`,
+    `model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.modelId : 'none'}; string model ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}; seed ${SEED}`,
   );
   const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
   const rows: Record<string, SetScore & { accuracy: number; exactShare: number; medianMs: number; p95Ms: number }> = {};

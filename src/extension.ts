@@ -8,15 +8,15 @@ import { bandCentresHz } from './features/config';
 import { Disposable } from './dispose';
 import type { FromWebviewMessage, LiveSettings } from './shared/protocol';
 import { COMMANDS, registerCommands } from './editor/commands';
-import type { DictationConfig } from './editor/config';
-import { Configuration } from './editor/configuration';
-import { DictationController } from './editor/dictation';
-import { EnrollmentController } from './editor/enrollment';
+import type { DictationConfig } from './editor/settings/config';
+import { Configuration } from './editor/settings/configuration';
+import { DictationController } from './editor/dictation/dictation';
+import { EnrollmentController } from './editor/enrollment/enrollment';
 import { ModelProvider } from './editor/models';
-import { PanelHost } from './editor/panel';
-import { PrototypeFile } from './editor/prototypes';
-import { DictationStatusBar } from './editor/statusBar';
-import { TrainingController } from './editor/training';
+import { PanelHost } from './editor/panel/panel';
+import { PrototypeFile } from './editor/enrollment/prototypes';
+import { DictationStatusBar } from './editor/dictation/statusBar';
+import { TrainingController } from './editor/training/training';
 
 function liveSettings(c: DictationConfig): LiveSettings {
   return { mode: c.mode, thresh: c.earlyExit.thresh, consec: c.earlyExit.consec, every: c.earlyExit.every, bandsHz: bandCentresHz() };

@@ -45,7 +45,7 @@ import { trimSilence, utteranceFeatures } from '../src/features/logmel';
 import { Classifier } from '../src/model/classifier';
 import { OTHER_LABEL } from '../src/model/meta';
 import { DIGIT_WORDS } from '../src/shared/constants';
-import { digitProbability } from '../src/stream/verifier';
+import { Verifier } from '../src/stream/verifier';
 import { mulberry32, Rng } from '../src/train/rng';
 import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
@@ -268,7 +268,7 @@ function addNoise(dir: string): void {
 /** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
 async function mine(out: string, verifierPath: string | undefined): Promise<void> {
   if (!verifierPath) throw new Error("--mine-with needs the first verifier's .onnx file");
-  const verifier = await Classifier.load(verifierPath, undefined, 'verifier');
+  const verifier = await Verifier.load([verifierPath]);
   const rng = mulberry32(4048);
   const held = new Set(BENCH_WORDS);
   const digitSounds = DIGIT_WORDS.map(phonemes);
@@ -284,8 +284,8 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
     const x = say(word);
     tried++;
     const p = Math.max(
-      await digitProbability(verifier, utteranceFeatures(x)),
-      await digitProbability(verifier, utteranceFeatures(prefixOf(x, 300))),
+      await verifier.digitProbability(utteranceFeatures(x)),
+      await verifier.digitProbability(utteranceFeatures(prefixOf(x, 300))),
     );
     if (p < 0.5) continue;
     const ph = phonemes(word);

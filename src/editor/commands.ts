@@ -1,12 +1,12 @@
 /** Every command of the extension, registered in one place. */
 import * as vscode from 'vscode';
 import type { IDisposable } from '../dispose';
-import type { Configuration } from './configuration';
-import type { DictationController } from './dictation';
-import type { EnrollmentController } from './enrollment';
-import { selectMicrophone } from './microphonePicker';
-import type { PanelHost } from './panel';
-import type { TrainingController } from './training';
+import type { Configuration } from './settings/configuration';
+import type { DictationController } from './dictation/dictation';
+import type { EnrollmentController } from './enrollment/enrollment';
+import { selectMicrophone } from './settings/microphonePicker';
+import type { PanelHost } from './panel/panel';
+import type { TrainingController } from './training/training';
 
 export const COMMANDS = {
   start: 'digitDictation.start',

@@ -9,7 +9,8 @@ import type { Classifier } from '../model/classifier';
 import type { Verifier } from '../stream/verifier';
 import type { SequenceModel } from '../model/sequenceModel';
 import { Disposable } from '../dispose';
-import type { ModelChoice } from './config';
+import type { LoadedPrototypes, PrototypeFile } from './enrollment/prototypes';
+import type { ModelChoice } from './settings/config';
 import { runtime } from './runtime';
 
 export interface LoadedModel {
@@ -17,6 +18,16 @@ export interface LoadedModel {
   choice: ModelChoice;
   /** Set when the trained model was asked for but the bundled one is used. */
   fallbackReason?: string;
+}
+
+/** The classifier and the user's prototypes made with it: what dictation runs on. */
+export type Recognizer = LoadedModel & LoadedPrototypes;
+
+/** Loads the configured classifier, then the prototypes enrolled with it (none if they were made with another model). */
+export async function loadRecognizer(models: ModelProvider, prototypes: PrototypeFile, choice: ModelChoice): Promise<Recognizer> {
+  const model = await models.get(choice);
+  const { classifier } = model;
+  return { ...model, ...(await prototypes.load(classifier.meta.modelId, classifier.meta.embeddingDim)) };
 }
 
 export class ModelProvider extends Disposable {
@@ -59,7 +70,7 @@ export class ModelProvider extends Disposable {
       .then((v) => {
         this.log.info(
           v
-            ? `verifier: ${v.meta.modelId} from ${v.path}`
+            ? `verifier: ${v.modelId} from ${v.path}`
             : 'verifier: none shipped; non-digit words are caught by confidence, duration and voicing',
         );
         return v;

@@ -27,7 +27,7 @@ export async function loadRuntime() {
     openMicrophone: microphone.openMicrophone,
     listMicrophones: microphone.listMicrophones,
     PrototypeStore: store.PrototypeStore,
-    cosine: store.cosine,
+    pairwiseQuality: store.pairwiseQuality,
     modeProbs: head.modeProbs,
     enrollTakes: review.enrollTakes,
     checkSummary: review.checkSummary,

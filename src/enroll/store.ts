@@ -323,7 +323,8 @@ function mean(vs: Float32Array[]): Float32Array {
   return out;
 }
 
-function pairwiseQuality(vs: Float32Array[]): number | null {
+/** Mean cosine between every two of the takes (1 = identical); null with fewer than two. */
+export function pairwiseQuality(vs: Float32Array[]): number | null {
   if (vs.length < 2) return null;
   let sum = 0;
   let n = 0;

@@ -25,6 +25,14 @@ export interface ClassifierLike {
   readonly meta: Pick<ModelMeta, 'modelId' | 'embeddingDim' | 'featureConfig'>;
 }
 
+/**
+ * What the engine asks of the digit/non-digit verifier (stream/verifier.ts `Verifier`): how likely
+ * the input is the word for `digit`; without `digit`, the likeliest digit word.
+ */
+export interface DigitVerifier {
+  digitProbability(features: Float32Array, digit?: number): Promise<number>;
+}
+
 export interface BandSaliency {
   band: number;
   /** Centre frequency of the band in Hz. */

@@ -8,7 +8,7 @@ import { DigitDictationError, PrototypeStoreError } from '../errors';
 import { logMelFrame, toModelInput } from '../features/logmel';
 import { FeatureConfig, featureConfigDiff } from '../features/config';
 import { bandSaliency, topBands } from '../explain/saliency';
-import { argmax, baseModeHead, topN, type ClassifierLike, type ModeHead, type PrototypeSet } from '../model/types';
+import { argmax, baseModeHead, topN, type ClassifierLike, type DigitVerifier, type ModeHead, type PrototypeSet } from '../model/types';
 import { UtteranceDecoder } from './decoder';
 import { FrameBuffer, FrameInfo } from './frames';
 import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions } from './options';
@@ -17,7 +17,7 @@ import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, Retracti
 import { EnergyVad } from './vad';
 import { SequenceModelLike, Spike, StringDecoder } from './stringDecoder';
 import { StringGate } from './stringGate';
-import { digitProbability, shiftProbability } from './verifier';
+import { shiftProbability } from './verifier';
 import { periodicity } from './voicing';
 
 export type { EngineOptions, EngineOptionsPatch } from './options';
@@ -78,7 +78,7 @@ const VOICED_PERIODICITY = 0.5;
 export class DictationEngine extends EventEmitter<EngineEvents> {
   private opts: EngineOptions;
   private store: PrototypeSet | undefined;
-  private verifier: ClassifierLike | undefined;
+  private verifier: DigitVerifier | undefined;
   private readonly cfg: FeatureConfig;
   private vad: EnergyVad;
   private frames: FrameBuffer;
@@ -152,7 +152,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
    * Installs the digit/non-digit verifier (see verifier.ts; `loadVerifier()`), or removes it.
    * Without it, non-digit words are only caught by confidence, duration and voicing.
    */
-  setVerifier(verifier: ClassifierLike | undefined): void {
+  setVerifier(verifier: DigitVerifier | undefined): void {
     this.verifier = verifier;
   }
 
@@ -446,7 +446,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (!this.verifier) return undefined;
     // An enrolled user's adapted head lifts the verifier for their own voice (enroll/adapt.ts).
     const shift = this.opts.mode === 'adapted' ? (this.store?.head?.verifierShift[digit] ?? 0) : 0;
-    const p = shiftProbability(await digitProbability(this.verifier, features, digit), shift);
+    const p = shiftProbability(await this.verifier.digitProbability(features, digit), shift);
     return !(p >= min) ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }
 

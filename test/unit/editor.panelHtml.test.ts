@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { contentSecurityPolicy, makeNonce, panelHtml } from '../../src/editor/panelHtml';
+import { contentSecurityPolicy, makeNonce, panelHtml } from '../../src/editor/panel/panelHtml';
 
 const SOURCE = 'https://file+.vscode-resource.vscode-cdn.net';
 

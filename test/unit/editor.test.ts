@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_CONFIG, changedGroups, effectiveMode, parseConfig, toEngineOptions } from '../../src/editor/config';
+import { DEFAULT_CONFIG, changedGroups, effectiveMode, parseConfig, toEngineOptions } from '../../src/editor/settings/config';
 import { DEFAULT_ENGINE_OPTIONS, mergeOptions } from '../../src/stream/options';
-import { continuesRun, digitText } from '../../src/editor/format';
-import { presentStatus } from '../../src/editor/statusText';
-import { chooseTarget } from '../../src/editor/target';
+import { continuesRun, digitText } from '../../src/editor/dictation/format';
+import { presentStatus } from '../../src/editor/dictation/statusText';
+import { chooseTarget } from '../../src/editor/dictation/target';
 import { Disposable, disposeAll, Emitter, toDisposable } from '../../src/dispose';
 
 const getter = (o: Record<string, unknown>) => (k: string) => o[k];

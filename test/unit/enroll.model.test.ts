@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeWav } from '../../src/audio/wav';
-import { digitStream, loadFsdd } from '../../test/fixtures/corpus';
+import { digitStream, loadFsdd } from '../fixtures/corpus';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { buildPrototypes, embedUtterance, takesFromDir } from '../../src/enroll/embed';
 import { adapt } from '../../src/enroll/adapt';

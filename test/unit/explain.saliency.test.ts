@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { loadFsdd } from '../../test/fixtures/corpus';
+import { loadFsdd } from '../fixtures/corpus';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import { logMelFrames, toModelInput, utteranceFeatures } from '../../src/features/logmel';
 import { bandSaliency, maskBands, topBands } from '../../src/explain/saliency';

@@ -8,7 +8,7 @@ import Meyda from 'meyda';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { readWav } from '../../src/audio/wav';
-import { pinkNoise } from '../../test/fixtures/corpus';
+import { pinkNoise } from '../fixtures/corpus';
 import { FEATURE_CONFIG as cfg } from '../../src/features/config';
 import { logMelFrame } from '../../src/features/logmel';
 import { hannPowerSpectrum } from '../../src/features/spectrum';

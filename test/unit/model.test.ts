@@ -17,7 +17,7 @@ import { DEFAULT_NET, DigitNet, conv1dSame } from '../../src/train/network';
 import { mulberry32 } from '../../src/train/rng';
 import { predictProbs } from '../../src/train/train';
 import { FSDD, fsddFile } from './helpers';
-import { loadFsdd } from '../../test/fixtures/corpus';
+import { loadFsdd } from '../fixtures/corpus';
 import { withFloat16Weights } from '../../src/train/float16';
 import { argmax } from '../../src/model/types';
 

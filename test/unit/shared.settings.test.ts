@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONFIG_SECTION, DEFAULT_CONFIG } from '../../src/editor/config';
+import { CONFIG_SECTION, DEFAULT_CONFIG } from '../../src/editor/settings/config';
 import { MAX_TAKES, RECOGNITION_MODES, SEPARATORS } from '../../src/shared/constants';
 import { DEFAULT_ENGINE_OPTIONS } from '../../src/stream/options';
 import { REPO } from './helpers';

@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { fileSource } from '../../src/audio/source';
-import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, Stream } from '../../test/fixtures/corpus';
-import { BENCH_WORDS } from '../../test/fixtures/nonDigitText';
-import { bundledVerifierPath, bundledVerifierPaths, digitProbability, loadVerifier, Verifier } from '../../src/stream/verifier';
-import type { ClassifierLike } from '../../src/model/types';
+import { Clip, concatWithGaps, digitStream, espeak, loadFsdd, Stream } from '../fixtures/corpus';
+import { BENCH_WORDS } from '../fixtures/nonDigitText';
+import { bundledVerifierPath, bundledVerifierPaths, loadVerifier, Verifier } from '../../src/stream/verifier';
+import type { DigitVerifier } from '../../src/model/types';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { ModelLoadError } from '../../src/errors';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
@@ -154,13 +154,13 @@ test(
     const other = await Verifier.load([second]);
     const logit = (p: number) => Math.log(p / (1 - p));
     try {
-      assert.equal(pair.meta.modelId, `${one.meta.modelId}+${other.meta.modelId}`);
+      assert.equal(pair.modelId, `${one.modelId}+${other.modelId}`);
       let compared = 0;
       // Whole words and their first 300 ms (what an early check hears), for outputs away from 0 and 1.
       for (const f of test_
         .filter((c) => c.take === 1)
         .flatMap((c) => [utteranceFeatures(c.samples), utteranceFeatures(c.samples.subarray(0, 2400))])) {
-        const [p1, p2, pp, pt] = await Promise.all([one, other, pair, twice].map((v) => digitProbability(v, f)));
+        const [p1, p2, pp, pt] = await Promise.all([one, other, pair, twice].map((v) => v.digitProbability(f)));
         // Float32 outputs: compare log-odds, away from saturation.
         if (Math.abs(logit(p1)) < 8 && Math.abs(logit(p2)) < 8) {
           assert.ok(Math.abs(logit(pp) - (logit(p1) + logit(p2))) < 1e-2, `${pp} from ${p1} and ${p2}`);
@@ -208,7 +208,7 @@ test('a verifier member that cannot be loaded fails the whole verifier, naming t
   await assert.rejects(Verifier.load([]), /at least one model file/);
 });
 
-async function transcribeWith(classifier: Classifier, samples: Float32Array, verifier: ClassifierLike | undefined): Promise<Decision[]> {
+async function transcribeWith(classifier: Classifier, samples: Float32Array, verifier: DigitVerifier | undefined): Promise<Decision[]> {
   const engine = new DictationEngine(classifier, { explain: false });
   engine.setVerifier(verifier);
   const out: Decision[] = [];
@@ -271,18 +271,11 @@ test('an early digit is withdrawn when the verifier, hearing the whole utterance
     // every early check, then rejects whatever it is asked after the early decision.
     let afterDecision = false;
     const asked: number[] = [];
-    const verifier = {
-      meta: classifier.meta,
-      classify: async () => {
+    const verifier: DigitVerifier = {
+      digitProbability: async () => {
         asked.push(afterDecision ? 1 : 0);
-        return {
-          probs: Float32Array.from({ length: 10 }, (_, k) =>
-            k === 1 ? (afterDecision ? 0.01 : 0.9) : k === 0 ? (afterDecision ? 0.99 : 0.1) : 0,
-          ),
-          embedding: new Float32Array(classifier.meta.embeddingDim),
-        };
+        return afterDecision ? 0.01 : 0.9;
       },
-      classifyBatch: async () => [],
     };
     const stream = digitStream(pick('jackson', [4, 2, 7], 1), { seed: 80, gapMs: [400, 500] });
     for (const retract of [true, false]) {

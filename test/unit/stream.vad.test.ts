@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileSource } from '../../src/audio/source';
-import { digitStream, loadFsdd, pinkNoise, Stream } from '../../test/fixtures/corpus';
+import { digitStream, loadFsdd, pinkNoise, Stream } from '../fixtures/corpus';
 import { FEATURE_CONFIG as cfg } from '../../src/features/config';
 import { FrameBuffer } from '../../src/stream/frames';
 import { DEFAULT_ENGINE_OPTIONS, mergeOptions } from '../../src/stream/options';

@@ -8,10 +8,10 @@ import { evaluate } from '../../src/train/evaluate';
 import { Classifier } from '../../src/model/classifier';
 import { FSDD } from './helpers';
 import { encodeWav } from '../../src/audio/wav';
-import { loadFsdd } from '../../test/fixtures/corpus';
+import { loadFsdd } from '../fixtures/corpus';
 import { ModelMismatchError } from '../../src/errors';
 import { utteranceFeatures } from '../../src/features/logmel';
-import { digitProbability, Verifier } from '../../src/stream/verifier';
+import { Verifier } from '../../src/stream/verifier';
 
 test('smoke training on a small FSDD subset learns, exports a checked model, and is reproducible', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dd-train-'));
@@ -73,7 +73,7 @@ test('data with "other" clips (label 10) and --labels 11 trains an eleven-class 
       const f = utteranceFeatures(clips[0].samples);
       const { probs } = await member.classify(f);
       for (const d of [0, 3, 7]) {
-        const p = await digitProbability(verifier, f, d);
+        const p = await verifier.digitProbability(f, d);
         assert.ok(Math.abs(p - probs[d] / (probs[d] + probs[10])) < 1e-4, `digit ${d}: ${p} vs ${probs[d]} against other ${probs[10]}`);
       }
     } finally {

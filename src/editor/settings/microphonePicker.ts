@@ -1,7 +1,7 @@
 /** "Select Microphone": a quick pick of the input devices; the choice goes to `digitDictation.microphone`. */
 import * as vscode from 'vscode';
 import type { Configuration } from './configuration';
-import { runtime } from './runtime';
+import { runtime } from '../runtime';
 
 interface MicItem extends vscode.QuickPickItem {
   value: string;

@@ -1,5 +1,5 @@
 /** The status bar's words for each dictation state. vscode-free so the wording is unit-tested. */
-import type { DictationStatus } from '../shared/protocol';
+import type { DictationStatus } from '../../shared/protocol';
 
 export interface StatusPresentation {
   text: string;

@@ -5,29 +5,20 @@
  * to the running engine, a new microphone, VAD kind or model restarts the session.
  */
 import * as vscode from 'vscode';
-import type { DictationEngine } from '../stream/engine';
-import type { AudioSource } from '../audio/source';
-import type { Decision, EngineState, Retraction } from '../stream/types';
-import { Disposable, Emitter } from '../dispose';
-import { DigitDictationError } from '../errors';
-import type { DictationStatus } from '../shared/protocol';
-import { effectiveMode, toEngineOptions } from './config';
-import type { Configuration, ConfigChange } from './configuration';
-import type { ModelProvider } from './models';
-import type { PanelHost } from './panel';
-import type { PrototypeFile } from './prototypes';
-import { runtime } from './runtime';
+import type { AudioSource } from '../../audio/source';
+import type { Decision, EngineState, Retraction } from '../../stream/types';
+import { Disposable, Emitter } from '../../dispose';
+import { DigitDictationError } from '../../errors';
+import type { DictationStatus } from '../../shared/protocol';
+import { effectiveMode, microphoneOptions, toEngineOptions } from '../settings/config';
+import type { Configuration, ConfigChange } from '../settings/configuration';
+import { loadRecognizer, type ModelProvider } from '../models';
+import type { PanelHost } from '../panel/panel';
+import type { PrototypeFile } from '../enrollment/prototypes';
+import { runtime } from '../runtime';
+import { Session } from './session';
 import type { DictationStatusBar } from './statusBar';
 import { Typist } from './typist';
-
-interface Session {
-  engine: DictationEngine;
-  source: AudioSource;
-  modelId: string;
-  hasPrototypes: boolean;
-  /** Set once the engine has stopped; decisions made while stopping (the last word) still count. */
-  closed: boolean;
-}
 
 export class DictationController extends Disposable {
   private session: Session | undefined;
@@ -118,22 +109,19 @@ export class DictationController extends Disposable {
     const cfg = this.config.config;
     this.setStatus({ state: 'starting', microphone: cfg.microphone, mode: cfg.mode, detail: undefined });
     let source: AudioSource | undefined;
-    let engine: DictationEngine | undefined;
+    let session: Session | undefined;
     try {
       const rt = await runtime();
-      const { classifier, fallbackReason } = await this.models.get(cfg.model);
-      const { store, problem } = await this.prototypes.load(classifier.meta.modelId, classifier.meta.embeddingDim);
-      engine = new rt.DictationEngine(classifier, { ...toEngineOptions(cfg), explain: this.panel.isVisible }, rt.modeProbs);
-      engine.setPrototypes(store);
-      engine.setVerifier(await this.models.verifier());
-      engine.setStringModel(await this.models.stringModel());
-      source = await rt.openMicrophone({
-        device: cfg.microphone || undefined,
-        sampleRate: classifier.meta.featureConfig.sampleRate,
-        silero: cfg.vad.kind === 'silero',
-      });
+      const { classifier, fallbackReason, store, problem } = await loadRecognizer(this.models, this.prototypes, cfg.model);
+      const verifier = await this.models.verifier();
+      const stringModel = await this.models.stringModel();
+      source = await rt.openMicrophone(microphoneOptions(cfg, classifier.meta.featureConfig.sampleRate));
       if (this.isDisposed) throw new DigitDictationError('DISPOSED', 'the extension is shutting down');
-      const session: Session = { engine, source, modelId: classifier.meta.modelId, hasPrototypes: store !== undefined, closed: false };
+      const engine = new rt.DictationEngine(classifier, { ...toEngineOptions(cfg), explain: this.panel.isVisible }, rt.modeProbs);
+      session = new Session(engine, source, classifier.meta.modelId, store !== undefined);
+      engine.setPrototypes(store);
+      engine.setVerifier(verifier);
+      engine.setStringModel(stringModel);
       this.wire(session);
       await engine.start(source);
       this.session = session;
@@ -146,8 +134,8 @@ export class DictationController extends Disposable {
         detail: fallbackReason ?? (problem && cfg.mode !== 'base' ? `Enrollment not used: ${problem}` : undefined),
       });
     } catch (err) {
-      source?.stop();
-      engine?.dispose();
+      if (session) session.close();
+      else source?.stop();
       this.fail(err, 'Dictation could not start');
     }
   }
@@ -157,14 +145,7 @@ export class DictationController extends Disposable {
     this.session = undefined;
     this.typist.reset();
     if (s) {
-      try {
-        await s.engine.stop();
-      } catch (err) {
-        this.log.warn(`dictation: stop: ${(err as Error).message}`);
-      }
-      s.closed = true;
-      s.engine.dispose();
-      s.source.stop();
+      await s.stop((m) => this.log.warn(m));
       this.log.info('dictation: stopped, microphone released');
     }
     // Idle shows the configured mode; the effective one is known again at the next start.
@@ -196,17 +177,14 @@ export class DictationController extends Disposable {
     engine.on('error', (err) => {
       if (this.session !== s) return;
       this.session = undefined;
-      s.closed = true;
-      s.engine.dispose();
-      s.source.stop();
+      s.close();
       this.fail(err, 'Dictation stopped');
     });
     engine.on('end', () => {
       // The microphone ended without stop(): treat as an error so the user knows why.
       if (this.session !== s) return;
       this.session = undefined;
-      s.closed = true;
-      s.engine.dispose();
+      s.close();
       this.fail(new DigitDictationError('MIC_ENDED', 'the microphone stopped delivering audio'), 'Dictation stopped');
     });
   }
@@ -233,8 +211,7 @@ export class DictationController extends Disposable {
   private async reloadPrototypes(): Promise<void> {
     const s = this.session;
     if (!s) return;
-    const model = await this.models.get(this.config.config.model);
-    const { store } = await this.prototypes.load(model.classifier.meta.modelId, model.classifier.meta.embeddingDim);
+    const { store } = await loadRecognizer(this.models, this.prototypes, this.config.config.model);
     s.engine.setPrototypes(store);
     s.hasPrototypes = store !== undefined;
     this.setStatus({ mode: effectiveMode(this.config.config, s.hasPrototypes) });
@@ -282,12 +259,8 @@ export class DictationController extends Disposable {
   }
 
   override dispose(): void {
-    const s = this.session;
+    this.session?.close();
     this.session = undefined;
-    if (s) {
-      s.engine.dispose();
-      s.source.stop();
-    }
     super.dispose();
   }
 }

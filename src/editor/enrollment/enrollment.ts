@@ -7,19 +7,20 @@
  * take, and saves prototypes and head to globalStorage. Dictation is paused meanwhile.
  */
 import * as vscode from 'vscode';
-import type { AudioSource } from '../audio/source';
-import type { Classifier } from '../model/classifier';
-import { Disposable } from '../dispose';
-import { DigitDictationError } from '../errors';
-import type { Enrollment } from '../enroll/review';
-import type { DigitEnrollmentView, EnrollmentView, TakeView } from '../shared/protocol';
-import { toEngineOptions } from './config';
-import type { Configuration } from './configuration';
-import type { DictationController } from './dictation';
-import type { ModelProvider } from './models';
-import type { PanelHost } from './panel';
+import type { AudioSource } from '../../audio/source';
+import type { Classifier } from '../../model/classifier';
+import { Disposable } from '../../dispose';
+import { DigitDictationError } from '../../errors';
+import type { Enrollment } from '../../enroll/review';
+import type { DigitEnrollmentView, EnrollmentView, TakeView } from '../../shared/protocol';
+import { argmax } from '../../model/types';
+import { microphoneOptions, toEngineOptions } from '../settings/config';
+import type { Configuration } from '../settings/configuration';
+import type { DictationController } from '../dictation/dictation';
+import { loadRecognizer, type ModelProvider } from '../models';
+import type { PanelHost } from '../panel/panel';
 import type { PrototypeFile } from './prototypes';
-import { Runtime, runtime } from './runtime';
+import { Runtime, runtime } from '../runtime';
 
 /** Time the prompt shows before the microphone opens, so a person can read it. */
 const PROMPT_MS = 500;
@@ -81,8 +82,7 @@ export class EnrollmentController extends Disposable {
   /** Checks whether prototypes exist for the current model (panel's "enrolled" line). */
   async refreshEnrolled(): Promise<void> {
     try {
-      const { classifier } = await this.models.get(this.config.config.model);
-      const { store } = await this.prototypes.load(classifier.meta.modelId, classifier.meta.embeddingDim);
+      const { store } = await loadRecognizer(this.models, this.prototypes, this.config.config.model);
       this.update({ enrolled: store !== undefined });
     } catch {
       // The model or runtime cannot load: dictation reports that when started.
@@ -225,11 +225,7 @@ export class EnrollmentController extends Disposable {
     this.setTake(digit, take, { state: 'empty' });
     this.update({ digit, take, takeState: 'waiting' });
     await this.pause(PROMPT_MS);
-    const source = await rt.openMicrophone({
-      device: this.config.config.microphone || undefined,
-      sampleRate: classifier.meta.featureConfig.sampleRate,
-      silero: this.config.config.vad.kind === 'silero',
-    });
+    const source = await rt.openMicrophone(microphoneOptions(this.config.config, classifier.meta.featureConfig.sampleRate));
     this.source = source;
     if (this.cancelled) {
       source.stop();
@@ -255,10 +251,7 @@ export class EnrollmentController extends Disposable {
     }
     const { probs, embedding } = await classifier.classify(rt.utteranceFeatures(recorded.samples));
     const confidence = probs[digit];
-    let heard = 0;
-    probs.forEach((p, i) => {
-      if (p > probs[heard]) heard = i;
-    });
+    const heard = argmax(probs);
     const view: TakeView = {
       state: 'done',
       durationMs: Math.round(recorded.endMs - recorded.startMs),
@@ -321,10 +314,7 @@ export class EnrollmentController extends Disposable {
 
   private updateQuality(rt: Runtime, digit: number): void {
     const es = this.takes[digit].filter((t): t is Take => !!t).map((t) => t.embedding);
-    let sum = 0;
-    let n = 0;
-    for (let i = 0; i < es.length; i++) for (let j = i + 1; j < es.length; j++, n++) sum += rt.cosine(es[i], es[j]);
-    this.view.digits[digit] = { ...this.view.digits[digit], quality: n ? sum / n : null };
+    this.view.digits[digit] = { ...this.view.digits[digit], quality: rt.pairwiseQuality(es) };
   }
 
   private setTake(digit: number, take: number, view: TakeView): void {

@@ -1,7 +1,7 @@
 /** The status-bar item: dictation state at a glance; a click toggles dictation. */
 import * as vscode from 'vscode';
-import { Disposable } from '../dispose';
-import type { DictationStatus } from '../shared/protocol';
+import { Disposable } from '../../dispose';
+import type { DictationStatus } from '../../shared/protocol';
 import { presentStatus } from './statusText';
 
 export const STATUS_ITEM_ID = 'digitDictation.status';

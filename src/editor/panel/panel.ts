@@ -5,9 +5,9 @@
  * dropped.
  */
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../dispose';
-import { FromWebviewMessage, PanelSnapshot, PanelView, ToWebviewMessage, parseWebviewMessage } from '../shared/protocol';
-import type { Decision } from '../stream/types';
+import { Disposable, Emitter } from '../../dispose';
+import { FromWebviewMessage, PanelSnapshot, PanelView, ToWebviewMessage, parseWebviewMessage } from '../../shared/protocol';
+import type { Decision } from '../../stream/types';
 import { panelHtml } from './panelHtml';
 
 export const PANEL_VIEW_TYPE = 'digitDictation.panel';

@@ -1,6 +1,6 @@
 /** The live, typed view of `digitDictation.*` settings, with a change event (no reload needed). */
 import * as vscode from 'vscode';
-import { Disposable, Emitter } from '../dispose';
+import { Disposable, Emitter } from '../../dispose';
 import { CONFIG_SECTION, ConfigGroup, DictationConfig, changedGroups, parseConfig } from './config';
 
 export interface ConfigChange {

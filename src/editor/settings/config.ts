@@ -3,10 +3,11 @@
  * file is vscode-free: `parseConfig` takes a getter, so tests feed it plain objects. Out-of-range
  * or mistyped values fall back to the default and are reported, never passed to the engine.
  */
-import type { EngineOptionsPatch } from '../stream/options';
-import { RECOGNITION_MODES, SEPARATORS, type RecognitionMode, type Separator } from '../shared/constants';
+import type { MicrophoneOptions } from '../../audio/microphone';
+import type { EngineOptionsPatch } from '../../stream/options';
+import { MAX_TAKES, RECOGNITION_MODES, SEPARATORS, type RecognitionMode, type Separator } from '../../shared/constants';
 
-export type { Separator } from '../shared/constants';
+export type { Separator } from '../../shared/constants';
 export type ModelChoice = 'bundled' | 'trained';
 export type VadKind = 'energy' | 'silero';
 
@@ -94,7 +95,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
       minSpeechMs: pick('vad.minSpeechMs', d.vad.minSpeechMs, num(0, 2000, true), 'an integer in [0, 2000]'),
       hangoverMs: pick('vad.hangoverMs', d.vad.hangoverMs, num(0, 2000, true), 'an integer in [0, 2000]'),
     },
-    enrollment: { takes: pick('enrollment.takes', d.enrollment.takes, num(1, 3, true), 'an integer in [1, 3]') },
+    enrollment: { takes: pick('enrollment.takes', d.enrollment.takes, num(1, MAX_TAKES, true), `an integer in [1, ${MAX_TAKES}]`) },
     training: { epochs: pick('training.epochs', d.training.epochs, num(1, 300, true), 'an integer in [1, 300]') },
   };
   return { config, problems };
@@ -126,6 +127,11 @@ export function toEngineOptions(c: DictationConfig): EngineOptionsPatch {
     reject: { retract: c.withdrawEarlyDigits },
     vad,
   };
+}
+
+/** The microphone the settings name (dictation and enrollment), at the model's sample rate. */
+export function microphoneOptions(c: DictationConfig, sampleRate: number): MicrophoneOptions {
+  return { device: c.microphone || undefined, sampleRate, silero: c.vad.kind === 'silero' };
 }
 
 /** The mode decisions will actually use: proto and hybrid need enrolled prototypes. */

@@ -6,10 +6,10 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as vscode from 'vscode';
-import type { PrototypeStore } from '../enroll/store';
-import { Disposable, Emitter } from '../dispose';
-import { DigitDictationError } from '../errors';
-import { runtime } from './runtime';
+import type { PrototypeStore } from '../../enroll/store';
+import { Disposable, Emitter } from '../../dispose';
+import { DigitDictationError } from '../../errors';
+import { runtime } from '../runtime';
 
 export interface LoadedPrototypes {
   store: PrototypeStore | undefined;

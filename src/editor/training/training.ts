@@ -8,14 +8,14 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { Disposable } from '../dispose';
-import type { TrainingView } from '../shared/protocol';
-import type { WorkerJob, WorkerToHost } from '../train/worker';
-import type { EvalReport, TrainResult } from '../train/types';
-import type { Configuration } from './configuration';
-import type { DictationController } from './dictation';
-import type { ModelProvider } from './models';
-import type { PanelHost } from './panel';
+import { Disposable } from '../../dispose';
+import type { TrainingView } from '../../shared/protocol';
+import type { WorkerJob, WorkerToHost } from '../../train/worker';
+import type { EvalReport, TrainResult } from '../../train/types';
+import type { Configuration } from '../settings/configuration';
+import type { DictationController } from '../dictation/dictation';
+import type { ModelProvider } from '../models';
+import type { PanelHost } from '../panel/panel';
 
 /** Defaults of the CLI's `train` (src/cli/train.ts); epochs come from the settings. */
 const TRAIN_DEFAULTS = { batchSize: 32, augment: true, seed: 1 };

@@ -6,7 +6,7 @@
  * version (the user has neither moved the cursor nor typed). So "4 2 7" gets spaces, but
  * dictating after "x=" or after clicking elsewhere never starts with a stray separator.
  */
-import type { Separator } from './config';
+import type { Separator } from '../settings/config';
 
 export const SEPARATOR_TEXT: Readonly<Record<Separator, string>> = Object.freeze({
   none: '',

@@ -21,9 +21,9 @@
  * terminal cannot be taken back safely (the shell may have acted on it), so it stays.
  */
 import * as vscode from 'vscode';
-import { Disposable } from '../dispose';
-import type { Delivery, WithdrawalView } from '../shared/protocol';
-import type { Separator } from './config';
+import { Disposable } from '../../dispose';
+import type { Delivery, WithdrawalView } from '../../shared/protocol';
+import type { Separator } from '../settings/config';
 import { RunEnd, continuesRun, digitText } from './format';
 import { chooseTarget } from './target';
 
