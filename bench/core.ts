@@ -15,6 +15,13 @@ import { loadClips, selectSplit } from '../src/train/dataset';
 import { formatConfusion } from '../src/train/metrics';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { VERIFIER_PROVENANCE } from './verifierProvenance';
+
+/** What bench reads of models/training.json (written by `npm run train`). */
+interface TrainingRecord {
+  totalSeconds: number;
+  best: { epoch: number };
+  options: { epochs: number; batchSize: number; augment: boolean; seed: number };
+}
 import { VERIFIER_FILE, VERIFIER_FILES } from '../src/stream/verifier';
 
 /** The training command a recorded run's options reproduce. */
@@ -127,7 +134,7 @@ async function main() {
   line('log-mel features per utterance (meyda)', `${featMs.toFixed(2)} ms`);
   const trainingJson = join(modelsDir, 'training.json');
   if (existsSync(trainingJson)) {
-    const t = JSON.parse(readFileSync(trainingJson, 'utf8'));
+    const t = JSON.parse(readFileSync(trainingJson, 'utf8')) as TrainingRecord;
     line(
       'recorded training run (from scratch)',
       `${(t.totalSeconds / 60).toFixed(1)} min, best epoch ${t.best.epoch}/${t.options.epochs}`,
@@ -147,7 +154,7 @@ async function main() {
   // `--card`: regenerate models/MODEL_CARD.md from these measurements, so the card never
   // quotes a figure this script did not print.
   if (process.argv.includes('--card')) {
-    const t = existsSync(trainingJson) ? JSON.parse(readFileSync(trainingJson, 'utf8')) : undefined;
+    const t = existsSync(trainingJson) ? (JSON.parse(readFileSync(trainingJson, 'utf8')) as TrainingRecord) : undefined;
     const loso = existsSync(losoJson)
       ? (JSON.parse(readFileSync(losoJson, 'utf8')) as { speaker: string; accuracy: number; macroF1: number; n: number; epochs: number }[])
       : [];

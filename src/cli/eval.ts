@@ -4,6 +4,13 @@ import { describeSkipped, SplitName } from '../train/dataset';
 import { formatConfusion } from '../train/metrics';
 import { pathArg } from './args';
 
+interface EvalOptions {
+  data: string;
+  split: SplitName;
+  model?: string;
+  json?: boolean;
+}
+
 export function registerEval(program: Command): void {
   program
     .command('eval')
@@ -14,8 +21,8 @@ export function registerEval(program: Command): void {
     )
     .option('--model <file>', 'ONNX model (default: the shipped model)', pathArg('--model'))
     .option('--json', 'print one JSON object {n, accuracy, macroF1, confusion, …}')
-    .action(async (o) => {
-      const r = await evaluate(o.data, o.split as SplitName, o.model);
+    .action(async (o: EvalOptions) => {
+      const r = await evaluate(o.data, o.split, o.model);
       if (o.json) {
         console.log(
           JSON.stringify({

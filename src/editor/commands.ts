@@ -50,7 +50,7 @@ export function registerCommands(t: CommandTargets): IDisposable[] {
       try {
         await fn();
       } catch (err) {
-        t.log.error(`${id}: ${(err as Error).stack ?? err}`);
+        t.log.error(`${id}: ${(err as Error).stack ?? String(err)}`);
         void vscode.window.showErrorMessage(`Digit Dictation: ${(err as Error).message}`);
       }
     }),

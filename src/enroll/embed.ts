@@ -55,7 +55,7 @@ export function takesFromDir(
   } catch (err) {
     throw new PrototypeStoreError(
       'ENROLL_DIR_UNREADABLE',
-      `${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? err})`,
+      `${dir}: cannot list the folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
       { cause: err },
     );
   }

@@ -69,9 +69,13 @@ export class Classifier {
     try {
       bytes = readFileSync(path);
     } catch (err) {
-      throw new ModelLoadError('MODEL_NOT_FOUND', `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`, {
-        cause: err,
-      });
+      throw new ModelLoadError(
+        'MODEL_NOT_FOUND',
+        `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        {
+          cause: err,
+        },
+      );
     }
     const meta = readMeta(bytes, path, cfg);
     const role = roleOf(meta);

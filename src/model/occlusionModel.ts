@@ -228,6 +228,8 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
     type: { tensorType: { elemType, shape: { dim: d.map((v) => (typeof v === 'number' ? { dimValue: v } : { dimParam: v })) } } },
   });
   const occl: onnx.IModelProto = {
+    // onnx-proto types int64 fields as `number | Long` without shipping Long's type; copied as is.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
     irVersion: model.irVersion,
     producerName: 'digit-dictation occlusion',
     opsetImport: model.opsetImport,

@@ -152,7 +152,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
     retract: true,
     minPrototypeCosine: 0.5,
   }),
-}) as EngineOptions;
+});
 
 export type EngineOptionsPatch = Partial<Omit<EngineOptions, 'vad' | 'reject'>> & {
   vad?: Partial<VadOptions>;

@@ -80,7 +80,7 @@ export class Verifier implements DigitVerifier {
       );
     } finally {
       // The members' own sessions are not needed once joined (or when one failed to load).
-      await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
+      await Promise.all(loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value.dispose()] : [])));
     }
   }
 

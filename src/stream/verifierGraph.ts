@@ -36,6 +36,8 @@ export function joinMembers(members: readonly Uint8Array[]): Uint8Array {
   if (models.some((m) => opset(m) !== opset(first)))
     throw new Error('verifier members use different ONNX opsets; retrain them with one exporter');
   const joined: onnx.IModelProto = {
+    // onnx-proto types int64 fields as `number | Long` without shipping Long's type; copied as is.
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
     irVersion: first.irVersion,
     producerName: 'digit-dictation (joined verifier)',
     opsetImport: first.opsetImport,

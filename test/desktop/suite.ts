@@ -21,7 +21,9 @@ function env(name: string): string {
 
 function play(wav: string): Promise<void> {
   return new Promise((resolve, reject) =>
-    execFile('paplay', ['--device=vmic', wav], { env: process.env, timeout: 60_000 }, (err) => (err ? reject(err) : resolve())),
+    execFile('paplay', ['--device=vmic', wav], { env: process.env, timeout: 60_000 }, (err) =>
+      err ? reject(new Error(`paplay ${wav}: ${err.message}`, { cause: err })) : resolve(),
+    ),
   );
 }
 

@@ -55,7 +55,7 @@ import {
 function findRepoRoot(from: string): string {
   for (let dir = from; ; dir = path.dirname(dir)) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'digit-dictation') return dir;
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'digit-dictation') return dir;
     if (path.dirname(dir) === dir) throw new Error(`no digit-dictation package.json above ${from}`);
   }
 }
@@ -85,7 +85,7 @@ const page = (): Page => {
 const title = (c: { title: string }): string => `Digit Dictation: ${c.title}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function wav(name: string, recordings: string[], gapMs: number): Promise<string> {
+function wav(name: string, recordings: string[], gapMs: number): string {
   return writeJoined(
     path.join(runDir, 'audio', `${name}.wav`),
     recordings.map((r) => path.join(fsdd, r)),
@@ -231,7 +231,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
 
   const DICTATE = `dictate ${DICTATION.expected.split('').join(' ')} and see "${DICTATION.expected}" typed`;
   stage(DICTATE, { timeoutMs: 60_000, needs: [START] }, async () => {
-    const audio = await wav('dictation', DICTATION.recordings, DICTATION.gapMs);
+    const audio = wav('dictation', DICTATION.recordings, DICTATION.gapMs);
     log(`playing ${DICTATION.recordings.join(' + ')} (${DICTATION.gapMs} ms gaps) into the virtual microphone`);
     await mic!.play(audio);
     let text = '';
@@ -275,7 +275,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     await focusEditor(page());
     const before = await digitsTyped();
     log(`playing ${RUN_ON.recordings.join(' + ')} back to back (one ${RUN_ON.recordings.length}-word utterance)`);
-    const playing = mic!.play(await wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
+    const playing = mic!.play(wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
     let done = false;
     void playing.finally(() => (done = true));
     const seen = new Set<string>();
@@ -310,7 +310,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     log(`status bar: ${label}`);
     await focusEditor(page());
     log(`playing ${AFTER_STOP.recordings.join(' + ')} with dictation off`);
-    await mic!.play(await wav('after-stop', AFTER_STOP.recordings, AFTER_STOP.gapMs));
+    await mic!.play(wav('after-stop', AFTER_STOP.recordings, AFTER_STOP.gapMs));
     await sleep(2500);
     const after = await digitsTyped();
     assert.equal(after, before, `text changed while dictation was off: "${before}" → "${after}"`);
@@ -445,7 +445,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     if (data.digits && typeof data.digits === 'object') {
       const digits = Object.values(data.digits);
       assert.equal(digits.length, 10, `prototypes.json lists ${digits.length} digits, expected 10`);
-      const empty = (d: unknown): boolean => !d || (typeof d === 'object' && Object.keys(d as object).length === 0);
+      const empty = (d: unknown): boolean => !d || (typeof d === 'object' && Object.keys(d).length === 0);
       const filled = digits.filter((d) => !empty(d)).length;
       assert.equal(filled, 10, `only ${filled} of 10 digits have prototype data in prototypes.json`);
     }

@@ -16,6 +16,7 @@ import { cosine, PrototypeStore } from '../../src/enroll/store';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { argmax } from '../../src/model/types';
 import { DictationEngine } from '../../src/stream/engine';
+import type { Decision } from '../../src/stream/types';
 import { FSDD, REPO } from './helpers';
 
 const MODEL = bundledModelPath();
@@ -39,7 +40,7 @@ test("prototypes from 3 training takes per digit recognise the same speaker's te
       }
       // A take's own digit prototype is closer than the other digits' prototypes, on average.
       const own = test_.filter((c) => c.speaker === speaker);
-      let right = { proto: 0, hybrid: 0 };
+      const right = { proto: 0, hybrid: 0 };
       let ownCos = 0;
       let otherCos = 0;
       for (const c of own) {
@@ -111,7 +112,7 @@ test(
       const lines = proto.stdout
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l));
+        .map((l) => JSON.parse(l) as Decision);
       assert.ok(lines.every((l) => l.mode === 'proto'));
       assert.ok(lines.filter((l, i) => l.digit === stream.words[i]?.digit).length >= 9, proto.stdout);
       for (const l of lines)
@@ -127,7 +128,7 @@ test(
       const fl = fallback.stdout
         .trim()
         .split('\n')
-        .map((l) => JSON.parse(l));
+        .map((l) => JSON.parse(l) as Decision);
       assert.ok(fl.length >= 9 && fl.every((l) => l.mode === 'base'));
     } finally {
       rmSync(dir, { recursive: true, force: true });

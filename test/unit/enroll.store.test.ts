@@ -96,7 +96,7 @@ test('corrupt, foreign-model, future-version and missing files give typed errors
       assert.throws(
         () => PrototypeStore.load(path, modelId, dim),
         (e: unknown) => {
-          assert.ok(e instanceof PrototypeStoreError, `${name}: ${e}`);
+          assert.ok(e instanceof PrototypeStoreError, `${name}: ${String(e)}`);
           assert.equal(e.code, code, `${name}: ${e.message}`);
           assert.match(e.message, new RegExp(name.replace('.', '\\.')));
           return true;

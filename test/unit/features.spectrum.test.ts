@@ -48,7 +48,7 @@ test("hannPowerSpectrum equals meyda's powerSpectrum bit for bit on FSDD frames,
   const out = new Float32Array(cfg.frameSize / 2);
   let bins = 0;
   for (const f of frames) {
-    const want = Meyda.extract('powerSpectrum', f as unknown as number[]) as unknown as Float32Array;
+    const want = Meyda.extract('powerSpectrum', f) as unknown as Float32Array;
     const got = hannPowerSpectrum(f, out);
     assert.equal(want.length, got.length);
     for (let k = 0; k < want.length; k++) {

@@ -9,7 +9,7 @@ import { readWav } from '../../src/audio/wav';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
-import { META_KEY } from '../../src/model/meta';
+import { META_KEY, type ModelMeta } from '../../src/model/meta';
 import { ModelLoadError, ModelMismatchError } from '../../src/errors';
 import { initBackend } from '../../src/train/backend';
 import { exportOnnx } from '../../src/train/export';
@@ -100,7 +100,7 @@ test('a model whose feature config differs from the code is refused with a clear
     net.dispose();
     const model = onnx.ModelProto.decode(readFileSync(path));
     const entry = model.metadataProps.find((p) => p.key === META_KEY)!;
-    const meta = JSON.parse(entry.value ?? '{}');
+    const meta = JSON.parse(entry.value ?? '{}') as ModelMeta;
     meta.featureConfig.hopSize = 128;
     entry.value = JSON.stringify(meta);
     const changed = join(dir, 'hop128.onnx');

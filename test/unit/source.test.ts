@@ -156,6 +156,6 @@ test('with Silero on, each delivered piece carries the score of its own audio (s
     else silence.push(c.speechProb!);
   }
   assert.ok(speech.length > 0 && silence.length > 0);
-  assert.ok(Math.max(...speech) > 0.8, `speech scores ${speech}`);
-  assert.ok(Math.max(...silence) < 0.3, `silence scores ${silence}`);
+  assert.ok(Math.max(...speech) > 0.8, `speech scores ${speech.join(', ')}`);
+  assert.ok(Math.max(...silence) < 0.3, `silence scores ${silence.join(', ')}`);
 });

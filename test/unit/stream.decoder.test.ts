@@ -40,8 +40,10 @@ function scripted(probs: (frames: number, call: number) => number[]): Classifier
     async classify(features: Float32Array): Promise<Classification> {
       return (await c.classifyBatch([features]))[0];
     },
-    async classifyBatch(batch: Float32Array[]): Promise<Classification[]> {
-      return batch.map((f) => ({ probs: Float32Array.from(probs(framesIn(f), c.calls++)), embedding: Float32Array.of(1, 0, 0) }));
+    classifyBatch(batch: Float32Array[]): Promise<Classification[]> {
+      return Promise.resolve(
+        batch.map((f) => ({ probs: Float32Array.from(probs(framesIn(f), c.calls++)), embedding: Float32Array.of(1, 0, 0) })),
+      );
     },
   };
   return c;
@@ -63,7 +65,7 @@ function scriptedVerifier(pOf: (digit: number | undefined) => number): DigitVeri
 const confidentAfter =
   (frames: number, digit = 3, p = 0.995) =>
   (n: number) =>
-    n >= frames ? Array.from({ length: 10 }, (_, d) => (d === digit ? p : (1 - p) / 9)) : Array(10).fill(0.1);
+    n >= frames ? Array.from({ length: 10 }, (_, d) => (d === digit ? p : (1 - p) / 9)) : Array<number>(10).fill(0.1);
 
 const clips = loadFsdd(FSDD, 'test')
   .filter((c) => c.take === 0 && c.speaker === 'jackson')
@@ -178,7 +180,7 @@ test('engine: a leader that keeps changing never exits early', async () => {
 });
 
 test('engine: low-confidence words are rejected, not typed', async () => {
-  const { decisions, rejections } = await runEngine(scripted(() => Array(10).fill(0.1)));
+  const { decisions, rejections } = await runEngine(scripted(() => Array<number>(10).fill(0.1)));
   assert.equal(decisions.length, 0);
   assert.equal(rejections.length, stream.words.length);
   assert.ok(rejections.every((r) => /low confidence/.test(r.reason)));

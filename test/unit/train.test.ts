@@ -39,7 +39,7 @@ test('smoke training on a small FSDD subset learns, exports a checked model, and
 
     const b = await train({ ...opts, out: join(dir, 'b'), epochs: 1 });
     assert.equal(b.history[0].trainLoss, a.history[0].trainLoss, 'same seed, same first epoch');
-    const info = JSON.parse(readFileSync(join(dir, 'a', 'training.json'), 'utf8'));
+    const info = JSON.parse(readFileSync(join(dir, 'a', 'training.json'), 'utf8')) as { options: { seed: number } };
     assert.equal(info.options.seed, 11);
   } finally {
     rmSync(dir, { recursive: true, force: true });

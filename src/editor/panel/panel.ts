@@ -74,7 +74,7 @@ export class PanelHost extends Disposable {
       }),
     ];
     panel.onDidDispose(() => {
-      subs.forEach((s) => s.dispose());
+      for (const s of subs) s.dispose();
       if (this.panel === panel) {
         this.panel = undefined;
         this.ready = false;

@@ -113,7 +113,7 @@ export async function launchCodeServer(entry: string, profile: Profile, runDir: 
     await server.stop();
     throw err;
   }
-  return { url, userDataDir: profile.userDataDir, logFile, output: server.output, stop: server.stop };
+  return { url, userDataDir: profile.userDataDir, logFile, output: () => server.output(), stop: () => server.stop() };
 }
 
 /** The extension host's log lines for our extension, to quote when something in the editor fails. */

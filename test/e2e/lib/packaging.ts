@@ -15,7 +15,8 @@ export async function packageExtension(repo: string, runDir: string): Promise<st
     return given;
   }
   const started = Date.now();
-  const scripts = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).scripts ?? {};
+  const scripts =
+    (JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
   let vsix: string;
   if (scripts.package) {
     log('npm run package');

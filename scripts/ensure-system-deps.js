@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// First step of `npm test`: the Debian packages the tests need (TTS voices for the corpus and the
+// verifier tests; Chromium, PulseAudio and ripgrep for the end-to-end test; headers code-server
+// builds against). Checks with dpkg-query, never by running the tools, so it is quick when all are
+// there. Missing ones are installed when we are root (apt-get update once, then install);
+// otherwise it stops at once with the exact command to run.
+//
+// DD_SYSTEM_DEPS_EXTRA="pkg …" adds names to the list (to exercise the missing-package path);
+// DD_SKIP_SYSTEM_DEPS=1 skips the check (a machine set up some other way).
+'use strict';
+const { spawnSync } = require('node:child_process');
+
+const PACKAGES = [
+  // end-to-end test: the editor in headless Chromium, a PulseAudio virtual microphone, code-server's search
+  'chromium',
+  'pulseaudio',
+  'pulseaudio-utils',
+  'libasound2-plugins',
+  'ripgrep',
+  // code-server's native modules build against these
+  'libkrb5-dev',
+  'libx11-dev',
+  'libxkbfile-dev',
+  'libsecret-1-dev',
+  'build-essential',
+  'python3',
+  // speech synthesis for test material and the training corpus, and sox for audio conversion
+  'espeak-ng',
+  'sox',
+  'flite',
+  'festival',
+  'festvox-kallpc16k',
+  'festvox-kdlpc16k',
+  'festvox-us-slt-hts',
+];
+
+function installed(packages) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package}\\t${db:Status-Status}\\n', ...packages], { encoding: 'utf8' });
+  if (r.error) return undefined;
+  const ok = new Set(
+    r.stdout
+      .split('\n')
+      .map((l) => l.split('\t'))
+      .filter(([, status]) => status === 'installed')
+      .map(([name]) => name),
+  );
+  return packages.filter((p) => ok.has(p));
+}
+
+function run(cmd, args) {
+  console.log(`ensure-system-deps: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  if (r.status !== 0) {
+    console.error(`ensure-system-deps: \`${cmd} ${args.join(' ')}\` failed (${r.error ? r.error.message : `exit ${r.status}`})`);
+    process.exit(1);
+  }
+}
+
+function main() {
+  if (process.env.DD_SKIP_SYSTEM_DEPS === '1') return;
+  const wanted = [...PACKAGES, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
+  const have = installed(wanted);
+  if (have === undefined) {
+    console.warn(`ensure-system-deps: no dpkg-query (not Debian): install these or their equivalents yourself: ${wanted.join(' ')}`);
+    return;
+  }
+  const missing = wanted.filter((p) => !have.includes(p));
+  if (missing.length === 0) return;
+  const install = ['install', '-y', '--no-install-recommends', ...missing];
+  if (process.getuid?.() !== 0) {
+    console.error(`ensure-system-deps: the tests need Debian packages that are missing: ${missing.join(' ')}`);
+    console.error('Install them as root (e.g. with sudo), then run npm test again:');
+    console.error(`  apt-get update && apt-get ${install.join(' ')}`);
+    process.exit(1);
+  }
+  run('apt-get', ['update', '-q']);
+  run('apt-get', ['-q', ...install]);
+  const still = missing.filter((p) => !(installed([p]) ?? []).includes(p));
+  if (still.length) {
+    console.error(`ensure-system-deps: still missing after apt-get install: ${still.join(' ')}`);
+    process.exit(1);
+  }
+}
+
+main();
