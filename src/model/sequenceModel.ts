@@ -95,9 +95,13 @@ export class SequenceModel {
     try {
       bytes = readFileSync(path);
     } catch (err) {
-      throw new ModelLoadError('MODEL_NOT_FOUND', `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? err})`, {
-        cause: err,
-      });
+      throw new ModelLoadError(
+        'MODEL_NOT_FOUND',
+        `${path}: model file cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+        {
+          cause: err,
+        },
+      );
     }
     const meta = readSequenceMeta(bytes, path, cfg);
     let session: ort.InferenceSession;

@@ -47,7 +47,7 @@ test('CTC loss equals the brute-force sum over all alignments (repeats and blank
     const logits = randomLogits(T * C, seed);
     const r = ctcLoss(logits, T, C, labels, blank);
     const ref = bruteForceLoss(logits, T, C, labels, blank);
-    assert.ok(Math.abs(r.loss - ref) < 1e-9, `labels ${labels}, T ${T}: ${r.loss} vs ${ref}`);
+    assert.ok(Math.abs(r.loss - ref) < 1e-9, `labels ${labels.join(',')}, T ${T}: ${r.loss} vs ${ref}`);
   }
 });
 
