@@ -123,6 +123,8 @@ export function checkMeta(parsed: unknown, source: string, expected: FeatureConf
 function outputWidth(model: onnx.ModelProto, name: string): number | undefined {
   const out = model.graph?.output?.find((o) => o.name === name);
   const dims = out?.type?.tensorType?.shape?.dim;
+  // onnx-proto types int64 fields as `number | Long` without shipping Long's type.
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
   const last = dims?.[dims.length - 1]?.dimValue;
   if (last === undefined || last === null) return undefined;
   const n = Number(last);

@@ -406,14 +406,14 @@ add({
 
 // ---- prototype stores (hand-edited): a warning, the base model, the file left alone
 const STORES: Array<[string, (s: Record<string, unknown>) => void, string]> = [
-  ['a take of 1e300s', (s) => void (digitsOf(s)['3'].takes[0] = Array(MODEL_ID.embeddingDim).fill(1e300)), 'PROTOTYPES_CORRUPT'],
+  ['a take of 1e300s', (s) => void (digitsOf(s)['3'].takes[0] = Array<number>(MODEL_ID.embeddingDim).fill(1e300)), 'PROTOTYPES_CORRUPT'],
   ['a "" digit key', (s) => void ((digitsOf(s)[''] = digitsOf(s)['0']), delete digitsOf(s)['0']), 'PROTOTYPES_CORRUPT'],
   ['a "07" digit key', (s) => void (digitsOf(s)['07'] = digitsOf(s)['7']), 'PROTOTYPES_CORRUPT'],
   ['digits: []', (s) => void (s.digits = []), 'PROTOTYPES_CORRUPT'],
   ['digits: {} (nothing enrolled)', (s) => void (s.digits = {}), 'PROTOTYPES_EMPTY'],
   [
     'a take that is not a unit vector',
-    (s) => void (digitsOf(s)['4'].takes[0] = Array(MODEL_ID.embeddingDim).fill(0.5)),
+    (s) => void (digitsOf(s)['4'].takes[0] = Array<number>(MODEL_ID.embeddingDim).fill(0.5)),
     'PROTOTYPES_CORRUPT',
   ],
   [
@@ -424,10 +424,14 @@ const STORES: Array<[string, (s: Record<string, unknown>) => void, string]> = [
   ['a take of the wrong size', (s) => void (digitsOf(s)['4'].takes[0] = unitVector(32, 1)), 'PROTOTYPES_CORRUPT'],
   [
     'four takes of a digit',
-    (s) => void (digitsOf(s)['4'].takes = Array(4).fill(unitVector(MODEL_ID.embeddingDim, 4))),
+    (s) => void (digitsOf(s)['4'].takes = Array<number[]>(4).fill(unitVector(MODEL_ID.embeddingDim, 4))),
     'PROTOTYPES_CORRUPT',
   ],
-  ['a prototype of nulls', (s) => void (digitsOf(s)['2'].prototype = Array(MODEL_ID.embeddingDim).fill(null)), 'PROTOTYPES_CORRUPT'],
+  [
+    'a prototype of nulls',
+    (s) => void (digitsOf(s)['2'].prototype = Array<number>(MODEL_ID.embeddingDim).fill(null as unknown as number)),
+    'PROTOTYPES_CORRUPT',
+  ],
   ['embeddingDim "64"', (s) => void (s.embeddingDim = String(s.embeddingDim)), 'PROTOTYPES_CORRUPT'],
   ['version 2', (s) => void (s.version = 2), 'PROTOTYPES_VERSION'],
   ['another model', (s) => void (s.modelId = '0123456789abcdef'), 'PROTOTYPES_OTHER_MODEL'],
