@@ -252,7 +252,7 @@ async function main() {
       );
   }
   if (JSON_OUT)
-    console.log(JSON.stringify({ model: shipped.meta.modelId, adapt: o, rows: rows.map(({ scores, ...r }) => r), summary: sum }));
+    console.log(JSON.stringify({ model: shipped.meta.modelId, adapt: o, rows: rows.map(({ scores: _scores, ...r }) => r), summary: sum }));
   for (const c of new Set(subjects.map((s) => s.classifier))) await c.dispose();
 }
 

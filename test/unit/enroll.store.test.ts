@@ -170,8 +170,8 @@ test('the adapted head is saved and read back, dropped when a take changes, and 
     assert.equal(back.head, undefined, 'a head learned from other takes must not survive a new take');
     assert.throws(() => s.setHead({ ...head, bias: new Float32Array(9) }), RangeError);
 
-    const file = JSON.parse(readFileSync(path, 'utf8'));
-    file.head.weights[4] = file.head.weights[4].slice(1);
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { version: number; head?: { weights: number[][] } };
+    file.head!.weights[4] = file.head!.weights[4].slice(1);
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify(file));
     assert.throws(
