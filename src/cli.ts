@@ -1,39 +1,14 @@
 #!/usr/bin/env node
 /** `node dist/cli.js <command>`: the same modules the extension uses, without the editor. */
-import { Command, CommanderError } from 'commander';
-import { registerTrain } from './cli/train';
-import { registerEval } from './cli/eval';
-import { registerTranscribe } from './cli/transcribe';
-import { registerLive } from './cli/live';
-import { registerEnroll } from './cli/enroll';
-import { registerCorpus } from './cli/corpus';
-import { reportFailure } from './cli/failure';
+import { runInBoundedWorker } from './cli/boundedWorker';
 
-// `--debug` anywhere shows the stack trace of a failure; it is not a command's option.
-const debug = process.argv.includes('--debug');
-const argv = process.argv.filter((a) => a !== '--debug');
-process.on('uncaughtException', (err) => reportFailure(err, debug));
-process.on('unhandledRejection', (err) => reportFailure(err, debug));
-// Output piped into `head` closes early; that is not a failure.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(0);
-});
-
-const program = new Command();
-program
-  .name('digit-dictation')
-  .description('Spoken-digit recognition: train, evaluate, transcribe, dictate (add --debug to any command to see stack traces)')
-  // Commander's own messages are reprinted as `error [CODE]: …` with exit 2 (cli/failure.ts).
-  .exitOverride()
-  .configureOutput({ outputError: () => undefined });
-registerTrain(program);
-registerEval(program);
-registerTranscribe(program);
-registerLive(program);
-registerEnroll(program);
-registerCorpus(program);
-
-program.parseAsync(argv).catch((err: unknown) => {
-  if (err instanceof CommanderError && err.exitCode === 0) process.exit(0);
-  reportFailure(err, debug);
-});
+// Loaded only where the program runs: a thread that hands `transcribe` to its worker stays small.
+if (
+  !runInBoundedWorker(
+    process.argv.filter((a) => a !== '--debug'),
+    process.argv.slice(2),
+  )
+) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('./cli/main') as typeof import('./cli/main')).runCli();
+}

@@ -26,6 +26,9 @@ export interface WavInfo {
   seconds: number;
 }
 
+/** More channels than any recording setup; a header claiming 65,535 would ask for half a GB per block. */
+const MAX_CHANNELS = 64;
+
 function readAt(fd: number, offset: number, length: number): Buffer {
   const b = Buffer.alloc(length);
   const n = readSync(fd, b, 0, length, offset);
@@ -57,7 +60,7 @@ export function readWavInfo(fd: number, name: string): WavInfo {
       const bitsPerSample = f.readUInt16LE(14);
       if (tag !== 1 && tag !== 3) throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${tag} is not PCM or float`);
       const bitsOk = tag === 1 ? [8, 16, 24, 32].includes(bitsPerSample) : [32, 64].includes(bitsPerSample);
-      if (!(channels >= 1) || !(sampleRate >= 1000 && sampleRate <= 384000) || !bitsOk) {
+      if (!(channels >= 1 && channels <= MAX_CHANNELS) || !(sampleRate >= 1000 && sampleRate <= 384000) || !bitsOk) {
         throw new AudioFormatError(
           'WAV_BAD_HEADER',
           `${name}: WAV header has ${channels} channel(s) at ${sampleRate} Hz, ${bitsPerSample}-bit ${tag === 3 ? 'float' : 'PCM'}`,

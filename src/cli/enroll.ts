@@ -4,6 +4,9 @@ import { checkOutputFile } from '../atomicWrite';
 import { assertMicrophoneWorks, openMicrophone } from '../audio/microphone';
 import { Take, takesFromDir } from '../enroll/embed';
 import { checkSummary, disagreement, enrollTakes } from '../enroll/review';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { STORE_FORMAT } from '../enroll/store';
+import { OutputTargetError } from '../errors';
 import { DIGIT_WORDS as WORDS, MAX_TAKES } from '../shared/constants';
 import { Classifier } from '../model/classifier';
 import { recordUtterance } from '../stream/record';
@@ -19,6 +22,31 @@ interface EnrollOptions {
   device?: string;
   timeout: number;
   verifier: boolean;
+}
+
+/**
+ * An existing --out must be a prototype file (even a damaged one): enrollment must never replace a
+ * model, a recording or a document someone pointed it at by mistake.
+ */
+function refuseForeignFile(path: string): void {
+  let head: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      head = Buffer.alloc(4096);
+      head = head.subarray(0, readSync(fd, head, 0, head.length, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // absent: a new file
+  }
+  if (head.length > 0 && !head.toString('utf8').includes(STORE_FORMAT)) {
+    throw new OutputTargetError(
+      'OUTPUT_NOT_PROTOTYPES',
+      `${path.slice(0, 200)} exists and is not a prototype file; choose another --out or delete it first — nothing was written`,
+    );
+  }
 }
 
 export function registerEnroll(program: Command): void {
@@ -47,6 +75,7 @@ export function registerEnroll(program: Command): void {
     .action(async (o: EnrollOptions) => {
       // Before any work: an output that cannot be replaced safely (a device, FIFO, symlink, folder) is refused now.
       checkOutputFile(o.out);
+      refuseForeignFile(o.out);
       const classifier = await Classifier.load(o.model);
       const rate = classifier.meta.featureConfig.sampleRate;
       const verifier = o.verifier ? await loadVerifier() : undefined;

@@ -4,13 +4,15 @@
  * Writes are atomic (temp file + rename) so a crash never leaves half a file; a file that cannot
  * be used is reported with a typed error and never rewritten behind the user's back.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../atomicWrite';
 import { OutputTargetError, PrototypeStoreError } from '../errors';
 import type { UserHead } from '../model/types';
 import { MAX_TAKES } from '../shared/constants';
 
 export const STORE_FORMAT = 'digit-dictation-prototypes';
+/** Largest store read: ten digits × three takes × a few thousand dimensions, with room to spare. */
+const MAX_STORE_BYTES = 16 * 1024 * 1024;
 /** Version 2 adds the adapted head (enroll/adapt.ts); version 1 files (prototypes only) are still read. */
 export const STORE_VERSION = 2;
 const READABLE_VERSIONS: readonly unknown[] = [1, 2];
@@ -59,6 +61,11 @@ export class PrototypeStore {
   static load(path: string, modelId: string, embeddingDim?: number): PrototypeStore {
     let text: string;
     try {
+      const st = statSync(path);
+      // A FIFO or device would block or never end; a store of ten digits is a few tens of KB.
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+      if (st.size > MAX_STORE_BYTES)
+        throw Object.assign(new Error('too large'), { code: `${st.size} bytes, too large for a prototype file` });
       text = readFileSync(path, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

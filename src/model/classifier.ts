@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
@@ -29,6 +29,37 @@ export function inputTensor(batch: readonly Float32Array[], frames: number, band
 }
 export const PROBS_NAME = 'probs';
 export const EMBEDDING_NAME = 'embedding';
+
+/** Largest model file read (the shipped ones are 90–180 KB). */
+const MAX_MODEL_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Runs the model once on silence: the outputs must have the sizes the metadata promises (labels,
+ * embeddingDim) and be finite. This catches what the file's declared shapes cannot (symbolic
+ * dimensions, weights that overflow to NaN only when multiplied).
+ */
+async function checkOutputs(session: ort.InferenceSession, meta: ModelMeta, path: string): Promise<void> {
+  const { frames, melBands } = meta.featureConfig;
+  let out: ort.InferenceSession.OnnxValueMapType;
+  try {
+    out = await session.run({ [INPUT_NAME]: new ort.Tensor('float32', new Float32Array(frames * melBands), [1, frames, melBands]) });
+  } catch (err) {
+    throw new ModelLoadError('MODEL_INVALID', `${path}: the model fails on a test input (${(err as Error).message.slice(0, 200)})`, {
+      cause: err,
+    });
+  }
+  const probs = out[PROBS_NAME].data as Float32Array;
+  const emb = out[EMBEDDING_NAME].data as Float32Array;
+  if (probs.length !== meta.labels.length || emb.length !== meta.embeddingDim) {
+    throw new ModelMismatchError(
+      'MODEL_SHAPE_MISMATCH',
+      `${path}: the model gives ${probs.length} probabilities and an embedding of ${emb.length} values, but its metadata says ${meta.labels.length} labels and embeddingDim ${meta.embeddingDim}`,
+    );
+  }
+  if (![...probs, ...emb].every(Number.isFinite)) {
+    throw new ModelLoadError('MODEL_NOT_FINITE', `${path}: the model outputs NaN or Infinity on silence; it is broken — retrain it`);
+  }
+}
 
 /**
  * The model shipped with the extension: `models/` at the package root, found from wherever the
@@ -67,6 +98,12 @@ export class Classifier {
   ): Promise<Classifier> {
     let bytes: Buffer;
     try {
+      // A FIFO or device would block or never end; a model is a regular file of a few hundred KB.
+      const st = statSync(path);
+      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
+      if (st.size > MAX_MODEL_BYTES) {
+        throw Object.assign(new Error('too large'), { code: `${(st.size / 1e6).toFixed(0)} MB, more than any model of this project` });
+      }
       bytes = readFileSync(path);
     } catch (err) {
       throw new ModelLoadError(
@@ -102,6 +139,7 @@ export class Classifier {
         throw new ModelMismatchError('MODEL_OUTPUTS', `${path}: model lacks the "${name}" output (has ${session.outputNames.join(', ')})`);
       }
     }
+    await checkOutputs(session, meta, path);
     return new Classifier(session, meta, path, bytes);
   }
 

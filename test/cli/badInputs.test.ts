@@ -185,6 +185,8 @@ interface Case {
   /** Extra check after the run. */
   then?: (r: { stdout: string; stderr: string }) => void;
   timeoutMs?: number;
+  /** --debug given: a stack trace is expected instead of refused. */
+  debug?: boolean;
 }
 
 const F = (n: string) => fsddFile(n);
@@ -433,7 +435,7 @@ const STORES: Array<[string, (s: Record<string, unknown>) => void, string]> = [
     'PROTOTYPES_CORRUPT',
   ],
   ['embeddingDim "64"', (s) => void (s.embeddingDim = String(s.embeddingDim)), 'PROTOTYPES_CORRUPT'],
-  ['version 2', (s) => void (s.version = 2), 'PROTOTYPES_VERSION'],
+  ['version 99', (s) => void (s.version = 99), 'PROTOTYPES_VERSION'],
   ['another model', (s) => void (s.modelId = '0123456789abcdef'), 'PROTOTYPES_OTHER_MODEL'],
   ['null', (s) => void Object.keys(s).forEach((k) => delete s[k]), 'PROTOTYPES_CORRUPT'],
 ];
@@ -700,6 +702,105 @@ add({
 add({ name: 'eval --data an empty folder', args: () => ['eval', '--data', dir('empty-data', {})], exit: 2, code: 'DATASET_EMPTY' });
 add({ name: 'eval --split banana', args: () => ['eval', '--data', FSDD, '--split', 'banana'], exit: 2, code: 'CLI_BAD_OPTION' });
 
+// ---- added after the first suite: blocking inputs, absurd headers, foreign outputs
+add({
+  name: 'transcribe --model a FIFO: refused, not waited on',
+  args: () => ['transcribe', F(WORD), '--model', fifo('model.fifo')],
+  exit: 2,
+  code: 'MODEL_NOT_FOUND',
+  timeoutMs: 20_000,
+});
+add({
+  name: 'transcribe --prototypes a FIFO: warned, not waited on',
+  args: () => ['transcribe', F(WORD), '--mode', 'proto', '--prototypes', fifo('store.fifo')],
+  exit: 0,
+  code: 'PROTOTYPES_UNREADABLE',
+  timeoutMs: 20_000,
+});
+add({
+  name: 'transcribe: a WAV header claiming 1,000 channels',
+  args: () => ['transcribe', writeOnce('many-ch.wav', () => pcmWav(new Int16Array(800), 8000, 1000))],
+  exit: 2,
+  code: 'WAV_BAD_HEADER',
+});
+add({
+  name: 'transcribe: a WAV at 1 Hz',
+  args: () => ['transcribe', writeOnce('one-hz.wav', () => pcmWav(new Int16Array(800), 1))],
+  exit: 2,
+  code: 'WAV_BAD_HEADER',
+});
+add({
+  name: 'eval: a 1 Hz clip in the folder is skipped with its reason, not resampled into gigabytes',
+  args: () => [
+    'eval',
+    '--data',
+    dir('eval-1hz', { '1_theo_0.wav': 'fsdd:1_theo_0.wav', '2_slow_0.wav': pcmWav(new Int16Array(8000), 1) }),
+    '--split',
+    'all',
+  ],
+  exit: 0,
+  stderr: /2_slow_0\.wav: .*1 Hz/,
+});
+add({
+  name: 'eval: a FIFO named like a clip is skipped, not waited on',
+  args: () => {
+    const d = dir('eval-fifo', { '1_theo_0.wav': 'fsdd:1_theo_0.wav' });
+    if (!existsSync(join(d, '2_pipe_0.wav'))) spawnSync('mkfifo', [join(d, '2_pipe_0.wav')]);
+    return ['eval', '--data', d, '--split', 'all'];
+  },
+  exit: 0,
+  stderr: /2_pipe_0\.wav: .*not a regular file/,
+  timeoutMs: 20_000,
+});
+const modelCopy = () => writeOnce('model-copy.onnx', () => readFileSync(DIGITS));
+add({
+  name: 'enroll --out onto a model file: refused, the model kept',
+  args: () => ['enroll', '--from-dir', takes(), '--out', modelCopy()],
+  exit: 2,
+  code: 'OUTPUT_NOT_PROTOTYPES',
+  untouched: () => [modelCopy()],
+});
+add({
+  name: 'enroll --out onto a damaged prototype file: replaced by a good one (as its error message promises)',
+  args: () => [
+    'enroll',
+    '--from-dir',
+    takes(),
+    '--out',
+    writeOnce('damaged-store.json', () => Buffer.from('{"format":"digit-dictation-prototypes","version":1,"dig')),
+  ],
+  exit: 0,
+  then: () =>
+    assert.equal(Object.keys((JSON.parse(readFileSync(join(T, 'damaged-store.json'), 'utf8')) as { digits: object }).digits).length, 10),
+});
+add({
+  name: 'train on good clips plus one with 10 NaN samples: the clip is skipped by name, the model is finite',
+  args: () => {
+    const d = fsddFolder('train-nan', 'theo', [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [0, 5, 10, 11, 12, 13]);
+    writeFileSync(join(d, '3_theo_14.wav'), poisoned('3_theo_14.wav', NaN));
+    return ['train', '--data', d, '--out', join(T, 'train-nan-out'), '--epochs', '1', '--augment', '0', '--variants', '0'];
+  },
+  exit: 0,
+  timeoutMs: 240_000,
+  then: ({ stdout }) => {
+    // Training reports on stdout (its log), the skipped clip among it.
+    assert.match(stdout, /3_theo_14\.wav: .*NaN/);
+    assert.doesNotMatch(stdout.replace(/3_theo_14\.wav: [^\n]*/, ''), /NaN/);
+    const r = spawnSync(process.execPath, [CLI, 'transcribe', F(WORD), '--model', join(T, 'train-nan-out', 'digits.onnx'), '--no-why'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, /NaN/);
+  },
+});
+add({
+  name: '--debug shows the stack trace (and only then)',
+  args: () => ['transcribe', join(T, 'missing.wav'), '--debug'],
+  exit: 2,
+  code: 'AUDIO_FILE_UNREADABLE',
+  debug: true,
+});
+
 // ---------------------------------------------------------------- run them
 
 const results: Array<{ name: string; ok: boolean }> = [];
@@ -717,7 +818,8 @@ for (const c of cases) {
       }
       if (c.exit === 2) assert.match(r.stderr, /^error \[[A-Z0-9_]+\]: /m);
       if (c.stderr) assert.match(r.stderr, c.stderr);
-      assert.doesNotMatch(r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
+      if (c.debug) assert.match(r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'a stack trace with --debug');
+      else assert.doesNotMatch(r.stderr, /^\s+at .+:\d+:\d+\)?$/m, 'no stack trace');
       assert.deepEqual(watched.map(snapshot), before, 'the files it was given are unchanged');
       c.then?.(r);
     };
