@@ -11,7 +11,7 @@ import { changeSpeed } from '../audio/effects';
 import { gaussian, Rng } from '../shared/rng';
 
 /** One augmented copy of a (trimmed) take as model input. */
-export function augmentTake(word: Float32Array, rng: Rng, cfg: FeatureConfig): Float32Array {
+export function augmentTake(word: Float32Array, rng: Rng, cfg: FeatureConfig, prefixCrops = 0.3): Float32Array {
   let x = changeSpeed(word, 0.92 + 0.16 * rng());
   const gain = Math.pow(10, (-6 + 12 * rng()) / 20);
   let power = 0;
@@ -21,7 +21,7 @@ export function augmentTake(word: Float32Array, rng: Rng, cfg: FeatureConfig): F
   x = x.map((v) => Math.max(-1, Math.min(1, (v + noise * gaussian(rng)) * gain)));
   const { data, frames } = logMelFrames(trimSilence(x, cfg), cfg);
   const bands = cfg.melBands;
-  const n = rng() < 0.3 ? Math.max(3, Math.round(frames * (0.3 + 0.7 * rng()))) : frames;
+  const n = rng() < prefixCrops ? Math.max(3, Math.round(frames * (0.3 + 0.7 * rng()))) : frames;
   const shift = Math.floor(rng() * 11);
   const total = Math.min(cfg.frames, shift + n);
   const out = new Float32Array(total * bands);
