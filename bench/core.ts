@@ -63,6 +63,7 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     loso?: { mean: number; worst: number; recipe: string; per: Array<{ speaker: string; accuracy: number }> };
     gscStream?: { n: number; accuracy: number };
     firstFrame?: { n: number; accuracy: number };
+    gscStreamNoVerifier?: { n: number; accuracy: number };
     streams: StreamRow[];
   };
   if (r.model !== modelId) return [`models/robust.json measured model ${r.model}, not this one: run \`npm run bench:robust\`.`];
@@ -188,7 +189,9 @@ async function main() {
       '```',
       '',
       '## Leave-one-speaker-out (train on five speakers, test on all 500 files of the sixth)',
-      loso.length ? `\`npm run bench:loso\` (${loso[0].epochs} epochs each):` : 'not measured yet (`npm run bench:loso`).',
+      loso.length
+        ? `\`npm run bench:loso\` (${(loso[0] as { recipe?: string }).recipe ?? `${loso[0].epochs} epochs, FSDD only: the earlier recipe, not this model's`}):`
+        : 'not measured yet (`npm run bench:loso`).',
       ...loso.map((s) => `- ${s.speaker}: ${pct(s.accuracy)}, macro-F1 ${s.macroF1.toFixed(4)}`),
       ...(loso.length ? [`- mean: ${pct(loso.reduce((a, s) => a + s.accuracy, 0) / loso.length)}`] : []),
       '',
