@@ -61,7 +61,7 @@ function scriptedVerifier(pOf: (digit: number | undefined) => number): DigitVeri
   return v;
 }
 
-// 0.995: above the default early-exit threshold (0.98), so the scripted words can exit early.
+// 0.995: above the default early-exit threshold (0.95), so the scripted words can exit early.
 const confidentAfter =
   (frames: number, digit = 3, p = 0.995) =>
   (n: number) =>
