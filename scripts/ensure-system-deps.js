@@ -5,10 +5,13 @@
 // there. Missing ones are installed when we are root (apt-get update once, then install);
 // otherwise it stops at once with the exact command to run.
 //
+// `--corpus`: only what `npm run train` needs (the synthesisers and sox that build its corpus).
 // DD_SYSTEM_DEPS_EXTRA="pkg …" adds names to the list (to exercise the missing-package path);
 // DD_SKIP_SYSTEM_DEPS=1 skips the check (a machine set up some other way).
 'use strict';
 const { spawnSync } = require('node:child_process');
+
+const CORPUS_PACKAGES = ['espeak-ng', 'sox', 'flite', 'festival', 'festvox-kallpc16k', 'festvox-kdlpc16k', 'festvox-us-slt-hts'];
 
 const PACKAGES = [
   // end-to-end test: the editor in headless Chromium, a PulseAudio virtual microphone, code-server's search
@@ -25,13 +28,7 @@ const PACKAGES = [
   'build-essential',
   'python3',
   // speech synthesis for test material and the training corpus, and sox for audio conversion
-  'espeak-ng',
-  'sox',
-  'flite',
-  'festival',
-  'festvox-kallpc16k',
-  'festvox-kdlpc16k',
-  'festvox-us-slt-hts',
+  ...CORPUS_PACKAGES,
 ];
 
 function installed(packages) {
@@ -58,7 +55,8 @@ function run(cmd, args) {
 
 function main() {
   if (process.env.DD_SKIP_SYSTEM_DEPS === '1') return;
-  const wanted = [...PACKAGES, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
+  const base = process.argv.includes('--corpus') ? CORPUS_PACKAGES : PACKAGES;
+  const wanted = [...base, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
   const have = installed(wanted);
   if (have === undefined) {
     console.warn(`ensure-system-deps: no dpkg-query (not Debian): install these or their equivalents yourself: ${wanted.join(' ')}`);
@@ -68,8 +66,9 @@ function main() {
   if (missing.length === 0) return;
   const install = ['install', '-y', '--no-install-recommends', ...missing];
   if (process.getuid?.() !== 0) {
-    console.error(`ensure-system-deps: the tests need Debian packages that are missing: ${missing.join(' ')}`);
-    console.error('Install them as root (e.g. with sudo), then run npm test again:');
+    const job = process.argv.includes('--corpus') ? 'npm run train' : 'npm test';
+    console.error(`ensure-system-deps: ${job} needs Debian packages that are missing: ${missing.join(' ')}`);
+    console.error(`Install them as root (e.g. with sudo), then run ${job} again:`);
     console.error(`  apt-get update && apt-get ${install.join(' ')}`);
     process.exit(1);
   }
