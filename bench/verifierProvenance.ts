@@ -7,6 +7,7 @@ export const VERIFIER_PROVENANCE: readonly string[] = [
   '### How the members were made and chosen',
   'Each member was trained as below and then stored in half precision (`src/train/float16.ts`), which moved no decision on either benchmark and no member’s log-odds by more than 0.05 on the FSDD test split:',
   '`node dist/tools/float16Weights.js DIR/digits.onnx models/NAME.onnx`.',
+  'The commands are quoted as they were run; today’s trainer also needs `--role verifier` for a binary member and `--labels 11` for the eleven-class one (it refuses files labelled 10 otherwise), and each shipped file carries `"role": "verifier"` in its metadata so it cannot be loaded as the digit model.',
   '',
   '- `verifier.onnx` (id bc51c0a2122f8c1a): the first generator (espeak-ng only), 8 epochs, best at 3:',
   '  `node dist/tools/verifierData.js DATA1 && node dist/cli.js train --data DATA1 --out DIR --epochs 8 --seed 1`',

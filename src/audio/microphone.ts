@@ -72,6 +72,33 @@ Microphone.open({ device: ${JSON.stringify(device ?? null)} ?? undefined, sample
 }
 
 /**
+ * The input devices, listed in a child process whose stderr (ALSA/JACK start-up noise) is
+ * discarded; MIC_NOT_FOUND in one line when there is none but ALSA's "null" plugin.
+ */
+export function listMicrophonesQuietly(): MicrophoneSummary[] {
+  let decibriPath: string;
+  try {
+    decibriPath = require.resolve('decibri');
+  } catch {
+    return listMicrophones();
+  }
+  const script = `const { Microphone } = require(${JSON.stringify(decibriPath)});
+process.stdout.write(JSON.stringify(Microphone.devices()));`;
+  const r = spawnSync(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 15000, encoding: 'utf8' });
+  let devices: MicrophoneInfo[];
+  try {
+    devices = JSON.parse(r.stdout) as MicrophoneInfo[];
+  } catch {
+    return listMicrophones();
+  }
+  const inputs = devices.filter((d) => d.maxInputChannels > 0);
+  if (!inputs.some((d) => !NOT_A_MICROPHONE.test(d.name))) {
+    throw new MicrophoneError('MIC_NOT_FOUND', 'no microphone found: this machine has no audio input device; connect one');
+  }
+  return inputs.map((d) => ({ index: d.index, id: d.id, name: d.name, isDefault: d.isDefault, defaultSampleRate: d.defaultSampleRate }));
+}
+
+/**
  * Checks, quietly, that the microphone can be opened and delivers audio; throws a one-line
  * MicrophoneError if not (MIC_NOT_FOUND when the machine has no input device at all).
  */

@@ -12,7 +12,7 @@ export const MIC_ERROR_CODES = {
 } as const;
 
 const NOT_FOUND = new Set(['MICROPHONE_NOT_FOUND', 'NO_MICROPHONE_FOUND', 'NOT_AN_INPUT_DEVICE']);
-const UNAVAILABLE = new Set(['STREAM_OPEN_FAILED', 'STREAM_START_FAILED', 'DEVICE_ENUMERATION_FAILED', 'MICROPHONE_CHANNELS_UNSUPPORTED']);
+const UNAVAILABLE = new Set(['STREAM_OPEN_FAILED', 'STREAM_START_FAILED', 'MICROPHONE_CHANNELS_UNSUPPORTED']);
 
 /**
  * `midStream` says whether audio had already arrived: a device failure after the first chunk is
@@ -44,6 +44,15 @@ export function toSourceError(err: unknown, kind: 'microphone' | 'file', label: 
     return new MicrophoneError(MIC_ERROR_CODES.notFound, `${mic}: no such input device (${msg}); pick one from the list of microphones`, {
       cause: err,
     });
+  }
+  // PortAudio words a machine without sound hardware as "no longer available … unplugged": before
+  // any audio arrived that means no input device was found, not a lost one.
+  if (!midStream && code === 'DEVICE_ENUMERATION_FAILED') {
+    return new MicrophoneError(
+      MIC_ERROR_CODES.notFound,
+      `${mic}: no microphone found (the audio system lists no usable input device); connect one, or pick another from the list of microphones`,
+      { cause: err },
+    );
   }
   if (midStream || code === 'DEVICE_FAILED' || code === 'MICROPHONE_STREAM_CLOSED') {
     return new MicrophoneError(

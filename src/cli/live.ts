@@ -1,6 +1,6 @@
 /** `live`: dictation from the microphone in a terminal, printing each digit as it is decided. */
 import { Command } from 'commander';
-import { assertMicrophoneWorks, listMicrophones, openMicrophone } from '../audio/microphone';
+import { assertMicrophoneWorks, listMicrophonesQuietly, openMicrophone } from '../audio/microphone';
 import { Classifier } from '../model/classifier';
 import { modeProbs } from '../enroll/head';
 import { DictationEngine } from '../stream/engine';
@@ -37,7 +37,7 @@ export function registerLive(program: Command): void {
       ),
   ).action(async (o: LiveOptions) => {
     if (o.listDevices) {
-      for (const d of listMicrophones()) console.log(`${d.index}\t${d.id || '-'}\t${d.name}${d.isDefault ? '  (default)' : ''}`);
+      for (const d of listMicrophonesQuietly()) console.log(`${d.index}\t${d.id || '-'}\t${d.name}${d.isDefault ? '  (default)' : ''}`);
       return;
     }
     const classifier = await Classifier.load(o.model);

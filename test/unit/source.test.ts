@@ -102,6 +102,14 @@ test('decibri failure codes map to actionable microphone errors', () => {
     [Object.assign(new Error('No microphone found.'), { code: 'NO_MICROPHONE_FOUND' }), false, 'MIC_NOT_FOUND'],
     [Object.assign(new Error('Multiple devices match "usb"'), { code: 'MULTIPLE_DEVICES_MATCH' }), false, 'MIC_AMBIGUOUS'],
     [Object.assign(new Error('Failed to open audio stream'), { code: 'STREAM_OPEN_FAILED' }), false, 'MIC_UNAVAILABLE'],
+    [
+      Object.assign(
+        new Error('Failed to enumerate devices: The requested device is no longer available. For example, it has been unplugged.'),
+        { code: 'DEVICE_ENUMERATION_FAILED' },
+      ),
+      false,
+      'MIC_NOT_FOUND',
+    ],
     [Object.assign(new Error('Failed to open audio stream'), { code: 'STREAM_OPEN_FAILED' }), true, 'MIC_DISCONNECTED'],
   ];
   for (const [err, mid, code] of cases) {
