@@ -98,7 +98,8 @@ export class StringDecoder {
   step(probs: Float32Array, frame: number): Spike | undefined {
     let best = 0;
     for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
-    if (best !== this.blank && probs[best] < this.minProb) best = this.blank;
+    // Written so that NaN fails: a broken model's output is blank, never a typed digit.
+    if (best !== this.blank && !(probs[best] >= this.minProb)) best = this.blank;
     const prev = this.prevClass;
     this.prevClass = best;
     this.stepsSinceSpike++;

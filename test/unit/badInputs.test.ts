@@ -13,6 +13,7 @@ import { firstBadSample } from '../../src/audio/samples';
 import { parseConfig, toEngineOptions } from '../../src/editor/settings/config';
 import { rejectReason } from '../../src/stream/reject';
 import { UtteranceDecoder } from '../../src/stream/decoder';
+import { StringDecoder } from '../../src/stream/stringDecoder';
 import { DEFAULT_ENGINE_OPTIONS, mergeOptions, OPTION_RULES, type NumericOption } from '../../src/stream/options';
 import { installCheckedModel } from '../../src/train/outputTarget';
 import { REPO } from './helpers';
@@ -177,4 +178,14 @@ test('training installs a model only if it is sound: NaN weights leave the old m
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('string decoder: NaN probabilities are blank, never a typed digit', () => {
+  const meta = { stride: 2, receptiveField: 8, blank: 10, labels: [], featureConfig: { melBands: 40 } };
+  const decoder = new StringDecoder({ meta } as unknown as ConstructorParameters<typeof StringDecoder>[0]);
+  const nan = Float32Array.from({ length: 11 }, () => NaN);
+  assert.equal(decoder.step(nan, 0), undefined);
+  const seven = Float32Array.from({ length: 11 }, (_, k) => (k === 7 ? 0.9 : 0.01));
+  seven[3] = NaN;
+  assert.equal(decoder.step(seven, 1)?.digit, 7, 'a finite digit still types');
 });
