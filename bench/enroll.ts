@@ -2,8 +2,8 @@
  * `npm run bench:enroll`: what enrollment does for a voice the model does not know.
  *
  * For each voice with several takes per digit: enroll its first k takes of every digit (k = 1 and
- * 3), then transcribe one stream of all its remaining takes (shuffled, 150–800 ms pauses, words at
- * −26 dBFS) with the streaming engine in every mode — base (zero-shot), proto, hybrid (weight 0.5)
+ * 3; levelled to −26 dBFS like the stream, as one microphone records both), then transcribe one
+ * stream of all its remaining takes (shuffled, 150–800 ms pauses, words at −26 dBFS) with the streaming engine in every mode — base (zero-shot), proto, hybrid (weight 0.5)
  * and adapted (enroll/adapt.ts) — and score it as bench:stream does (word accuracy, insertions
  * count). Voices:
  * - held-out TTS voices of the project's split (bench/voiceTakes.ts; 8 takes per digit, rate and
@@ -44,6 +44,8 @@ const JSON_OUT = flag('--json');
 const QUICK = flag('--quick');
 const TTS_TAKES = Number(opt('--takes') ?? 8);
 const ENROLL_TAKES = [1, 3];
+/** Words (enrollment takes, streamed takes, non-digit words) at this mean power, dBFS: a microphone with gain control. */
+const WORD_LEVEL_DB = -26;
 const MODES = (opt('--modes')?.split(',') ?? ['base', 'proto', 'hybrid', 'adapted']) as RecognitionMode[];
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
@@ -102,12 +104,13 @@ async function transcribe(
 }
 
 async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number): Promise<Row> {
-  const enroll = s.clips.filter((c) => c.take < k);
+  // Enrollment takes come from the same microphone as the dictation: both at the stream's word level.
+  const enroll = s.clips.filter((c) => c.take < k).map((c) => ({ ...c, samples: atLevel(c.samples, WORD_LEVEL_DB) }));
   const test = shuffle(
     s.clips.filter((c) => c.take >= k),
     mulberry32(seed),
   );
-  const stream = digitStream(test, { seed: seed + 1, wordLevelDb: -26 });
+  const stream = digitStream(test, { seed: seed + 1, wordLevelDb: WORD_LEVEL_DB });
   const { store, head, adaptSeconds, checkSeconds } = await enrollTakes(s.classifier, enroll, verifierLogOdds(VERIFIER), o);
   const row: Row = {
     group: s.group,
@@ -124,7 +127,7 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
   const nonDigitStream =
     s.nonDigits &&
     concatWithGaps(
-      s.nonDigits.map((w) => atLevel(w, -26)),
+      s.nonDigits.map((w) => atLevel(w, WORD_LEVEL_DB)),
       [150, 800],
       seed + 2,
     );
