@@ -3,6 +3,7 @@ import { loadBundledSequenceModel, SequenceModel } from '../model/sequenceModel'
 import { Command, Option } from 'commander';
 import { DigitDictationError, OptionError } from '../errors';
 import { engineArg, pathArg, shown } from './args';
+import { truncateMessage } from './failure';
 import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../stream/options';
@@ -166,7 +167,7 @@ export function loadPrototypesOrWarn(path: string | undefined, classifier: Class
     return PrototypeStore.load(path, classifier.meta.modelId, classifier.meta.embeddingDim);
   } catch (err) {
     if (!(err instanceof DigitDictationError)) throw err;
-    console.error(`warning [${err.code}]: ${err.message}`);
+    console.error(`warning [${err.code}]: ${truncateMessage(err.message.replace(/\s*\n\s*/g, ' '))}`);
     return undefined;
   }
 }

@@ -823,6 +823,14 @@ add({
   debug: true,
 });
 
+add({
+  name: 'transcribe --prototypes with a 3,000-character missing path: the warning echoes a cut-short path',
+  args: () => ['transcribe', F(WORD), '--mode', 'proto', '--prototypes', join(T, ...Array<string>(15).fill('p'.repeat(200)))],
+  exit: 0,
+  code: 'PROTOTYPES_NOT_FOUND',
+  then: ({ stderr }) => assert.ok(stderr.length < 1500, `stderr is ${stderr.length} characters`),
+});
+
 // ---------------------------------------------------------------- run them
 
 const results: Array<{ name: string; ok: boolean }> = [];
