@@ -2,6 +2,13 @@ import { Command } from 'commander';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
 import { intArg } from './args';
 
+interface CorpusCliOptions {
+  out: string;
+  seed: number;
+  espeakTakes: number;
+  otherTakes: number;
+}
+
 export function registerCorpus(program: Command): void {
   program
     .command('corpus')
@@ -10,7 +17,7 @@ export function registerCorpus(program: Command): void {
     .option('--seed <n>', 'random seed (pitches, rates, "oh" for zero)', intArg('--seed', 0, 2 ** 32 - 1), DEFAULT_CORPUS.seed)
     .option('--espeak-takes <n>', 'takes per digit per espeak-ng voice', intArg('--espeak-takes', 1, 1000), DEFAULT_CORPUS.espeakTakes)
     .option('--other-takes <n>', 'takes per digit per flite / festival voice', intArg('--other-takes', 1, 1000), DEFAULT_CORPUS.otherTakes)
-    .action(async (o) => {
+    .action(async (o: CorpusCliOptions) => {
       const r = await buildCorpus({
         out: o.out,
         seed: o.seed,

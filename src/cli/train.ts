@@ -6,6 +6,24 @@ import { train } from '../train/train';
 import { TRAINING_FOLD } from '../train/folds';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
 
+interface TrainCliOptions {
+  data: string;
+  out: string;
+  epochs: number;
+  batchSize: number;
+  augment: '0' | '1';
+  seed: number;
+  loso?: string;
+  extra?: string[];
+  real?: string;
+  realRepeat: number;
+  variants: number;
+  limit?: number;
+  labels: '10' | '11';
+  role?: 'digits' | 'verifier';
+  corpus?: string | true;
+}
+
 export function registerTrain(program: Command): void {
   program
     .command('train')
@@ -22,7 +40,11 @@ export function registerTrain(program: Command): void {
     .option('--extra <dirs>', 'comma-separated folders of more training voices (e.g. the corpus of `corpus`)', (v) =>
       v.split(',').filter(Boolean).map(pathArg('--extra')),
     )
-    .option('--real <dir>', 'many-speaker real recordings (gsc-digits): the training fold of speakers trains, the other is never read')
+    .option(
+      '--real <dir>',
+      'many-speaker real recordings (gsc-digits): the training fold of speakers trains, the other is never read',
+      pathArg('--real'),
+    )
     .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
@@ -41,7 +63,7 @@ export function registerTrain(program: Command): void {
       ]),
     )
     .option('--corpus [dir]', 'also train on the synthetic voices of `corpus` (built first if missing; default folder: the cache)')
-    .action(async (o) => {
+    .action(async (o: TrainCliOptions) => {
       if (o.role === 'digits' && o.labels === '11') {
         throw new OptionError('CLI_CONFLICTING_OPTIONS', '--role digits cannot go with --labels 11: an eleven-class model is a verifier');
       }
@@ -49,7 +71,7 @@ export function registerTrain(program: Command): void {
       if (o.corpus) {
         const built = await buildCorpus({
           ...DEFAULT_CORPUS,
-          out: o.corpus === true ? defaultCorpusDir() : (o.corpus as string),
+          out: o.corpus === true ? defaultCorpusDir() : o.corpus,
           onLog: (l) => console.log(l),
         });
         console.log(`corpus: ${built.reused ? 'reusing' : 'built'} ${built.files} clips in ${built.train}`);
@@ -71,7 +93,7 @@ export function registerTrain(program: Command): void {
           loso: o.loso,
           limit: o.limit,
           extra,
-          real: o.real ? { dir: o.real as string, fold: TRAINING_FOLD, repeat: o.realRepeat as number } : undefined,
+          real: o.real ? { dir: o.real, fold: TRAINING_FOLD, repeat: o.realRepeat } : undefined,
           variants: o.variants,
           labels: o.labels === '11' ? 11 : 10,
           role: o.role,

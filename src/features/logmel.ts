@@ -43,7 +43,7 @@ function sparseFilters(cfg: FeatureConfig, bins: number): SparseFilter[] {
   if (sparseBank?.key !== key) {
     // The filterbank is meyda's own (createMelFilterBank), built by its first extract call.
     configureMeyda(cfg);
-    Meyda.extract('powerSpectrum', new Float32Array(cfg.frameSize) as unknown as number[]);
+    Meyda.extract('powerSpectrum', new Float32Array(cfg.frameSize));
     const bank = (Meyda as unknown as MeydaState).melFilterBank;
     if (!bank || bank.length !== cfg.melBands) throw new Error('meyda mel filterbank not initialised');
     const filters = bank.map((row) => {

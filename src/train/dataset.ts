@@ -58,9 +58,13 @@ export function loadClips(
   try {
     names = readdirSync(dir).sort();
   } catch (err) {
-    throw new DatasetError('DATASET_NOT_FOUND', `${dir}: cannot read the dataset folder (${(err as NodeJS.ErrnoException).code ?? err})`, {
-      cause: err,
-    });
+    throw new DatasetError(
+      'DATASET_NOT_FOUND',
+      `${dir}: cannot read the dataset folder (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      {
+        cause: err,
+      },
+    );
   }
   const clips: Clip[] = [];
   const skipped: Skipped = { count: 0, examples: [], reasons: [], otherLabel: 0 };

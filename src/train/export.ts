@@ -130,7 +130,7 @@ export function exportOnnx(
       input: [valueInfo(INPUT_NAME, ['batch', spec.frames, spec.bands])],
       output: [valueInfo(PROBS_NAME, ['batch', spec.classes]), valueInfo(EMBEDDING_NAME, ['batch', spec.embedding])],
     },
-    metadataProps: encodeMeta({ ...meta, modelId } as ModelMeta),
+    metadataProps: encodeMeta({ ...meta, modelId }),
   };
   return { bytes: onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish(), modelId };
 }

@@ -9,7 +9,7 @@
 import { Float16Array } from '@petamoriken/float16';
 import { onnx } from 'onnx-proto';
 
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const FLOAT: number = onnx.TensorProto.DataType.FLOAT;
 const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 
 /** The same model with every float32 initializer stored as float16 behind a Cast node. */

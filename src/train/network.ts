@@ -128,14 +128,14 @@ export class DigitNet {
       h = tf.relu(tf.add(tf.mul(tf.div(tf.sub(h, mean), tf.sqrt(tf.add(variance, BN_EPS))), p.gamma), p.beta)) as tf.Tensor3D;
       if (c.pool) {
         const [b, t, ch] = h.shape;
-        h = tf.max(tf.reshape(h, [b, Math.floor(t / 2), 2, ch]), 2) as tf.Tensor3D;
+        h = tf.max<tf.Tensor3D>(tf.reshape(h, [b, Math.floor(t / 2), 2, ch]), 2);
       }
     });
     const pooled = tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1);
     const z = tf.relu(tf.add(tf.matMul(pooled, this.d1w), this.d1b)) as tf.Tensor2D;
     const embedding = tf.div(z, tf.sqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-6)));
     const zd = training && this.spec.dropout > 0 ? tf.dropout(z, this.spec.dropout, undefined, dropoutSeed) : z;
-    const logits = tf.add(tf.matMul(zd, this.d2w), this.d2b) as tf.Tensor2D;
+    const logits = tf.add<tf.Tensor2D>(tf.matMul(zd, this.d2w), this.d2b);
     return { logits, embedding };
   }
 
@@ -180,5 +180,5 @@ export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor, kernel: number): tf.Ten
   const taps: tf.Tensor[] = [];
   for (let i = 0; i < kernel; i++) taps.push(tf.slice(xp, [0, i, 0], [b, t, c]));
   const cols = tf.reshape(tf.concat(taps, 2), [b * t, kernel * c]);
-  return tf.reshape(tf.matMul(cols, w as tf.Tensor2D), [b, t, -1]) as tf.Tensor3D;
+  return tf.reshape<tf.Rank.R3>(tf.matMul(cols, w), [b, t, -1]);
 }

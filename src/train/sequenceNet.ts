@@ -145,10 +145,10 @@ export class SequenceNet {
         variance = p.runVar;
       }
       y = tf.relu(tf.add(tf.mul(tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, BN_EPS))), p.gamma), p.beta)) as tf.Tensor3D;
-      h = l.residual ? (tf.add(h, y) as tf.Tensor3D) : y;
+      h = l.residual ? tf.add<tf.Tensor3D>(h, y) : y;
     });
     const [b, t, c] = h.shape;
-    return tf.reshape(tf.add(tf.matMul(tf.reshape(h, [b * t, c]), this.outW), this.outB), [b, t, this.spec.classes]) as tf.Tensor3D;
+    return tf.reshape<tf.Rank.R3>(tf.add(tf.matMul(tf.reshape(h, [b * t, c]), this.outW), this.outB), [b, t, this.spec.classes]);
   }
 
   updateRunningStats(stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }>): void {
@@ -201,5 +201,5 @@ export function causalConv(x: tf.Tensor3D, w: tf.Tensor, kernel: number, dilatio
   }
   const tOut = t / stride;
   const cols = tf.reshape(tf.concat(taps, 2), [b * tOut, kernel * c]);
-  return tf.reshape(tf.matMul(cols, w as tf.Tensor2D), [b, tOut, -1]) as tf.Tensor3D;
+  return tf.reshape<tf.Rank.R3>(tf.matMul(cols, w), [b, tOut, -1]);
 }

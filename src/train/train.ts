@@ -100,7 +100,7 @@ function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs
 }
 
 export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec: NetSpec = DEFAULT_NET): Promise<TrainResult> {
-  const log = hooks.onLog ?? (() => undefined);
+  const log = (line: string) => hooks.onLog?.(line);
   const startedAt = Date.now();
   // Before any work: a bad --out must not cost the user every epoch first.
   const { modelPath } = checkTrainOutput(opts.out);
@@ -196,7 +196,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
           () => {
             const { logits } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
             predicted = tf.keep(tf.argMax(logits, 1));
-            return tf.losses.softmaxCrossEntropy(y, logits) as tf.Scalar;
+            return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits);
           },
           true,
           net.trainable,
@@ -294,7 +294,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
         modelId,
         bytes: bytes.length,
         ...result,
-        history: history.map(({ confusion, ...h }) => h),
+        history: history.map(({ confusion: _confusion, ...h }) => h),
         bestConfusion: best!.metrics.confusion,
       },
       null,
