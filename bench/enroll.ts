@@ -24,6 +24,7 @@ import { enrollTakes } from '../src/enroll/review';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
+import { recordUtterance } from '../src/stream/record';
 import type { RecognitionMode } from '../src/model/types';
 import type { UtteranceEvent } from '../src/stream/types';
 import { loadVerifier, Verifier, verifierLogOdds } from '../src/stream/verifier';
@@ -103,9 +104,17 @@ async function transcribe(
   return utterances;
 }
 
+/** A take as the enrollment recorder hears it: the word in half a second of quiet each side, VAD-cut. */
+async function recorded(c: Clip, seed: number): Promise<Float32Array> {
+  const padded = digitStream([{ ...c, samples: atLevel(c.samples, WORD_LEVEL_DB) }], { seed, edgeMs: 500 });
+  return (await recordUtterance(await fileSource(padded.samples, RATE), {}, 5000)).samples;
+}
+
 async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number): Promise<Row> {
-  // Enrollment takes come from the same microphone as the dictation: both at the stream's word level.
-  const enroll = s.clips.filter((c) => c.take < k).map((c) => ({ ...c, samples: atLevel(c.samples, WORD_LEVEL_DB) }));
+  // Enrollment takes come from the same microphone as the dictation (both at the stream's word
+  // level) and are cut by the same recorder as in the editor and the CLI (stream/record.ts).
+  const enroll: Clip[] = [];
+  for (const c of s.clips.filter((c) => c.take < k)) enroll.push({ ...c, samples: await recorded(c, seed) });
   const test = shuffle(
     s.clips.filter((c) => c.take >= k),
     mulberry32(seed),
