@@ -1,6 +1,8 @@
 /**
  * `npm run train:strings`: trains models/digit-strings.onnx (train/trainStrings.ts).
- *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24]
+ *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
+ * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
+ * exported model; --lr sets the peak learning rate.)
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
@@ -45,6 +47,8 @@ async function main() {
     nonDigitCount: Number(value('--non-digit', '600')),
     valCount: 240,
     evalEvery: Number(value('--eval-every', '150')),
+    init: args.includes('--init') ? value('--init', '') : undefined,
+    peakLr: args.includes('--lr') ? Number(value('--lr', '')) : undefined,
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));

@@ -65,6 +65,8 @@ interface Utterance {
   gate?: StringGate;
   /** The 'utterance' events, held back until the string decoder's tail is over. */
   summary?: UtteranceEvent[];
+  /** Whether the word classifier (and verifier) took the string decoder's first digit for a digit word. */
+  firstWordIsDigit?: boolean;
 }
 
 /**
@@ -309,8 +311,32 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (!this.strings) return;
     if (this.tail && index > this.tail.untilFrame) this.closeTail();
     const owner = this.utt ?? this.tail?.u;
-    const spike = await this.strings.push(this.mel, owner !== undefined);
-    if (spike && owner?.gate) owner.gate.onSpike(spike);
+    for (const spike of await this.strings.push(this.mel, owner !== undefined)) if (owner?.gate) await this.onSpike(owner, spike);
+  }
+
+  private async onSpike(owner: Utterance, spike: Spike): Promise<void> {
+    if (!owner.gate) return;
+    // Asked only once a second digit makes a string possible: isolated words never pay for it.
+    const first = owner.gate.heard[0];
+    if (first && owner.firstWordIsDigit === undefined && !owner.gate.string && first.frame !== spike.frame)
+      owner.firstWordIsDigit = await this.firstWordIsDigit(owner, first);
+    owner.gate.onSpike(spike);
+  }
+
+  /**
+   * The word classifier's second opinion on the first digit the string decoder hears, which a
+   * string needs: the string model alone spikes on ordinary sentences (the first trained model
+   * typed 160 digits per 10 min of bench:stream's sentences), while the classifier and the
+   * verifier reject most of them. An early digit of the classifier counts as yes (it passed the
+   * verifier); otherwise the classifier hears the utterance up to the spike and must name the same
+   * digit, confidently, and the verifier agree.
+   */
+  private async firstWordIsDigit(u: Utterance, spike: Spike): Promise<boolean> {
+    if (u.decision && !u.retracted) return true;
+    const features = toModelInput(u.data, Math.min(spike.frame + TAIL_FRAMES - u.startFrame + 1, u.count), this.cfg);
+    const r = await this.classify(features);
+    if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < this.opts.reject.minConfidence) return false;
+    return (await this.verify(features, spike.digit)) === undefined;
   }
 
   private newGate(u: Utterance): StringGate {
@@ -322,6 +348,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
           this.emit('retraction', { decision, timeMs: this.frameEndMs(this.lastFrame), reason });
         },
         mayBeString: () =>
+          u.firstWordIsDigit === true &&
           u.voicedMs >= this.opts.reject.minVoicedMs &&
           (this.opts.vad.kind !== 'silero' || (u.speechProb ?? 0) >= this.opts.vad.sileroThreshold),
       },

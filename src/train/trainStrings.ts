@@ -6,12 +6,14 @@
  * never on benchmark material.
  */
 import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomicWrite';
 import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames } from '../features/logmel';
-import { SEQUENCE_LABELS, SequenceModel } from '../model/sequenceModel';
+import { onnx } from 'onnx-proto';
+import { readSequenceMeta, SEQUENCE_LABELS, SequenceModel } from '../model/sequenceModel';
+import { BN_EPS } from './network';
 import { initBackend } from './backend';
 import { ctcLossTensor, greedyDecode } from './ctc';
 import { loadClips } from './dataset';
@@ -41,7 +43,79 @@ export interface StringTrainOptions {
   valCount: number;
   evalEvery: number;
   spec?: SeqSpec;
+  /** Peak learning rate (default 3e-3; lower for a continued run). */
+  peakLr?: number;
+  /** Continue from the weights (and normalisation) a previous run left in its `out` folder. */
+  init?: string;
   log?: (line: string) => void;
+}
+
+/** The trainer's own checkpoint beside the ONNX file (unfolded weights, for --init; not shipped). */
+const CHECKPOINT = 'digit-strings.checkpoint.json';
+
+function saveCheckpoint(path: string, weights: SeqWeights, norm: { mean: number[]; std: number[] }): void {
+  const w = Object.fromEntries(
+    Object.entries(weights).map(([k, v]) => [
+      k,
+      { shape: v.shape, values: Buffer.from(v.values.buffer, v.values.byteOffset, v.values.byteLength).toString('base64') },
+    ]),
+  );
+  writeFileAtomic(path, JSON.stringify({ norm, weights: w }));
+}
+
+/**
+ * A start from an exported model (BatchNorm already folded into the convolutions): each layer's
+ * BatchNorm starts as the identity (γ 1, β 0, running mean 0, variance 1 − ε) around the folded
+ * weights, so the network starts out computing what the export computes in eval mode.
+ */
+function checkpointFromOnnx(
+  path: string,
+  spec: SeqSpec,
+): { weights: SeqWeights; norm: { mean: number[]; std: number[] }; folded?: boolean } {
+  const bytes = readFileSync(path);
+  const meta = readSequenceMeta(bytes, path);
+  const model = onnx.ModelProto.decode(bytes);
+  const init = new Map(
+    model.graph!.initializer!.map((t) => {
+      const raw = t.rawData!;
+      return [t.name!, new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))] as const;
+    }),
+  );
+  const get = (name: string) => {
+    const v = init.get(name);
+    if (!v) throw new Error(`${path}: no initializer ${name}; not a model of this architecture`);
+    return v;
+  };
+  const weights: SeqWeights = {};
+  let cin = spec.bands;
+  spec.layers.forEach((l, i) => {
+    const W = get(`seq${i}_W`);
+    const w = new Float32Array(l.kernel * cin * l.out);
+    for (let o = 0; o < l.out; o++)
+      for (let c = 0; c < cin; c++) for (let k = 0; k < l.kernel; k++) w[(k * cin + c) * l.out + o] = W[(o * cin + c) * l.kernel + k];
+    weights[`seq${i}_w`] = { shape: [l.kernel * cin, l.out], values: w };
+    weights[`seq${i}_gamma`] = { shape: [l.out], values: new Float32Array(l.out).fill(1) };
+    weights[`seq${i}_beta`] = { shape: [l.out], values: Float32Array.from(get(`seq${i}_B`)) };
+    weights[`seq${i}_mean`] = { shape: [l.out], values: new Float32Array(l.out) };
+    weights[`seq${i}_var`] = { shape: [l.out], values: new Float32Array(l.out).fill(1 - BN_EPS) };
+    cin = l.out;
+  });
+  weights.out_w = { shape: [cin, spec.classes], values: get('out_W') };
+  weights.out_b = { shape: [spec.classes], values: get('out_B') };
+  return { weights, norm: meta.normalization, folded: true };
+}
+
+function loadCheckpoint(path: string): { weights: SeqWeights; norm: { mean: number[]; std: number[] }; folded?: boolean } {
+  const raw = JSON.parse(readFileSync(path, 'utf8')) as {
+    norm: { mean: number[]; std: number[] };
+    weights: Record<string, { shape: number[]; values: string }>;
+  };
+  const weights: SeqWeights = {};
+  for (const [k, v] of Object.entries(raw.weights)) {
+    const b = Buffer.from(v.values, 'base64');
+    weights[k] = { shape: v.shape, values: new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)) };
+  }
+  return { weights, norm: raw.norm };
 }
 
 export interface StringTrainResult {
@@ -149,12 +223,22 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   });
   const valRng = mulberry32(o.seed + 1);
   const val = Array.from({ length: o.valCount }, () => featurise(sampleExample(valSrc, valRng)));
-  const rng = mulberry32(o.seed + 2);
-  const norm = bandStats(Array.from({ length: 200 }, () => featurise(sampleExample(src, rng))));
+  // A continued run draws other examples from the same sources (the synthesised pool is the slow part).
+  const rng = mulberry32(o.seed + 2 + (o.init ? 1009 : 0));
+  const init = o.init
+    ? o.init.endsWith('.onnx')
+      ? checkpointFromOnnx(o.init, spec)
+      : loadCheckpoint(join(o.init, CHECKPOINT))
+    : undefined;
+  const norm = init?.norm ?? bandStats(Array.from({ length: 200 }, () => featurise(sampleExample(src, rng))));
   const net = new SequenceNet(spec, mulberry32(o.seed + 3));
+  if (init) {
+    net.restore(init.weights);
+    log(`continuing from ${o.init!.endsWith('.onnx') ? o.init : join(o.init!, CHECKPOINT)}`);
+  }
   log(`model: ${describeSeqNet(spec)}; ${net.parameterCount()} parameters`);
-  const optimizer = tf.train.adam(3e-3);
-  const peak = 3e-3;
+  const peak = o.peakLr ?? 3e-3;
+  const optimizer = tf.train.adam(peak);
   let totalSteps = o.steps ?? 1_000_000;
   let best: { step: number; errorRate: number; exact: number; weights: SeqWeights } | undefined;
   let lossSum = 0;
@@ -181,7 +265,9 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       return optimizer.minimize(
         () =>
           ctcLossTensor(
-            net.forward(x, true, stats),
+            // From a folded export BatchNorm stays the identity it starts as: batch statistics
+            // would rescale every channel the export relies on.
+            net.forward(x, !init?.folded, stats),
             batch.map((b) => b.digits),
             BLANK,
             lossStats,
@@ -190,7 +276,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
         net.trainable,
       )!;
     });
-    net.updateRunningStats(stats);
+    if (stats.length) net.updateRunningStats(stats);
     lossSum += loss.dataSync()[0];
     lossN++;
     loss.dispose();
@@ -223,6 +309,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       bestStep: best!.step,
       valDigitErrorRate: best!.errorRate,
       valExact: best!.exact,
+      continuedFrom: o.init ? 'a previous run (--init)' : null,
       data: 'FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split), spliced −40…150 ms and fluent; non-digit phrases → empty',
     },
   });
@@ -231,6 +318,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   mkdirSync(o.out, { recursive: true });
   const modelPath = join(o.out, 'digit-strings.onnx');
   writeFileAtomic(modelPath, bytes);
+  saveCheckpoint(join(o.out, CHECKPOINT), best!.weights, norm);
   // The exported graph must reproduce the trainer's probabilities (padding as in batchTensor).
   const model = await SequenceModel.load(modelPath);
   let exportMaxAbsDiff = 0;

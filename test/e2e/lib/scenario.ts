@@ -47,11 +47,15 @@ export const DICTATION = {
 };
 
 /**
- * Four digits back to back with no pause: one utterance far longer than a digit. The engine exits
- * early on its first word, then withdraws that digit when the speech runs on; the editor must show
- * the digit and then delete it again.
+ * A fluent string: four digits back to back with no pause, one utterance far longer than a digit.
+ * The string decoder types it digit by digit while it plays; exactly those digits must stand, and
+ * one undo must take the whole string away.
  */
-export const RUN_ON = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_jackson_1.wav', '8_jackson_1.wav'], gapMs: 0 };
+export const FLUENT = {
+  expected: '9538',
+  recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_jackson_1.wav', '8_jackson_1.wav'],
+  gapMs: 0,
+};
 
 /** Played after dictation is toggled off; nothing may be typed. */
 export const AFTER_STOP = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav'], gapMs: 450 };
