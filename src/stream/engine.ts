@@ -97,7 +97,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private strings: StringDecoder | undefined;
   /** The utterance that ended last, while the string decoder may still hear its last digit. */
   private tail: { u: Utterance; untilFrame: number } | undefined;
-  private readonly mel: Float32Array;
+  /** Log-mel of recent frames, shared by the utterance and the string decoder (computed once, only when asked). */
+  private mels: { frame: Int32Array; data: Float32Array } | undefined;
 
   /**
    * `modeProbs` is the prototype head (enroll/head.ts `modeProbs`); without it the engine runs the
@@ -113,7 +114,6 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.opts = mergeOptions(DEFAULT_ENGINE_OPTIONS, options);
     this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
     this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
-    this.mel = new Float32Array(this.cfg.melBands);
   }
 
   get options(): Readonly<EngineOptions> {
@@ -190,6 +190,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.utt = undefined;
     this.tail = undefined;
     this.strings = this.stringModel && new StringDecoder(this.stringModel, this.opts.stringMinProb);
+    const slots = (this.strings?.window ?? 0) + Math.ceil(this.opts.vad.preRollMs / this.hopMs) + this.cfg.frames + 16;
+    this.mels = this.strings && { frame: new Int32Array(slots).fill(-1), data: new Float32Array(slots * this.cfg.melBands) };
     this.setState('listening');
     this.running = this.loop(source).finally(() => {
       this.running = undefined;
@@ -267,16 +269,30 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
 
   /** Oldest frame still needed: the utterance's start, or the pre-roll before the next onset. */
   private keepFrom(): number {
-    if (this.utt) return this.utt.startFrame;
     const next = Math.floor((this.frames.received - this.cfg.frameSize) / this.cfg.hopSize) + 1;
-    return Math.max(0, next - Math.ceil(this.opts.vad.preRollMs / this.hopMs) - 2);
+    // The string decoder looks back a window of frames from wherever speech starts.
+    const strings = this.strings ? next - this.strings.window - 2 : Infinity;
+    if (this.utt) return Math.max(0, Math.min(this.utt.startFrame, strings));
+    return Math.max(0, Math.min(next - Math.ceil(this.opts.vad.preRollMs / this.hopMs) - 2, strings));
+  }
+
+  /** Log-mel of frame `i`, computed on first use (with a string model; a view valid until reuse of its slot). */
+  private melOf(i: number): Float32Array {
+    const m = this.mels!;
+    const B = this.cfg.melBands;
+    const slot = i % m.frame.length;
+    const out = m.data.subarray(slot * B, (slot + 1) * B);
+    if (m.frame[slot] !== i) {
+      logMelFrame(this.frames.frame(i), this.cfg, out);
+      m.frame[slot] = i;
+    }
+    return out;
   }
 
   private async onFrame(f: FrameInfo): Promise<void> {
     this.lastFrame = f.index;
     const ev = this.vad.push(f.index, f);
     this.level(f);
-    if (this.strings) logMelFrame(this.frames.frame(f.index), this.cfg, this.mel);
     if (ev.type === 'start') {
       this.closeTail();
       const maxFrames = Math.ceil(this.opts.reject.maxWordMs / this.hopMs) + this.cfg.frames + 8;
@@ -311,7 +327,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (!this.strings) return;
     if (this.tail && index > this.tail.untilFrame) this.closeTail();
     const owner = this.utt ?? this.tail?.u;
-    for (const spike of await this.strings.push(this.mel, owner !== undefined)) if (owner?.gate) await this.onSpike(owner, spike);
+    for (const spike of await this.strings.push((i) => this.melOf(i), owner !== undefined))
+      if (owner?.gate) await this.onSpike(owner, spike);
   }
 
   private async onSpike(owner: Utterance, spike: Spike): Promise<void> {
@@ -383,9 +400,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const { u } = t;
     if (u.gate?.string) {
       const typed = u.gate.typed;
-      typed.forEach(({ decision, spike }, i) => {
-        const startMs = i > 0 ? typed[i - 1].decision.endMs : this.frameStartMs(u.onsetFrame);
-        const endMs = spike ? this.frameEndMs(spike.frame) : decision.endMs;
+      const ends = typed.map(({ decision, spike }) => (spike ? this.frameEndMs(spike.frame) : decision.endMs));
+      typed.forEach(({ decision }, i) => {
+        const startMs = i > 0 ? ends[i - 1] : this.frameStartMs(u.onsetFrame);
+        const endMs = ends[i];
         this.emit('utterance', { startMs, endMs, decision: { ...decision, startMs, endMs, stringIndex: i } });
       });
       return;
@@ -399,8 +417,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if ((u.count + 1) * bands > u.data.length) return;
     const frame = this.frames.frame(index);
     const into = u.data.subarray(u.count * bands, (u.count + 1) * bands);
-    // With a string model every frame's log-mel is already computed (onFrame).
-    if (this.strings && index === this.lastFrame) into.set(this.mel);
+    // With a string model the log-mel is shared with the string decoder (computed once).
+    if (this.mels) into.set(this.melOf(index));
     else logMelFrame(frame, this.cfg, into);
     u.count++;
     // Once there is enough voice to pass the rejection rule, more measuring changes nothing.

@@ -34,8 +34,6 @@ export class StringDecoder {
   readonly stride: number;
   readonly window: number;
   private readonly bands: number;
-  /** Ring of the latest `window` frames, frame-major. */
-  private readonly ring: Float32Array;
   private readonly input: Float32Array;
   private frames = 0;
   private prevClass: number;
@@ -58,7 +56,6 @@ export class StringDecoder {
     this.stride = m.stride;
     this.window = Math.ceil(m.receptiveField / m.stride) * m.stride + (stepsPerRun - 1) * m.stride;
     this.bands = m.featureConfig.melBands;
-    this.ring = new Float32Array(this.window * this.bands);
     this.input = new Float32Array(this.window * this.bands);
     this.prevClass = m.blank;
   }
@@ -73,14 +70,14 @@ export class StringDecoder {
   }
 
   /**
-   * Adds the next frame of the stream (every frame, in order); when it completes `stepsPerRun`
-   * steps and `active` is true, runs the model and returns those steps' spikes, oldest first.
-   * Inactive steps count as blank (silence).
+   * Counts the next frame of the stream (every frame, in order); when it completes `stepsPerRun`
+   * steps and `active` is true, runs the model on the window's frames (asked of `melOf`, so
+   * silence costs no features) and returns those steps' spikes, oldest first. Inactive steps count
+   * as blank (silence).
    */
-  async push(logMel: Float32Array, active: boolean): Promise<Spike[]> {
+  async push(melOf: (frame: number) => Float32Array, active: boolean): Promise<Spike[]> {
     const B = this.bands;
     const index = this.frames++;
-    this.ring.set(logMel, (index % this.window) * B);
     if (this.frames % (this.stride * this.stepsPerRun) !== 0) return [];
     if (!active) {
       this.prevClass = this.blank;
@@ -91,7 +88,7 @@ export class StringDecoder {
     const first = this.frames - this.window;
     for (let k = 0; k < this.window; k++) {
       const f = Math.max(first + k, 0);
-      this.input.set(this.ring.subarray((f % this.window) * B, (f % this.window) * B + B), k * B);
+      this.input.set(melOf(f), k * B);
     }
     const out = await this.model.probs(this.input, this.window);
     const C = this.model.meta.labels.length;
