@@ -4,6 +4,7 @@ import { alignDigits } from '../../src/train/stringScore';
 import { mulberry32 } from '../../src/train/rng';
 import { changeSpeed } from '../../src/audio/effects';
 import { digitText, spliceDigits } from '../../src/train/strings';
+import { HELDOUT_VOICES, TRAIN_VOICES } from '../../src/train/ttsVoices';
 
 test('alignDigits counts substitutions, deletions and insertions of a typed string', () => {
   assert.deepEqual(alignDigits([4, 2, 7], [4, 2, 7]), {
@@ -46,4 +47,13 @@ test('changeSpeed shortens by the speed factor; digitText says zero as "zero" or
   assert.equal(changeSpeed(new Float32Array(1000), 1.25).length, 800);
   const texts = new Set(Array.from({ length: 20 }, (_, i) => digitText([0, 4], mulberry32(i))));
   assert.deepEqual([...texts].sort(), ['oh four', 'zero four']);
+});
+
+test('string voices follow the project split: 90 training and 10 held-out families, none shared', () => {
+  const key = (v: { engine: string; voice: string }) => `${v.engine}:${v.voice}`;
+  assert.equal(TRAIN_VOICES.length, 90);
+  assert.equal(HELDOUT_VOICES.length, 10);
+  const train = new Set(TRAIN_VOICES.map(key));
+  assert.ok(HELDOUT_VOICES.every((v) => !train.has(key(v))));
+  assert.deepEqual(HELDOUT_VOICES.slice(-2).map(key), ['flite:awb', 'festival:ked_diphone']);
 });
