@@ -13,7 +13,8 @@
  * exact = the whole string right. Delay = decision time − the word's end, for correctly typed
  * digits where word ends are known (spliced sets).
  *
- * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence.
+ * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence,
+ * --steps-per-run N (the engine's stringStepsPerRun).
  */
 import { fileSource } from '../src/audio/source';
 import { FEATURE_CONFIG } from '../src/features/config';
@@ -100,9 +101,10 @@ interface Typed {
 
 /** Runs one string through a fresh engine; returns the text as an editor would hold it. */
 let STRING_MODEL: SequenceModel | undefined;
+const ENGINE_OPTIONS = value('--steps-per-run') ? { stringStepsPerRun: Number(value('--steps-per-run')) } : {};
 
 async function typedDigits(classifier: Classifier, verifier: Verifier | undefined, samples: Float32Array): Promise<Decision[]> {
-  const engine = new DictationEngine(classifier, {});
+  const engine = new DictationEngine(classifier, ENGINE_OPTIONS);
   engine.setVerifier(verifier);
   engine.setStringModel(STRING_MODEL);
   const typed: Typed[] = [];

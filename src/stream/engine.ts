@@ -189,7 +189,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
     this.utt = undefined;
     this.tail = undefined;
-    this.strings = this.stringModel && new StringDecoder(this.stringModel, this.opts.stringMinProb);
+    this.strings = this.stringModel && new StringDecoder(this.stringModel, this.opts.stringMinProb, this.opts.stringStepsPerRun);
     const slots = (this.strings?.window ?? 0) + Math.ceil(this.opts.vad.preRollMs / this.hopMs) + this.cfg.frames + 16;
     this.mels = this.strings && { frame: new Int32Array(slots).fill(-1), data: new Float32Array(slots * this.cfg.melBands) };
     this.setState('listening');

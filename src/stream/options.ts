@@ -114,6 +114,11 @@ export interface EngineOptions {
   stringMinProb: number;
   /** Two spikes closer than this are one sound, not two digits (stringGate.ts). */
   stringMinGapMs: number;
+  /**
+   * Output steps (40 ms each) the string model computes per run: onnxruntime's per-run overhead
+   * dominates a model this small, so fewer, larger runs save CPU at the cost of a later spike.
+   */
+  stringStepsPerRun: number;
   /** The string decoder keeps listening this long after an utterance ends: its last digit's spike can trail the VAD's end. */
   stringTailMs: number;
   vad: VadOptions;
@@ -134,6 +139,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringMinProb: 0.5,
   stringMinGapMs: 150,
   stringTailMs: 200,
+  stringStepsPerRun: 2,
   vad: Object.freeze({
     kind: 'energy',
     thresholdMultiplier: 4,
@@ -216,6 +222,7 @@ export const OPTION_RULES = {
   stringMinProb: { min: 0, max: 1 },
   stringMinGapMs: { min: 0, max: 60_000 },
   stringTailMs: { min: 0, max: 60_000 },
+  stringStepsPerRun: { min: 1, max: 8, integer: true },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumericOption = keyof typeof OPTION_RULES;
