@@ -353,7 +353,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const features = toModelInput(u.data, Math.min(spike.frame + TAIL_FRAMES - u.startFrame + 1, u.count), this.cfg);
     const r = await this.classify(features);
     if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < this.opts.reject.minConfidence) return false;
-    return (await this.verify(features, spike.digit)) === undefined;
+    // The early-exit bar of the verifier: like an early check, it hears a word cut where the next begins.
+    return (await this.verify(features, spike.digit, this.opts.reject.minDigitProbEarly)) === undefined;
   }
 
   private newGate(u: Utterance): StringGate {
