@@ -49,6 +49,7 @@ async function main() {
     evalEvery: Number(value('--eval-every', '150')),
     init: args.includes('--init') ? value('--init', '') : undefined,
     peakLr: args.includes('--lr') ? Number(value('--lr', '')) : undefined,
+    drawSeed: args.includes('--draw-seed') ? Number(value('--draw-seed', '')) : undefined,
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));

@@ -43,6 +43,8 @@ export interface StringTrainOptions {
   valCount: number;
   evalEvery: number;
   spec?: SeqSpec;
+  /** Seed of the examples drawn at each step (default from `seed`; a continued run changes it). */
+  drawSeed?: number;
   /** Peak learning rate (default 3e-3; lower for a continued run). */
   peakLr?: number;
   /** Continue from the weights (and normalisation) a previous run left in its `out` folder. */
@@ -224,7 +226,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   const valRng = mulberry32(o.seed + 1);
   const val = Array.from({ length: o.valCount }, () => featurise(sampleExample(valSrc, valRng)));
   // A continued run draws other examples from the same sources (the synthesised pool is the slow part).
-  const rng = mulberry32(o.seed + 2 + (o.init ? 1009 : 0));
+  const rng = mulberry32(o.drawSeed ?? o.seed + 2 + (o.init ? 1009 : 0));
   const init = o.init
     ? o.init.endsWith('.onnx')
       ? checkpointFromOnnx(o.init, spec)

@@ -162,7 +162,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
         throw new Error(`"${tool}" is not installed; .ci/run installs the Debian packages the harness needs`);
       });
     }
-    const needed = [...DICTATION.recordings, ...AFTER_STOP.recordings];
+    const needed = [...DICTATION.recordings, ...FLUENT.recordings, ...AFTER_STOP.recordings];
     const missing = needed.filter((f) => !fs.existsSync(path.join(fsdd, f)));
     assert.equal(missing.length, 0, `missing FSDD recordings in ${fsdd}: ${missing.join(', ')}`);
     for (const f of needed) assert.ok(peak(readWav(path.join(fsdd, f))) > 1000, `${f} is silent`);

@@ -49,11 +49,12 @@ export const DICTATION = {
 /**
  * A fluent string: four digits back to back with no pause, one utterance far longer than a digit.
  * The string decoder types it digit by digit while it plays; exactly those digits must stand, and
- * one undo must take the whole string away.
+ * one undo must take the whole string away. Test-split takes, chosen (like DICTATION) among strings
+ * the shipped models get right; bench:strings measures how often they do.
  */
 export const FLUENT = {
-  expected: '9538',
-  recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_jackson_1.wav', '8_jackson_1.wav'],
+  expected: '7316',
+  recordings: ['7_jackson_2.wav', '3_jackson_2.wav', '1_jackson_2.wav', '6_jackson_2.wav'],
   gapMs: 0,
 };
 
