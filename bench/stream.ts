@@ -13,7 +13,7 @@
  *
  * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
  * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier), --sequence FILE
- * (the digit-string model; models/digit-strings.onnx when present), --no-sequence.
+ * (with the digit-string model, as with digitDictation.fluentStrings on).
  */
 import { FEATURE_CONFIG } from '../src/features/config';
 import { fileSource } from '../src/audio/source';
@@ -51,7 +51,7 @@ const log = (...a: unknown[]) => {
 };
 
 let VERIFIER: Verifier | undefined;
-/** The digit-string model (models/digit-strings.onnx when present; --sequence FILE, --no-sequence). */
+/** The digit-string model, only with --sequence FILE (the product's default runs without it). */
 let STRING_MODEL: SequenceModel | undefined;
 
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
@@ -155,7 +155,8 @@ async function main() {
   VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier(verifierArg >= 0 ? args[verifierArg + 1] : undefined);
   const seqArg = args.indexOf('--sequence');
   const seqPath = seqArg >= 0 ? args[seqArg + 1] : bundledSequenceModelPath();
-  if (!args.includes('--no-sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
+  // The product's default is one digit per utterance (digitDictation.fluentStrings is off): the string model only on request.
+  if (args.includes('--sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   log(`string model: ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}`);
   const clips = loadFsdd(DATA, 'test');
   log(

@@ -62,8 +62,10 @@ export function addEngineOptions(cmd: Command): Command {
       verifierListArg,
     )
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
-    .option('--strings <file>', 'digit-string model for fluent strings (default: the bundled models/digit-strings.onnx, when shipped)')
-    .option('--no-strings', 'one digit per utterance: no string model')
+    .option(
+      '--strings [file]',
+      'hear fluent digit strings with a string model (experimental; default file: the bundled models/digit-strings.onnx)',
+    )
     .option(
       '--reject-min-digit-prob <p>',
       'with the verifier: probability of a digit word needed for the whole utterance',
@@ -118,7 +120,7 @@ export interface EngineCliOptions {
   retract?: boolean;
   /** A path, false for --no-verifier, or undefined/true for the bundled one. */
   verifier?: string | boolean;
-  /** A path, false for --no-strings, or undefined/true for the bundled one. */
+  /** A path, true for the bundled string model, or undefined for none (one digit per utterance). */
   strings?: string | boolean;
   why: boolean;
   rejections?: boolean;
@@ -184,7 +186,7 @@ export async function verifierFor(o: EngineCliOptions): Promise<Verifier | undef
 
 /** The string model the options ask for (undefined: none, or none shipped). */
 export async function stringModelFor(o: EngineCliOptions): Promise<SequenceModel | undefined> {
-  if (o.strings === false) return undefined;
+  if (!o.strings) return undefined;
   if (typeof o.strings === 'string') return SequenceModel.load(o.strings);
   return loadBundledSequenceModel();
 }

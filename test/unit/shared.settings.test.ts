@@ -37,6 +37,7 @@ const codeDefaults: Record<string, unknown> = {
   'earlyExit.consec': DEFAULT_CONFIG.earlyExit.consec,
   'earlyExit.every': DEFAULT_CONFIG.earlyExit.every,
   withdrawEarlyDigits: DEFAULT_CONFIG.withdrawEarlyDigits,
+  fluentStrings: DEFAULT_CONFIG.fluentStrings,
   'vad.kind': DEFAULT_CONFIG.vad.kind,
   // Unset in DictationConfig so the engine's tuned values apply: those are the defaults users get.
   'vad.thresholdMultiplier': DEFAULT_ENGINE_OPTIONS.vad.thresholdMultiplier,

@@ -114,7 +114,8 @@ export class DictationController extends Disposable {
       const rt = await runtime();
       const { classifier, fallbackReason, store, problem } = await loadRecognizer(this.models, this.prototypes, cfg.model);
       const verifier = await this.models.verifier();
-      const stringModel = await this.models.stringModel();
+      // Fluent strings are opt-in (digitDictation.fluentStrings) while the string model is weak.
+      const stringModel = cfg.fluentStrings ? await this.models.stringModel() : undefined;
       source = await rt.openMicrophone(microphoneOptions(cfg, classifier.meta.featureConfig.sampleRate));
       if (this.isDisposed) throw new DigitDictationError('DISPOSED', 'the extension is shutting down');
       const engine = new rt.DictationEngine(classifier, { ...toEngineOptions(cfg), explain: this.panel.isVisible }, rt.modeProbs);

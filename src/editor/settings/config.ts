@@ -22,6 +22,7 @@ export interface DictationConfig {
   earlyExit: { thresh: number; consec: number; every: number };
   /** Delete an early digit again when the rest of the utterance shows it was none. */
   withdrawEarlyDigits: boolean;
+  fluentStrings: boolean;
   /**
    * Unset knobs stay undefined so the engine's own tuned defaults (src/stream/options.ts) apply;
    * only values the user chose are passed on.
@@ -43,6 +44,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   model: 'bundled',
   earlyExit: { thresh: 0.95, consec: 3, every: 2 },
   withdrawEarlyDigits: true,
+  fluentStrings: false,
   vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
   enrollment: { takes: 3 },
   training: { epochs: 40 },
@@ -89,6 +91,7 @@ export function parseConfig(get: (key: string) => unknown): ParsedConfig {
       every: pick('earlyExit.every', d.earlyExit.every, num(1, 20, true), 'an integer in [1, 20]'),
     },
     withdrawEarlyDigits: pick('withdrawEarlyDigits', d.withdrawEarlyDigits, bool, 'true or false'),
+    fluentStrings: pick('fluentStrings', d.fluentStrings, bool, 'true or false'),
     vad: {
       kind: pick('vad.kind', d.vad.kind, oneOf(['energy', 'silero'] as const), 'energy or silero'),
       thresholdMultiplier: pick('vad.thresholdMultiplier', d.vad.thresholdMultiplier, num(1, 50), 'a number in [1, 50]'),
