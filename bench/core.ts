@@ -71,7 +71,7 @@ function robustLines(modelsDir: string, modelId: string): string[] {
   return [
     ...r.isolated.map((x) => `- ${x.name}: ${pct(x.accuracy)} (n=${x.n})`),
     r.loso
-      ? `- FSDD leave-one-speaker-out (${r.loso.recipe}): mean ${pct(r.loso.mean)}, worst ${pct(r.loso.worst)} (${r.loso.per.map((p) => `${p.speaker} ${pct(p.accuracy)}`).join(', ')})`
+      ? `- FSDD leave-one-speaker-out (${r.loso.recipe}; ${r.loso.per.length} of 6 folds): mean ${pct(r.loso.mean)}, worst ${pct(r.loso.worst)} (${r.loso.per.map((p) => `${p.speaker} ${pct(p.accuracy)}`).join(', ')})`
       : '- FSDD leave-one-speaker-out: not measured for this recipe',
     ...(r.gscStream
       ? [
@@ -193,7 +193,9 @@ async function main() {
         ? `\`npm run bench:loso\` (${(loso[0] as { recipe?: string }).recipe ?? `${loso[0].epochs} epochs, FSDD only: the earlier recipe, not this model's`}):`
         : 'not measured yet (`npm run bench:loso`).',
       ...loso.map((s) => `- ${s.speaker}: ${pct(s.accuracy)}, macro-F1 ${s.macroF1.toFixed(4)}`),
-      ...(loso.length ? [`- mean: ${pct(loso.reduce((a, s) => a + s.accuracy, 0) / loso.length)}`] : []),
+      ...(loso.length
+        ? [`- mean of the ${loso.length} fold(s) measured (of 6): ${pct(loso.reduce((a, s) => a + s.accuracy, 0) / loso.length)}`]
+        : []),
       '',
       '## Companion models: the digit/non-digit verifier',
       existsSync(join(modelsDir, VERIFIER_FILE))

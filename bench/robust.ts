@@ -123,7 +123,7 @@ async function main() {
   for (const r of iso) log(`  ${r.name.padEnd(52)} ${pct(r.accuracy).padStart(9)}  (n=${r.n})`);
   if (loso)
     log(
-      `  ${'FSDD leave-one-speaker-out, mean / worst'.padEnd(52)} ${pct(loso.mean).padStart(9)} / ${pct(loso.worst)}  (${loso.per.map((p) => `${p.speaker} ${(p.accuracy * 100).toFixed(1)}`).join(', ')}; ${loso.recipe})`,
+      `  ${`FSDD leave-one-speaker-out (${loso.per.length} of 6 folds), mean / worst`.padEnd(52)} ${pct(loso.mean).padStart(9)} / ${pct(loso.worst)}  (${loso.per.map((p) => `${p.speaker} ${(p.accuracy * 100).toFixed(1)}`).join(', ')}; ${loso.recipe})`,
     );
   else log('  FSDD leave-one-speaker-out: models/loso.json missing (npm run bench:loso)');
 
