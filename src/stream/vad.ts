@@ -141,14 +141,7 @@ export class EnergyVad {
       this.provisional = false;
       const room = this.loudestFloorDb() < STEADY_NOISE_MAX_DB;
       if (this.phase !== 'silence' && room && this.priorSpreadDb() < this.onsetThresholdDb) {
-        this.phase = 'silence';
-        return {
-          type: 'end',
-          startFrame: this.startFrame,
-          lastSpeechFrame: this.lastSpeechFrame,
-          speechFrames: this.speechFrames,
-          tooShort: true,
-        };
+        return this.end(true);
       }
     }
     if (this.phase === 'silence') {
@@ -172,15 +165,7 @@ export class EnergyVad {
     this.phase = 'hangover';
     this.silentRun++;
     if (this.silentRun * hopMs < this.opts.hangoverMs) return { type: 'none' };
-    this.phase = 'silence';
-    const minFrames = Math.ceil(this.opts.minSpeechMs / hopMs);
-    return {
-      type: 'end',
-      startFrame: this.startFrame,
-      lastSpeechFrame: this.lastSpeechFrame,
-      speechFrames: this.speechFrames,
-      tooShort: this.speechFrames < minFrames,
-    };
+    return this.end();
   }
 
   /**
@@ -189,6 +174,11 @@ export class EnergyVad {
    */
   flush(): Extract<VadEvent, { type: 'end' }> | undefined {
     if (this.phase === 'silence') return undefined;
+    return this.end();
+  }
+
+  /** Back to silence; the utterance's end event (a misfire when forced, or when shorter than minSpeechMs). */
+  private end(misfire = false): Extract<VadEvent, { type: 'end' }> {
     this.phase = 'silence';
     const minFrames = Math.ceil(this.opts.minSpeechMs / this.timing.hopMs);
     return {
@@ -196,7 +186,7 @@ export class EnergyVad {
       startFrame: this.startFrame,
       lastSpeechFrame: this.lastSpeechFrame,
       speechFrames: this.speechFrames,
-      tooShort: this.speechFrames < minFrames,
+      tooShort: misfire || this.speechFrames < minFrames,
     };
   }
 
@@ -245,7 +235,9 @@ export class EnergyVad {
       this.blockFill = 0;
     }
     this.blockFill++;
-    const over: number[] = [];
+    // The two highest bands over their floors, tracked as we go: this runs on every frame.
+    let first = -Infinity;
+    let second = -Infinity;
     for (let b = 0; b < n; b++) {
       const db = 10 * Math.log10(bands[b] + 1e-12);
       this.smooth[b] += a * (db - this.smooth[b]);
@@ -262,9 +254,12 @@ export class EnergyVad {
       if (Number.isFinite(this.quietMean![b])) floor = Math.max(floor, this.quietMean![b]);
       if (prior) floor = Math.min(floor, PRIOR_FLOOR_DB);
       this.floors![b] = floor;
-      over.push(db - floor);
+      const d = db - floor;
+      if (d > first) {
+        second = first;
+        first = d;
+      } else if (d > second) second = d;
     }
-    over.sort((x, y) => y - x);
-    return Math.max(over[0] - SINGLE_BAND_EXTRA_DB, (over[0] + over[1]) / 2);
+    return Math.max(first - SINGLE_BAND_EXTRA_DB, (first + second) / 2);
   }
 }

@@ -109,7 +109,7 @@ export class DigitNet {
    * x: [batch, frames, bands], already normalised. In training mode BatchNorm uses batch
    * statistics and `batchStats` receives them (kept tensors) for the running averages.
    */
-  forward(x: tf.Tensor3D, training: boolean, dropoutSeed = 0, batchStats?: Array<{ mean: tf.Tensor; variance: tf.Tensor }>) {
+  forward(x: tf.Tensor3D, training: boolean, dropoutSeed = 0, batchStats?: BatchStats[]) {
     let h: tf.Tensor3D = x;
     this.spec.convs.forEach((c, i) => {
       const p = this.convs[i];
@@ -139,33 +139,54 @@ export class DigitNet {
     return { logits, embedding };
   }
 
-  updateRunningStats(stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }>): void {
-    tf.tidy(() => {
-      stats.forEach((s, i) => {
-        const p = this.convs[i];
-        p.runMean.assign(tf.add(tf.mul(p.runMean, BN_MOMENTUM), tf.mul(s.mean, 1 - BN_MOMENTUM)));
-        p.runVar.assign(tf.add(tf.mul(p.runVar, BN_MOMENTUM), tf.mul(s.variance, 1 - BN_MOMENTUM)));
-      });
-    });
-    for (const s of stats) {
-      s.mean.dispose();
-      s.variance.dispose();
-    }
+  updateRunningStats(stats: BatchStats[]): void {
+    updateRunningStats(this.convs, stats, BN_MOMENTUM);
   }
 
   snapshot(): Weights {
-    const out: Weights = {};
-    for (const v of this.all) out[v.name] = { shape: v.shape.slice(), values: v.dataSync().slice() as Float32Array };
-    return out;
+    return snapshotVariables(this.all);
   }
 
   restore(w: Weights): void {
-    for (const v of this.all) v.assign(tf.tensor(w[v.name].values, w[v.name].shape));
+    restoreVariables(this.all, w);
   }
 
   dispose(): void {
     for (const v of this.all) v.dispose();
   }
+}
+
+/** Batch statistics of one BatchNorm layer, kept out of tidy until the running averages take them. */
+export type BatchStats = { mean: tf.Tensor; variance: tf.Tensor };
+
+/** Moves each layer's running mean and variance toward its batch statistics, then frees them. */
+export function updateRunningStats(
+  layers: Array<{ runMean: tf.Variable; runVar: tf.Variable }>,
+  stats: BatchStats[],
+  momentum: number,
+): void {
+  tf.tidy(() => {
+    stats.forEach((s, i) => {
+      const p = layers[i];
+      p.runMean.assign(tf.add(tf.mul(p.runMean, momentum), tf.mul(s.mean, 1 - momentum)));
+      p.runVar.assign(tf.add(tf.mul(p.runVar, momentum), tf.mul(s.variance, 1 - momentum)));
+    });
+  });
+  for (const s of stats) {
+    s.mean.dispose();
+    s.variance.dispose();
+  }
+}
+
+/** Plain-array copy of variables, keyed by name (checkpoints and export). */
+export function snapshotVariables(vars: tf.Variable[]): Weights {
+  const out: Weights = {};
+  for (const v of vars) out[v.name] = { shape: v.shape.slice(), values: v.dataSync().slice() as Float32Array };
+  return out;
+}
+
+export function restoreVariables(vars: tf.Variable[], w: Weights): void {
+  for (const v of vars) v.assign(tf.tensor(w[v.name].values, w[v.name].shape));
 }
 
 /** 'Same'-padded 1-D convolution over time as im2col + matMul (see the file comment). */

@@ -7,7 +7,7 @@
  * tfjs wasm backend has no conv gradient kernels).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { BN_EPS } from './network';
+import { BatchStats, BN_EPS, restoreVariables, snapshotVariables, updateRunningStats, Weights } from './network';
 import { gaussian, Rng } from './rng';
 
 export interface SeqLayer {
@@ -75,7 +75,7 @@ interface LayerParams {
   runVar: tf.Variable;
 }
 
-export type SeqWeights = Record<string, { shape: number[]; values: Float32Array }>;
+export type SeqWeights = Weights;
 
 const BN_MOMENTUM = 0.95;
 
@@ -128,7 +128,7 @@ export class SequenceNet {
    * x: [batch, frames, bands], normalised, frames a multiple of the total stride. Returns logits
    * [batch, frames / stride, classes]. Output step j depends on input frames ≤ stride·(j+1) − 1.
    */
-  forward(x: tf.Tensor3D, training: boolean, batchStats?: Array<{ mean: tf.Tensor; variance: tf.Tensor }>): tf.Tensor3D {
+  forward(x: tf.Tensor3D, training: boolean, batchStats?: BatchStats[]): tf.Tensor3D {
     let h: tf.Tensor3D = x;
     this.spec.layers.forEach((l, i) => {
       const p = this.layers[i];
@@ -151,28 +151,16 @@ export class SequenceNet {
     return tf.reshape<tf.Rank.R3>(tf.add(tf.matMul(tf.reshape(h, [b * t, c]), this.outW), this.outB), [b, t, this.spec.classes]);
   }
 
-  updateRunningStats(stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }>): void {
-    tf.tidy(() => {
-      stats.forEach((s, i) => {
-        const p = this.layers[i];
-        p.runMean.assign(tf.add(tf.mul(p.runMean, BN_MOMENTUM), tf.mul(s.mean, 1 - BN_MOMENTUM)));
-        p.runVar.assign(tf.add(tf.mul(p.runVar, BN_MOMENTUM), tf.mul(s.variance, 1 - BN_MOMENTUM)));
-      });
-    });
-    for (const s of stats) {
-      s.mean.dispose();
-      s.variance.dispose();
-    }
+  updateRunningStats(stats: BatchStats[]): void {
+    updateRunningStats(this.layers, stats, BN_MOMENTUM);
   }
 
   snapshot(): SeqWeights {
-    const out: SeqWeights = {};
-    for (const v of this.all) out[v.name] = { shape: v.shape.slice(), values: v.dataSync().slice() as Float32Array };
-    return out;
+    return snapshotVariables(this.all);
   }
 
   restore(w: SeqWeights): void {
-    for (const v of this.all) v.assign(tf.tensor(w[v.name].values, w[v.name].shape));
+    restoreVariables(this.all, w);
   }
 
   dispose(): void {
