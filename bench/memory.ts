@@ -23,6 +23,10 @@ const CLI = join(REPO, 'dist', 'cli.js');
 const BAR_MB = 150;
 const BAR_RATIO = 1.1;
 
+/**
+ * The 44-byte PCM header, by hand: the hour-long file is written in pieces so this process never
+ * holds it whole, and wavefile only writes whole files from samples in memory.
+ */
 function wavHeader(samples: number): Buffer {
   const h = Buffer.alloc(44);
   h.write('RIFF', 0, 'latin1');

@@ -45,7 +45,9 @@ import { trimSilence, utteranceFeatures } from '../src/features/logmel';
 import { OTHER_LABEL } from '../src/model/meta';
 import { DIGIT_WORDS } from '../src/shared/constants';
 import { Verifier } from '../src/stream/verifier';
-import { mulberry32, Rng } from '../src/train/rng';
+import { mulberry32, Rng, shuffle } from '../src/train/rng';
+import { tts } from '../src/train/tts';
+import { atSpeed, TRAIN_VOICES as TRAIN_FAMILIES } from '../src/train/ttsVoices';
 import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
@@ -136,29 +138,9 @@ function sentences(n: number): string[] {
   return out;
 }
 
-/** The file label of a clip: which digit it says (undefined: none) in the chosen labelling. */
-let digitLabels = false;
-function labelOf(digit: number | undefined): number {
-  if (digitLabels) return digit ?? OTHER_LABEL;
-  return digit === undefined ? 0 : 1;
-}
-
-/** `{label}_{source}{x|y}{n}_{take}.wav`: the take alone decides the trainer's split (0 test, 5 validation, ≥ 10 train), ~10 % each to test and validation. */
-function clipName(label: number, source: string, n: number, r: number): string {
-  return r < 0.1 ? `${label}_${source}x${n}_0.wav` : r < 0.2 ? `${label}_${source}y${n}_5.wav` : `${label}_${source}_${10 + n}.wav`;
-}
-
-async function main(): Promise<void> {
-  const out = process.argv[2];
-  if (!out) throw new Error('usage: node dist/tools/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
-  const mineArg = process.argv.indexOf('--mine-with');
-  digitLabels = process.argv.includes('--digit-labels');
-  if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
-  if (process.argv.includes('--add-noise')) return addNoise(out);
+/** The non-digit vocabulary and sentences, benchmark words and digit homophones left out. */
+function nonDigitTexts(): { words: Array<{ word: string; prefixOk: boolean }>; homophones: number; texts: string[] } {
   faker.seed(7);
-  const rng = mulberry32(2024);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
-
   const held = new Set(BENCH_WORDS);
   const digitSounds = DIGIT_WORDS.map(phonemes);
   const f = faker.definitions.word;
@@ -180,9 +162,36 @@ async function main(): Promise<void> {
     words.push({ word, prefixOk: !digitSounds.some((d) => ph.startsWith(d)) });
   }
   const texts = [...new Set(sentences(900))].filter((s) => !BENCH_SENTENCES.includes(s));
+  return { words, homophones, texts };
+}
+
+/** The file label of a clip: which digit it says (undefined: none) in the chosen labelling. */
+let digitLabels = false;
+function labelOf(digit: number | undefined): number {
+  if (digitLabels) return digit ?? OTHER_LABEL;
+  return digit === undefined ? 0 : 1;
+}
+
+/** `{label}_{source}{x|y}{n}_{take}.wav`: the take alone decides the trainer's split (0 test, 5 validation, ≥ 10 train), ~10 % each to test and validation. */
+function clipName(label: number, source: string, n: number, r: number): string {
+  return r < 0.1 ? `${label}_${source}x${n}_0.wav` : r < 0.2 ? `${label}_${source}y${n}_5.wav` : `${label}_${source}_${10 + n}.wav`;
+}
+
+async function main(): Promise<void> {
+  const out = process.argv[2];
+  if (!out) throw new Error('usage: node dist/tools/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
+  const mineArg = process.argv.indexOf('--mine-with');
+  digitLabels = process.argv.includes('--digit-labels');
+  if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
+  if (process.argv.includes('--add-noise')) return addNoise(out);
+  if (process.argv.includes('--negatives')) return negatives(out);
+  faker.seed(7);
+  const rng = mulberry32(2024);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
+
+  const { words, homophones, texts } = nonDigitTexts();
   const voiceClash = ESPEAK_BASES.flatMap((b) => ESPEAK_VARIANTS.map((v) => (v ? `${b}+${v}` : b))).filter((v) => BENCH_VOICES.includes(v));
   if (voiceClash.length) throw new Error(`verifier voices overlap the benchmark's held-out voices: ${voiceClash.join(', ')}`);
-
   mkdirSync(out, { recursive: true });
   const counters = new Map<string, number>();
   const counts = { digit: 0, other: 0 };
@@ -239,6 +248,70 @@ async function main(): Promise<void> {
   );
 }
 
+/**
+ * `--negatives`: only the non-digit side, for an eleven-class verifier trained by the digit model's
+ * own recipe (`train --labels 11 --role verifier --corpus --real … --extra OUT/train`), so that it
+ * hears real speakers and the trainer's noise, rooms and levels on both sides; the old members
+ * never did and veto real digits in rooms. Voices are the corpus's training voices only (the
+ * held-out TTS voices of bench:robust never speak here). OUT/train is trained on; OUT/heldout holds
+ * words never trained on plus FSDD's validation takes 5–9 as the digits, which the trainer never
+ * trains on either, so `bench:reject -- OUT/heldout` is a dev measure that is not a reported one.
+ * Capped at 3,500 words and 500 sentences to keep a training run near 20 minutes (larger caps
+ * were not tried). Hard negatives: `OUT/train --mine-with FILE --digit-labels --corpus-voices`.
+ */
+/** A text in a random training voice of the corpus, at a random tempo, pitch and level, trimmed. */
+function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
+  const v = TRAIN_FAMILIES[Math.floor(rng() * TRAIN_FAMILIES.length)];
+  const spec = atSpeed(v, 0.8 + rng() * 0.5, v.engine === 'espeak' ? Math.round(20 + rng() * 60) : undefined);
+  return trimSilence(atLevel(tts(text, spec), -20 - rng() * 16));
+}
+
+async function negatives(out: string): Promise<void> {
+  digitLabels = true;
+  const rng = mulberry32(2027);
+  const { words, texts } = nonDigitTexts();
+  const dirs = { train: join(out, 'train'), heldout: join(out, 'heldout') };
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const counters = new Map<string, number>();
+  const counts = { train: 0, heldout: 0 };
+  const write = (digit: number | undefined, source: string, samples: Float32Array, held: boolean) => {
+    if (samples.length < RATE * 0.08) return;
+    const k = counters.get(source) ?? 0;
+    counters.set(source, k + 1);
+    const name = held ? `${labelOf(digit)}_${source}x${k}_0.wav` : `${labelOf(digit)}_${source}_${10 + k}.wav`;
+    writeFileSync(join(held ? dirs.heldout : dirs.train, name), encodeWav(samples, RATE));
+    counts[held ? 'heldout' : 'train']++;
+  };
+  const prefix = (x: Float32Array) => x.subarray(0, Math.min(x.length, Math.round(((200 + rng() * 400) / 1000) * RATE)));
+  const say = (text: string) => sayInCorpusVoice(text, rng);
+  for (const c of loadFsdd(DATA, 'train')) {
+    const held = c.take <= 9;
+    if (held) write(c.digit, `fsdd${c.speaker}d`, c.samples, true);
+    if (c.take % 3 === 0) {
+      const rev = c.samples.slice().reverse();
+      write(undefined, `fsdd${c.speaker}r`, rev, held);
+      if (!held) write(undefined, `fsdd${c.speaker}rp`, prefix(rev), false);
+    }
+  }
+  const chosen = shuffle(words.slice(), rng).slice(0, 3500);
+  for (const { word, prefixOk } of chosen) {
+    const held = rng() < 0.15;
+    const x = say(word);
+    write(undefined, 'ttsw', x, held);
+    if (!held && prefixOk && rng() < 0.5) write(undefined, 'ttswp', prefix(x), false);
+  }
+  for (const s of shuffle(texts.slice(), rng).slice(0, 500)) {
+    const held = rng() < 0.15;
+    const x = say(s);
+    for (let k = 0; k < 3; k++) {
+      const len = Math.round(((300 + rng() * 1200) / 1000) * RATE);
+      const start = k === 0 ? 0 : Math.floor(rng() * Math.max(1, x.length - len));
+      write(undefined, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))), held);
+    }
+  }
+  console.log(`wrote ${counts.train} clips to ${dirs.train} and ${counts.heldout} to ${dirs.heldout}`);
+}
+
 /** Noisy copies of a third of the clips already in `dir` (same label and split). */
 function addNoise(dir: string): void {
   const rng = mulberry32(5150);
@@ -273,12 +346,17 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
   const digitSounds = DIGIT_WORDS.map(phonemes);
   const candidates = englishWords.filter((w) => /^[a-z]{2,9}$/.test(w) && !held.has(w) && !DIGIT_WORD_LIST.includes(w));
   const prefixOf = (x: Float32Array, ms: number) => x.subarray(0, Math.min(x.length, Math.round((ms / 1000) * RATE)));
-  const say = (text: string) => trimSilence(atLevel(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
+  const corpusVoices = process.argv.includes('--corpus-voices');
+  const say = (text: string) =>
+    corpusVoices ? sayInCorpusVoice(text, rng) : trimSilence(atLevel(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
   let tried = 0;
   let written = 0;
   const hits: string[] = [];
-  // Stops at 600 words: hard negatives then make up about a fifth of the non-digit clips.
-  for (let i = 0; i < 12000 && hits.length < 600; i++) {
+  // Stops at 600 words by default: hard negatives then make up about a fifth of the non-digit clips.
+  const countArg = process.argv.indexOf('--mine-count');
+  const wanted = countArg > 0 ? Number(process.argv[countArg + 1]) : 600;
+  if (!Number.isInteger(wanted) || wanted < 1) throw new Error('--mine-count needs a whole number of words ≥ 1');
+  for (let i = 0; i < 12000 && hits.length < wanted; i++) {
     const word = candidates[Math.floor(rng() * candidates.length)];
     const x = say(word);
     tried++;

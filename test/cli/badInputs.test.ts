@@ -25,6 +25,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onnx } from 'onnx-proto';
+import { WaveFile } from 'wavefile';
 import { FSDD, REPO, fsddFile } from '../unit/helpers';
 import { readWav } from '../../src/audio/wav';
 
@@ -38,40 +39,25 @@ after(() => rmSync(T, { recursive: true, force: true }));
 
 /** A 32-bit float WAV (format 3) of `samples`, so NaN and Infinity can be stored at all. */
 function floatWav(samples: Float32Array, rate = 8000): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(3, 20);
-  h.writeUInt16LE(1, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 4, 28);
-  h.writeUInt16LE(4, 32);
-  h.writeUInt16LE(32, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  const wav = new WaveFile();
+  wav.fromScratch(1, rate, '32f', samples);
+  return Buffer.from(wav.toBuffer());
 }
 
-/** A 16-bit PCM WAV header claiming `channels` (0 is broken) with `bytes` of data. */
+/**
+ * A 16-bit PCM WAV of `samples` whose header claims `channels` (0 and 1000 are broken on purpose).
+ * wavefile refuses to write a broken header, so it writes mono and the channel fields are patched.
+ */
 function pcmWav(samples: Int16Array, rate = 8000, channels = 1): Buffer {
-  const data = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
-  const h = Buffer.alloc(44);
-  h.write('RIFF', 0, 'latin1');
-  h.writeUInt32LE(36 + data.length, 4);
-  h.write('WAVEfmt ', 8, 'latin1');
-  h.writeUInt32LE(16, 16);
-  h.writeUInt16LE(1, 20);
-  h.writeUInt16LE(channels, 22);
-  h.writeUInt32LE(rate, 24);
-  h.writeUInt32LE(rate * 2 * Math.max(1, channels), 28);
-  h.writeUInt16LE(2 * Math.max(1, channels), 32);
-  h.writeUInt16LE(16, 34);
-  h.write('data', 36, 'latin1');
-  h.writeUInt32LE(data.length, 40);
-  return Buffer.concat([h, data]);
+  const wav = new WaveFile();
+  wav.fromScratch(1, rate, '16', samples);
+  const out = Buffer.from(wav.toBuffer());
+  if (channels !== 1) {
+    out.writeUInt16LE(channels, 22);
+    out.writeUInt32LE(rate * 2 * Math.max(1, channels), 28);
+    out.writeUInt16LE(2 * Math.max(1, channels), 32);
+  }
+  return out;
 }
 
 /** A real FSDD word with `bad` written into 10 samples from 1000 on. */

@@ -1,9 +1,10 @@
-// Test audio from the Free Spoken Digit Dataset: a minimal PCM WAV reader/writer (no `vscode`, no
+// Test audio from the Free Spoken Digit Dataset: a PCM WAV reader/writer on wavefile (no `vscode`, no
 // project code, so the desktop suite can use it as is) that joins recordings with silent gaps,
 // the way a person says "four … two … seven".
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { WaveFile } from 'wavefile';
 
 export interface Pcm16 {
   sampleRate: number;
@@ -11,54 +12,26 @@ export interface Pcm16 {
 }
 
 export function readWav(file: string): Pcm16 {
-  const buf = fs.readFileSync(file);
-  if (buf.toString('ascii', 0, 4) !== 'RIFF' || buf.toString('ascii', 8, 12) !== 'WAVE') {
-    throw new Error(`${file} is not a RIFF/WAVE file`);
+  const wav = new WaveFile();
+  try {
+    wav.fromBuffer(fs.readFileSync(file));
+  } catch (err) {
+    throw new Error(`${file} is not a readable WAV file (${(err as Error).message})`);
   }
-  let sampleRate = 0;
-  let channels = 0;
-  let bits = 0;
-  for (let at = 12; at + 8 <= buf.length;) {
-    const id = buf.toString('ascii', at, at + 4);
-    const size = buf.readUInt32LE(at + 4);
-    const body = at + 8;
-    if (id === 'fmt ') {
-      const format = buf.readUInt16LE(body);
-      channels = buf.readUInt16LE(body + 2);
-      sampleRate = buf.readUInt32LE(body + 4);
-      bits = buf.readUInt16LE(body + 14);
-      if (format !== 1 || bits !== 16) throw new Error(`${file}: only 16-bit PCM is supported (format ${format}, ${bits} bits)`);
-    } else if (id === 'data') {
-      if (!sampleRate) throw new Error(`${file}: data chunk before fmt chunk`);
-      const end = Math.min(buf.length, body + size);
-      const frames = Math.floor((end - body) / (2 * channels));
-      const samples = new Int16Array(frames);
-      for (let i = 0; i < frames; i++) samples[i] = buf.readInt16LE(body + i * 2 * channels); // first channel
-      return { sampleRate, samples };
-    }
-    at = body + size + (size & 1);
+  const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
+  if (fmt.audioFormat !== 1 || fmt.bitsPerSample !== 16) {
+    throw new Error(`${file}: only 16-bit PCM is supported (format ${fmt.audioFormat}, ${fmt.bitsPerSample} bits)`);
   }
-  throw new Error(`${file}: no data chunk`);
+  // getSamples(false) gives one array per channel; the first is the one these tests play.
+  const channels = wav.getSamples(false, Int16Array) as unknown as Int16Array | Int16Array[];
+  const samples = Array.isArray(channels) ? channels[0] : channels;
+  return { sampleRate: fmt.sampleRate, samples };
 }
 
 export function encodeWav({ sampleRate, samples }: Pcm16): Buffer {
-  const data = samples.length * 2;
-  const out = Buffer.alloc(44 + data);
-  out.write('RIFF', 0, 'ascii');
-  out.writeUInt32LE(36 + data, 4);
-  out.write('WAVE', 8, 'ascii');
-  out.write('fmt ', 12, 'ascii');
-  out.writeUInt32LE(16, 16);
-  out.writeUInt16LE(1, 20);
-  out.writeUInt16LE(1, 22);
-  out.writeUInt32LE(sampleRate, 24);
-  out.writeUInt32LE(sampleRate * 2, 28);
-  out.writeUInt16LE(2, 32);
-  out.writeUInt16LE(16, 34);
-  out.write('data', 36, 'ascii');
-  out.writeUInt32LE(data, 40);
-  for (let i = 0; i < samples.length; i++) out.writeInt16LE(samples[i], 44 + i * 2);
-  return out;
+  const wav = new WaveFile();
+  wav.fromScratch(1, sampleRate, '16', samples);
+  return Buffer.from(wav.toBuffer());
 }
 
 /**
