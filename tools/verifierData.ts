@@ -266,7 +266,7 @@ function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
   return trimSilence(atLevel(tts(text, spec), -20 - rng() * 16));
 }
 
-async function negatives(out: string): Promise<void> {
+function negatives(out: string): void {
   digitLabels = true;
   const rng = mulberry32(2027);
   const { words, texts } = nonDigitTexts();
