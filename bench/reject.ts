@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid E/F,E/F,…]`: how the verifier's two
+ * `npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid E/F,E/F,…] [--real-dev GSC_DIR]`: how the verifier's two
  * thresholds (reject.minDigitProbEarly / reject.minDigitProb) trade digits kept against non-digit
  * words typed, on the verifier's own held-out clips — never on the streaming benchmark's material,
  * so the defaults are not tuned on the figures `npm run bench:stream` reports.
@@ -19,7 +19,10 @@ import { trimSilence } from '../src/features/logmel';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
 import { loadVerifier } from '../src/stream/verifier';
+import { loadClips } from '../src/train/dataset';
+import { verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
+import { runStream } from './streamScoring';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 
 const RATE = FEATURE_CONFIG.sampleRate;
@@ -102,6 +105,27 @@ async function main(): Promise<void> {
     }
     console.log(
       `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1)}`,
+    );
+  }
+  const realDev = arg('--real-dev');
+  if (realDev) {
+    // Real speakers no verifier member trained on when the newest is trained with --real-hold-dev
+    // (the old members never heard gsc-digits at all): each whole 1 s clip, room noise and all,
+    // right = exactly one digit typed, the right one. The digit model did train on these speakers,
+    // so only the difference with and without the verifier (its vetoes) means anything here.
+    const clips = loadClips(realDev, undefined, (c) => verifierDevSpeaker(c.speaker)).clips;
+    const right = async (v: typeof verifier | undefined) => {
+      let n = 0;
+      for (const clip of clips) {
+        const raw = readWav(join(realDev, clip.file), RATE).samples;
+        const decided = (await runStream(classifier, raw, {}, v)).utterances.filter((u) => u.decision);
+        if (decided.length === 1 && decided[0].decision!.digit === clip.digit) n++;
+      }
+      return n;
+    };
+    const speakers = new Set(clips.map((c) => c.speaker)).size;
+    console.log(
+      `real dev (${clips.length} gsc-digits clips, ${speakers} speakers of the training fold's verifier-dev quarter): ${await right(verifier)} right with the verifier, ${await right(undefined)} without`,
     );
   }
   await verifier.dispose();

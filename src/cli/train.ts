@@ -17,6 +17,7 @@ interface TrainCliOptions {
   extra?: string[];
   real?: string;
   realRepeat: number;
+  realHoldDev?: boolean;
   variants: number;
   limit?: number;
   labels: '10' | '11';
@@ -45,6 +46,7 @@ export function registerTrain(program: Command): void {
       'many-speaker real recordings (gsc-digits): the training fold of speakers trains, the other is never read',
       pathArg('--real'),
     )
+    .option('--real-hold-dev', 'leave the verifier-dev quarter of the real training fold out (to choose verifier members on it)')
     .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
@@ -93,7 +95,7 @@ export function registerTrain(program: Command): void {
           loso: o.loso,
           limit: o.limit,
           extra,
-          real: o.real ? { dir: o.real, fold: TRAINING_FOLD, repeat: o.realRepeat } : undefined,
+          real: o.real ? { dir: o.real, fold: TRAINING_FOLD, repeat: o.realRepeat, holdDev: o.realHoldDev } : undefined,
           variants: o.variants,
           labels: o.labels === '11' ? 11 : 10,
           role: o.role,

@@ -9,7 +9,7 @@ import { DatasetError } from '../errors';
 import { initBackend } from './backend';
 import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
 import { AugmentContext, augmentFrames, augmentWaveform } from './augment';
-import { speakerFold } from './folds';
+import { speakerFold, verifierDevSpeaker } from './folds';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
 import { exportOnnx } from './export';
@@ -128,13 +128,17 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     log(`${dir}: ${more.clips.length} clips of ${new Set(more.clips.map((c) => c.speaker)).size} voices`);
   }
   if (opts.real) {
-    const { dir, fold, repeat } = opts.real;
-    const real = loadClips(dir, undefined, (c) => speakerFold(c.speaker) === fold, { labels: opts.labels });
+    const { dir, fold, repeat, holdDev } = opts.real;
+    const real = loadClips(dir, undefined, (c) => speakerFold(c.speaker) === fold && !(holdDev && verifierDevSpeaker(c.speaker)), {
+      labels: opts.labels,
+    });
     refuseOtherLabel(dir, real.skipped);
     const note = describeSkipped(real.skipped);
     if (note) log(`${dir}: ${note}`);
     for (let r = 0; r < repeat; r++) trainClips.push(...real.clips);
-    log(`${dir}: ${real.clips.length} clips of ${new Set(real.clips.map((c) => c.speaker)).size} speakers (fold ${fold}), ${repeat}× each`);
+    log(
+      `${dir}: ${real.clips.length} clips of ${new Set(real.clips.map((c) => c.speaker)).size} speakers (fold ${fold}${holdDev ? ', verifier-dev speakers left out' : ''}), ${repeat}× each`,
+    );
   }
   const testClips = clips.filter((c) => splitOf(c, opts.loso) === 'test');
   if (opts.limit) trainClips = shuffle(trainClips.slice(), mulberry32(opts.seed ^ 0x5eed)).slice(0, opts.limit);

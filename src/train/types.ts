@@ -10,7 +10,8 @@ export interface TrainOptions {
    * Real recordings of many speakers (gsc-digits): clips of the speakers in `fold` (folds.ts)
    * train, each `repeat` times (as many augmented copies); the other fold's files are never read.
    */
-  real?: { dir: string; fold: 0 | 1; repeat: number };
+  /** `holdDev`: leave out the training fold's verifier-dev speakers (folds.ts). */
+  real?: { dir: string; fold: 0 | 1; repeat: number; holdDev?: boolean };
   /** Augmented variants per training clip (default 2). */
   variants?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */
