@@ -293,8 +293,8 @@ function negatives(out: string): void {
       if (!held) write(undefined, `fsdd${c.speaker}rp`, prefix(rev), false);
     }
   }
-  const chosen = shuffle(words.slice(), rng).slice(0, 3500);
-  for (const { word, prefixOk } of chosen) {
+  const shuffled = shuffle(words.slice(), rng);
+  for (const { word, prefixOk } of shuffled.slice(0, 3500)) {
     const held = rng() < 0.15;
     const x = say(word);
     write(undefined, 'ttsw', x, held);
@@ -308,6 +308,16 @@ function negatives(out: string): void {
       const start = k === 0 ? 0 : Math.floor(rng() * Math.max(1, x.length - len));
       write(undefined, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))), held);
     }
+  }
+  // `--words N` (> 3,500): the words after the first 3,500, for training only and after everything
+  // else, so the held-out set (and all clips above) stay exactly those of the default run.
+  const wordsArg = process.argv.indexOf('--words');
+  const total = wordsArg > 0 ? Number(process.argv[wordsArg + 1]) : 3500;
+  if (!Number.isInteger(total) || total < 3500) throw new Error('--words needs a whole number ≥ 3500');
+  for (const { word, prefixOk } of shuffled.slice(3500, total)) {
+    const x = say(word);
+    write(undefined, 'ttsw', x, false);
+    if (prefixOk && rng() < 0.5) write(undefined, 'ttswp', prefix(x), false);
   }
   console.log(`wrote ${counts.train} clips to ${dirs.train} and ${counts.heldout} to ${dirs.heldout}`);
 }

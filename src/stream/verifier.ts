@@ -5,13 +5,15 @@
  * else" (the other eight outputs are unused and near zero). Eleven-class members: the ten digits
  * and "other", so they can be asked about the one digit the classifier decided.
  *
- * The shipped verifier is a product of four experts: the members' log-odds of "this digit, not
- * anything else" are summed, so a word passes only if no member is sure it is not that digit.
- * Each member alone traded digits for rejections, and where one errs on a true digit the others
- * rarely do. The members run as one joined ONNX graph (verifierGraph.ts). How each member was
- * made, the held-out figures that chose these four, and the members tried and not shipped are in
- * models/MODEL_CARD.md (written by `npm run bench`, bench/core.ts). Retrain them whenever the
- * feature config changes; they are independent of the digit model's weights.
+ * The shipped verifier is a product of two eleven-class experts: the members' log-odds of "this
+ * digit, not anything else" are summed, so a word passes only if neither is sure it is not that
+ * digit. verifier.onnx is trained by the digit model's own recipe (corpus voices, gsc-digits'
+ * training fold, FSDD, the full augmentation) with non-digit audio added; verifier-digits.onnx by
+ * the older synthetic generator, with many more words. The old binary members, which never heard
+ * a real speaker outside FSDD, vetoed real digits in rooms and were dropped. The members run as
+ * one joined ONNX graph (verifierGraph.ts). How each was made and the dev figures that chose the
+ * pair are in models/MODEL_CARD.md (written by `npm run bench`, bench/core.ts). Retrain them
+ * whenever the feature config changes; they are independent of the digit model's weights.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,7 +27,7 @@ import { joinMembers, memberOutput } from './verifierGraph';
 
 export const VERIFIER_FILE = 'verifier.onnx';
 /** The bundled experts, first to last; VERIFIER_FILE decides whether a verifier is shipped at all. */
-export const VERIFIER_FILES = [VERIFIER_FILE, 'verifier-mined.onnx', 'verifier-noisy.onnx', 'verifier-digits.onnx'] as const;
+export const VERIFIER_FILES = [VERIFIER_FILE, 'verifier-digits.onnx'] as const;
 
 /** models/verifier.onnx at the package root, found from wherever the calling bundle sits. */
 export function bundledVerifierPath(): string {

@@ -260,7 +260,7 @@ add({
 });
 
 // ---- model roles and metadata
-for (const member of ['verifier.onnx', 'verifier-mined.onnx', 'verifier-noisy.onnx', 'verifier-digits.onnx']) {
+for (const member of ['verifier.onnx', 'verifier-digits.onnx']) {
   add({
     name: `transcribe --model ${member}: a verifier member is not the digit model`,
     args: () => ['transcribe', F(WORD), '--model', join(MODELS, member)],
@@ -278,7 +278,7 @@ add({
 });
 add({
   name: 'transcribe --verifier with an empty entry ("a,,b")',
-  args: () => ['transcribe', F(WORD), '--verifier', `${join(MODELS, 'verifier.onnx')},,${join(MODELS, 'verifier-mined.onnx')}`],
+  args: () => ['transcribe', F(WORD), '--verifier', `${join(MODELS, 'verifier.onnx')},,${join(MODELS, 'verifier-digits.onnx')}`],
   exit: 2,
   code: 'CLI_BAD_OPTION',
   stderr: /entry 2 of 3 is empty/,
