@@ -22,7 +22,7 @@ import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
 import { verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
-import { runStream } from './streamScoring';
+import { wholeClipsRight } from './streamScoring';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 
 const RATE = FEATURE_CONFIG.sampleRate;
@@ -110,19 +110,11 @@ async function main(): Promise<void> {
   const realDev = arg('--real-dev');
   if (realDev) {
     // Real speakers no verifier member trained on when the newest is trained with --real-hold-dev
-    // (the old members never heard gsc-digits at all): each whole 1 s clip, room noise and all,
-    // right = exactly one digit typed, the right one. The digit model did train on these speakers,
-    // so only the difference with and without the verifier (its vetoes) means anything here.
+    // (the old members never heard gsc-digits at all), whole clips (bench/streamScoring.ts). The digit
+    // model did train on these speakers, so only the difference with and without the verifier (its
+    // vetoes) means anything here.
     const clips = loadClips(realDev, undefined, (c) => verifierDevSpeaker(c.speaker)).clips;
-    const right = async (v: typeof verifier | undefined) => {
-      let n = 0;
-      for (const clip of clips) {
-        const raw = readWav(join(realDev, clip.file), RATE).samples;
-        const decided = (await runStream(classifier, raw, {}, v)).utterances.filter((u) => u.decision);
-        if (decided.length === 1 && decided[0].decision!.digit === clip.digit) n++;
-      }
-      return n;
-    };
+    const right = (v: typeof verifier | undefined) => wholeClipsRight(classifier, realDev, clips, v);
     const speakers = new Set(clips.map((c) => c.speaker)).size;
     console.log(
       `real dev (${clips.length} gsc-digits clips, ${speakers} speakers of the training fold's verifier-dev quarter): ${await right(verifier)} right with the verifier, ${await right(undefined)} without`,

@@ -26,12 +26,11 @@ import { defaultCorpusDir } from '../src/train/corpus';
 import { evaluate } from '../src/train/evaluate';
 import { loadClips } from '../src/train/dataset';
 import { HELD_OUT_FOLD, speakerFold } from '../src/train/folds';
-import { readWav } from '../src/audio/wav';
 import { makeNoise, NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { digitStream, loadFsdd, Stream } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { merge, quantile, runStream, score, Score } from './streamScoring';
+import { merge, quantile, runStream, score, Score, wholeClipsRight } from './streamScoring';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -128,18 +127,12 @@ async function main() {
   else log('  FSDD leave-one-speaker-out: models/loso.json missing (npm run bench:loso)');
 
   if (existsSync(GSC_DIR)) {
-    // The whole 1 s recordings, room noise and all, through the streaming engine (as `transcribe`
-    // hears a file): right = exactly one digit typed, the right one.
+    // The whole 1 s recordings through the streaming engine (bench/streamScoring.ts).
     const clips = loadClips(GSC_DIR, undefined, (c) => heldOutSpeaker(c.speaker)).clips;
-    const wholeClips = async (v: typeof verifier) => {
-      let right = 0;
-      for (const clip of clips) {
-        const raw = readWav(join(GSC_DIR, clip.file), classifier.meta.featureConfig.sampleRate).samples;
-        const decided = (await runStream(classifier, raw, {}, v)).utterances.filter((u) => u.decision);
-        if (decided.length === 1 && decided[0].decision!.digit === clip.digit) right++;
-      }
-      return { n: clips.length, accuracy: right / clips.length };
-    };
+    const wholeClips = async (v: typeof verifier) => ({
+      n: clips.length,
+      accuracy: (await wholeClipsRight(classifier, GSC_DIR, clips, v)) / clips.length,
+    });
     gscStream = await wholeClips(verifier);
     log(`  ${'gsc-digits held-out fold, whole clips, streaming'.padEnd(52)} ${pct(gscStream.accuracy).padStart(9)}  (n=${gscStream.n})`);
     if (verifier) {

@@ -4,7 +4,9 @@
  * most: a word without a decision is a deletion, a wrong digit a substitution, a decision on no
  * word (or a second one on the same word) an insertion. Accuracy = (N − S − D − I) / N.
  */
+import { join } from 'node:path';
 import { fileSource } from '../src/audio/source';
+import { readWav } from '../src/audio/wav';
 import { Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
 import type { SequenceModelLike } from '../src/stream/stringDecoder';
@@ -22,6 +24,26 @@ export interface RunResult {
   audioS: number;
   wallS: number;
   cpuS: number;
+}
+
+/**
+ * Whole recordings of one digit each (`dir`/`clip.file`), room noise and all, each through a fresh
+ * engine as `transcribe` hears a file: how many come out right, i.e. exactly one digit typed, the
+ * right one. Shared by bench:robust (held-out speakers) and bench:reject (verifier-dev speakers).
+ */
+export async function wholeClipsRight(
+  classifier: Classifier,
+  dir: string,
+  clips: ReadonlyArray<{ file: string; digit: number }>,
+  verifier?: Verifier,
+): Promise<number> {
+  let right = 0;
+  for (const clip of clips) {
+    const raw = readWav(join(dir, clip.file), classifier.meta.featureConfig.sampleRate).samples;
+    const decided = (await runStream(classifier, raw, {}, verifier)).utterances.filter((u) => u.decision);
+    if (decided.length === 1 && decided[0].decision!.digit === clip.digit) right++;
+  }
+  return right;
 }
 
 /** Runs one stream through a fresh engine (with `verifier`, if given) and times it. */

@@ -248,6 +248,13 @@ async function main(): Promise<void> {
   );
 }
 
+/** A text in a random training voice of the corpus, at a random tempo, pitch and level, trimmed. */
+function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
+  const v = TRAIN_FAMILIES[Math.floor(rng() * TRAIN_FAMILIES.length)];
+  const spec = atSpeed(v, 0.8 + rng() * 0.5, v.engine === 'espeak' ? Math.round(20 + rng() * 60) : undefined);
+  return trimSilence(atLevel(tts(text, spec), -20 - rng() * 16));
+}
+
 /**
  * `--negatives`: only the non-digit side, for an eleven-class verifier trained by the digit model's
  * own recipe (`train --labels 11 --role verifier --corpus --real … --extra OUT/train`), so that it
@@ -256,17 +263,15 @@ async function main(): Promise<void> {
  * held-out TTS voices of bench:robust never speak here). OUT/train is trained on; OUT/heldout holds
  * words never trained on plus FSDD's validation takes 5–9 as the digits, which the trainer never
  * trains on either, so `bench:reject -- OUT/heldout` is a dev measure that is not a reported one.
- * Capped at 3,500 words and 500 sentences to keep a training run near 20 minutes (larger caps
- * were not tried). Hard negatives: `OUT/train --mine-with FILE --digit-labels --corpus-voices`.
+ * Capped at 3,500 words and 500 sentences to keep a training run near 20 minutes (9,000 words,
+ * `--words 9000`, measured no better on the dev set: models/MODEL_CARD.md). Hard negatives: `OUT/train --mine-with FILE --digit-labels --corpus-voices`.
  */
-/** A text in a random training voice of the corpus, at a random tempo, pitch and level, trimmed. */
-function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
-  const v = TRAIN_FAMILIES[Math.floor(rng() * TRAIN_FAMILIES.length)];
-  const spec = atSpeed(v, 0.8 + rng() * 0.5, v.engine === 'espeak' ? Math.round(20 + rng() * 60) : undefined);
-  return trimSilence(atLevel(tts(text, spec), -20 - rng() * 16));
-}
-
 function negatives(out: string): void {
+  // `--words N` (≥ 3,500): the words after the first 3,500, for training only and after everything
+  // else, so the held-out set (and all clips before them) stay exactly those of the default run.
+  const wordsArg = process.argv.indexOf('--words');
+  const total = wordsArg > 0 ? Number(process.argv[wordsArg + 1]) : 3500;
+  if (!Number.isInteger(total) || total < 3500) throw new Error('--words needs a whole number ≥ 3500');
   digitLabels = true;
   const rng = mulberry32(2027);
   const { words, texts } = nonDigitTexts();
@@ -284,6 +289,12 @@ function negatives(out: string): void {
   };
   const prefix = (x: Float32Array) => x.subarray(0, Math.min(x.length, Math.round(((200 + rng() * 400) / 1000) * RATE)));
   const say = (text: string) => sayInCorpusVoice(text, rng);
+  /** A word whole, and (training only, half of those whose start is not a digit's) its prefix. */
+  const sayWord = ({ word, prefixOk }: { word: string; prefixOk: boolean }, held: boolean) => {
+    const x = say(word);
+    write(undefined, 'ttsw', x, held);
+    if (!held && prefixOk && rng() < 0.5) write(undefined, 'ttswp', prefix(x), false);
+  };
   for (const c of loadFsdd(DATA, 'train')) {
     const held = c.take <= 9;
     if (held) write(c.digit, `fsdd${c.speaker}d`, c.samples, true);
@@ -294,12 +305,7 @@ function negatives(out: string): void {
     }
   }
   const shuffled = shuffle(words.slice(), rng);
-  for (const { word, prefixOk } of shuffled.slice(0, 3500)) {
-    const held = rng() < 0.15;
-    const x = say(word);
-    write(undefined, 'ttsw', x, held);
-    if (!held && prefixOk && rng() < 0.5) write(undefined, 'ttswp', prefix(x), false);
-  }
+  for (const w of shuffled.slice(0, 3500)) sayWord(w, rng() < 0.15);
   for (const s of shuffle(texts.slice(), rng).slice(0, 500)) {
     const held = rng() < 0.15;
     const x = say(s);
@@ -309,16 +315,7 @@ function negatives(out: string): void {
       write(undefined, 'ttss', trimSilence(x.subarray(start, Math.min(x.length, start + len))), held);
     }
   }
-  // `--words N` (> 3,500): the words after the first 3,500, for training only and after everything
-  // else, so the held-out set (and all clips above) stay exactly those of the default run.
-  const wordsArg = process.argv.indexOf('--words');
-  const total = wordsArg > 0 ? Number(process.argv[wordsArg + 1]) : 3500;
-  if (!Number.isInteger(total) || total < 3500) throw new Error('--words needs a whole number ≥ 3500');
-  for (const { word, prefixOk } of shuffled.slice(3500, total)) {
-    const x = say(word);
-    write(undefined, 'ttsw', x, false);
-    if (prefixOk && rng() < 0.5) write(undefined, 'ttswp', prefix(x), false);
-  }
+  for (const w of shuffled.slice(3500, total)) sayWord(w, false);
   console.log(`wrote ${counts.train} clips to ${dirs.train} and ${counts.heldout} to ${dirs.heldout}`);
 }
 
@@ -350,6 +347,10 @@ function addNoise(dir: string): void {
 /** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
 async function mine(out: string, verifierPath: string | undefined): Promise<void> {
   if (!verifierPath) throw new Error("--mine-with needs the first verifier's .onnx file");
+  // Stops at 600 words by default: hard negatives then make up about a fifth of the non-digit clips.
+  const countArg = process.argv.indexOf('--mine-count');
+  const wanted = countArg > 0 ? Number(process.argv[countArg + 1]) : 600;
+  if (!Number.isInteger(wanted) || wanted < 1) throw new Error('--mine-count needs a whole number of words ≥ 1');
   const verifier = await Verifier.load([verifierPath]);
   const rng = mulberry32(4048);
   const held = new Set(BENCH_WORDS);
@@ -362,10 +363,6 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
   let tried = 0;
   let written = 0;
   const hits: string[] = [];
-  // Stops at 600 words by default: hard negatives then make up about a fifth of the non-digit clips.
-  const countArg = process.argv.indexOf('--mine-count');
-  const wanted = countArg > 0 ? Number(process.argv[countArg + 1]) : 600;
-  if (!Number.isInteger(wanted) || wanted < 1) throw new Error('--mine-count needs a whole number of words ≥ 1');
   for (let i = 0; i < 12000 && hits.length < wanted; i++) {
     const word = candidates[Math.floor(rng() * candidates.length)];
     const x = say(word);

@@ -24,7 +24,7 @@ export function speakerFold(speaker: string): Fold {
  * heard without touching the held-out fold the model card reports (`bench:reject --real-dev`).
  */
 export function verifierDevSpeaker(speaker: string): boolean {
-  // The top two bits: FNV-1a's low bits after a common suffix follow the fold bit, its high bits do not.
+  // The hash's top two bits, far from bit 0 that decides the fold.
   return speakerFold(speaker) === TRAINING_FOLD && fnv1a(speaker) >>> 30 === 0;
 }
 
