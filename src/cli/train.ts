@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { intArg, pathArg, textArg } from './args';
+import { intArg, numberArg, pathArg, textArg } from './args';
 import { OptionError } from '../errors';
 import { SingleBar, Presets } from 'cli-progress';
 import { train } from '../train/train';
@@ -17,7 +17,9 @@ interface TrainCliOptions {
   extra?: string[];
   real?: string;
   realRepeat: number;
-  realHoldDev?: boolean;
+  realHoldDev?: 'verifier' | 'recipe';
+  vtlp: number;
+  specAugment?: boolean;
   variants: number;
   limit?: number;
   labels: '10' | '11';
@@ -46,7 +48,21 @@ export function registerTrain(program: Command): void {
       'many-speaker real recordings (gsc-digits): the training fold of speakers trains, the other is never read',
       pathArg('--real'),
     )
-    .option('--real-hold-dev', 'leave the verifier-dev quarter of the real training fold out (to choose verifier members on it)')
+    .addOption(
+      new Option(
+        '--real-hold-dev [which]',
+        'leave dev speakers of the real training fold out: verifier (a quarter, to choose verifier members) or recipe (half, for bench:recipe)',
+      )
+        .choices(['verifier', 'recipe'])
+        .preset('verifier'),
+    )
+    .option(
+      '--vtlp <x>',
+      'vocal-tract-length perturbation of augmented variants: warp in 1 ± x (0–0.2; 0 = off)',
+      numberArg('--vtlp', { min: 0, max: 0.2 }),
+      0,
+    )
+    .option('--spec-augment', 'SpecAugment-style band and time masks every epoch')
     .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
@@ -96,6 +112,8 @@ export function registerTrain(program: Command): void {
           limit: o.limit,
           extra,
           real: o.real ? { dir: o.real, fold: TRAINING_FOLD, repeat: o.realRepeat, holdDev: o.realHoldDev } : undefined,
+          vtlp: o.vtlp,
+          specAugment: o.specAugment ?? false,
           variants: o.variants,
           labels: o.labels === '11' ? 11 : 10,
           role: o.role,

@@ -21,6 +21,9 @@ interface SparseFilter {
   weights: Float64Array;
 }
 let sparseBank: { key: string; filters: SparseFilter[] } | undefined;
+/** Warped banks for training's VTLP, keyed by config and warp (quantised, so at most ~40 banks). */
+const warpedBanks = new Map<string, SparseFilter[]>();
+const WARP_STEP = 0.005;
 /** Per-frame work buffers, reused: the engine computes 100 frames a second. */
 let scratch = { scaled: new Float32Array(0), power: new Float32Array(0) };
 
@@ -58,6 +61,42 @@ function sparseFilters(cfg: FeatureConfig, bins: number): SparseFilter[] {
   return sparseBank.filters;
 }
 
+/**
+ * Meyda's filterbank read at warped frequencies (vocal-tract-length perturbation, Jaitly &
+ * Hinton 2013): filter b of the warped bank weighs bin j by the original filter at φ(j), so a
+ * formant at f lands in the band that f·α would fill. φ is their piecewise-linear map: f·α up to
+ * a boundary (80 % of Nyquist, scaled so both pieces stay increasing), then a straight line to
+ * Nyquist, which keeps the top band filled. Training only: live inference always uses warp 1.
+ */
+function warpedFilters(cfg: FeatureConfig, bins: number, warp: number): SparseFilter[] {
+  const q = Math.round(warp / WARP_STEP) * WARP_STEP;
+  const key = `${cfg.sampleRate}/${cfg.frameSize}/${cfg.melBands}/${q.toFixed(3)}`;
+  const hit = warpedBanks.get(key);
+  if (hit) return hit;
+  const base = sparseFilters(cfg, bins);
+  const nyq = bins;
+  const edge = (0.8 * nyq * Math.min(q, 1)) / q;
+  const phi = (j: number) => (j <= edge ? q * j : nyq - ((nyq - q * edge) * (nyq - j)) / (nyq - edge));
+  const dense = (f: SparseFilter, x: number) => {
+    // Linear interpolation of the triangular filter between bins.
+    const i = Math.floor(x);
+    const t = x - i;
+    const at = (k: number) => (k >= f.start && k < f.start + f.weights.length ? f.weights[k - f.start] : 0);
+    return (1 - t) * at(i) + t * at(i + 1);
+  };
+  const filters = base.map((f) => {
+    const row = new Float64Array(bins);
+    for (let j = 0; j < bins; j++) row[j] = dense(f, phi(j));
+    let a = 0;
+    while (a < bins && row[a] === 0) a++;
+    let b = bins;
+    while (b > a && row[b - 1] === 0) b--;
+    return { start: a, weights: row.slice(a, b) };
+  });
+  warpedBanks.set(key, filters);
+  return filters;
+}
+
 /** Number of whole frames in `length` samples (at least one: short input is zero-padded). */
 export function frameCount(length: number, cfg: FeatureConfig = FEATURE_CONFIG): number {
   if (length <= cfg.frameSize) return 1;
@@ -73,6 +112,7 @@ export function logMelFrame(
   frame: Float32Array,
   cfg: FeatureConfig = FEATURE_CONFIG,
   out: Float32Array = new Float32Array(cfg.melBands),
+  warp = 1,
 ): Float32Array {
   if (frame.length !== cfg.frameSize) {
     throw new RangeError(`logMelFrame: frame has ${frame.length} samples, expected ${cfg.frameSize}`);
@@ -87,7 +127,7 @@ export function logMelFrame(
   // every bin, and its FFT allocates an object per butterfly: ~90 µs a frame against ~7 µs, and
   // the streaming engine runs 100 frames a second.
   hannPowerSpectrum(scaled, power);
-  const filters = sparseFilters(cfg, power.length);
+  const filters = warp === 1 ? sparseFilters(cfg, power.length) : warpedFilters(cfg, power.length, warp);
   for (let b = 0; b < filters.length; b++) {
     const { start, weights } = filters[b];
     let e = 0;
@@ -97,8 +137,12 @@ export function logMelFrame(
   return out;
 }
 
-/** Log-mel frames of a whole signal, frame-major: out[f * melBands + b]. */
-export function logMelFrames(samples: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG): { data: Float32Array; frames: number } {
+/**
+ * Log-mel frames of a whole signal, frame-major: out[f * melBands + b]. `warp` ≠ 1 only in
+ * training (vocal-tract-length perturbation, see warpedFilters).
+ */
+export function logMelFrames(samples: Float32Array, cfg: FeatureConfig = FEATURE_CONFIG, warp = 1): { data: Float32Array; frames: number } {
+  if (!(warp >= 0.5 && warp <= 2)) throw new RangeError(`logMelFrames: warp ${warp} is outside 0.5–2`);
   const frames = frameCount(samples.length, cfg);
   const data = new Float32Array(frames * cfg.melBands);
   const buf = new Float32Array(cfg.frameSize);
@@ -106,7 +150,7 @@ export function logMelFrames(samples: Float32Array, cfg: FeatureConfig = FEATURE
     const start = f * cfg.hopSize;
     buf.fill(0);
     buf.set(samples.subarray(start, Math.min(start + cfg.frameSize, samples.length)));
-    logMelFrame(buf, cfg, data.subarray(f * cfg.melBands, (f + 1) * cfg.melBands));
+    logMelFrame(buf, cfg, data.subarray(f * cfg.melBands, (f + 1) * cfg.melBands), warp);
   }
   return { data, frames };
 }

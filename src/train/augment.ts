@@ -43,12 +43,29 @@ export function augmentWaveform(samples: Float32Array, rng: Rng, ctx?: AugmentCo
  * is exact: prepending k·hop zero samples prepends k silent frames. A prefix crop teaches the
  * model what the first part of a word looks like, which the early-exit decoder relies on.
  */
+export interface FrameAugmentOptions {
+  maxShiftFrames: number;
+  prefixProb: number;
+  minPrefix: number;
+  /**
+   * SpecAugment-style masks (Park et al. 2019), sized for 40 bands and words of 30–80 frames: with
+   * probability ½ each, one band mask of 1–6 bands and one time mask of 1–8 frames, filled with
+   * each band's training mean (0 after the model's normalisation, as in the paper).
+   */
+  masks?: { fill: ArrayLike<number> };
+}
+
+export const DEFAULT_FRAME_AUGMENT: FrameAugmentOptions = { maxShiftFrames: 10, prefixProb: 0.35, minPrefix: 0.15 };
+
+const MAX_BAND_MASK = 6;
+const MAX_TIME_MASK = 8;
+
 export function augmentFrames(
   data: Float32Array,
   frames: number,
   rng: Rng,
   cfg: FeatureConfig = FEATURE_CONFIG,
-  opts = { maxShiftFrames: 10, prefixProb: 0.35, minPrefix: 0.15 },
+  opts: FrameAugmentOptions = DEFAULT_FRAME_AUGMENT,
 ): { data: Float32Array; frames: number } {
   const bands = cfg.melBands;
   let n = frames;
@@ -57,5 +74,19 @@ export function augmentFrames(
   const total = Math.min(cfg.frames, shift + n);
   const out = new Float32Array(total * bands);
   out.set(data.subarray(0, (total - shift) * bands), shift * bands);
+  if (opts.masks) {
+    const { fill } = opts.masks;
+    if (rng() < 0.5) {
+      const width = 1 + Math.floor(rng() * MAX_BAND_MASK);
+      const first = Math.floor(rng() * (bands - width + 1));
+      for (let f = shift; f < total; f++) for (let b = first; b < first + width; b++) out[f * bands + b] = fill[b];
+    }
+    const word = total - shift;
+    if (rng() < 0.5 && word > 2 * MAX_TIME_MASK) {
+      const width = 1 + Math.floor(rng() * MAX_TIME_MASK);
+      const first = shift + Math.floor(rng() * (word - width + 1));
+      for (let f = first; f < first + width; f++) for (let b = 0; b < bands; b++) out[f * bands + b] = fill[b];
+    }
+  }
   return { data: out, frames: total };
 }

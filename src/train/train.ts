@@ -8,8 +8,8 @@ import { DIGIT_LABELS, OTHER_LABEL } from '../model/meta';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
 import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
-import { AugmentContext, augmentFrames, augmentWaveform } from './augment';
-import { speakerFold, verifierDevSpeaker } from './folds';
+import { AugmentContext, augmentFrames, augmentWaveform, DEFAULT_FRAME_AUGMENT, FrameAugmentOptions } from './augment';
+import { recipeDevSpeaker, speakerFold, verifierDevSpeaker } from './folds';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
 import { exportOnnx } from './export';
@@ -27,11 +27,14 @@ interface Example {
   variants: Array<{ data: Float32Array; frames: number }>;
 }
 
-function featurize(clips: Clip[], variants: number, rng: Rng, onProgress?: (done: number) => void): Example[] {
+function featurize(clips: Clip[], variants: number, rng: Rng, vtlp: number, onProgress?: (done: number) => void): Example[] {
   const ctx: AugmentContext = { babblePool: clips.map((c) => c.samples) };
   return clips.map((c, i) => {
     const v = [logMelFrames(c.samples)];
-    for (let k = 0; k < variants; k++) v.push(logMelFrames(augmentWaveform(c.samples, rng, ctx)));
+    for (let k = 0; k < variants; k++) {
+      const x = augmentWaveform(c.samples, rng, ctx);
+      v.push(logMelFrames(x, cfg, vtlp > 0 ? 1 - vtlp + 2 * vtlp * rng() : 1));
+    }
     onProgress?.(i + 1);
     return { digit: c.digit, variants: v };
   });
@@ -129,7 +132,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   }
   if (opts.real) {
     const { dir, fold, repeat, holdDev } = opts.real;
-    const real = loadClips(dir, undefined, (c) => speakerFold(c.speaker) === fold && !(holdDev && verifierDevSpeaker(c.speaker)), {
+    const held = holdDev === 'recipe' ? recipeDevSpeaker : holdDev === 'verifier' ? verifierDevSpeaker : () => false;
+    const real = loadClips(dir, undefined, (c) => speakerFold(c.speaker) === fold && !held(c.speaker), {
       labels: opts.labels,
     });
     refuseOtherLabel(dir, real.skipped);
@@ -137,7 +141,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     if (note) log(`${dir}: ${note}`);
     for (let r = 0; r < repeat; r++) trainClips.push(...real.clips);
     log(
-      `${dir}: ${real.clips.length} clips of ${new Set(real.clips.map((c) => c.speaker)).size} speakers (fold ${fold}${holdDev ? ', verifier-dev speakers left out' : ''}), ${repeat}× each`,
+      `${dir}: ${real.clips.length} clips of ${new Set(real.clips.map((c) => c.speaker)).size} speakers (fold ${fold}${holdDev ? `, ${holdDev}-dev speakers left out` : ''}), ${repeat}× each`,
     );
   }
   const testClips = clips.filter((c) => splitOf(c, opts.loso) === 'test');
@@ -158,12 +162,13 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
 
   const variants = opts.augment ? (opts.variants ?? 2) : 0;
   const t0 = Date.now();
-  const trainEx = featurize(trainClips, variants, rng, (d) => hooks.onProgress?.(0, d, trainClips.length));
+  const trainEx = featurize(trainClips, variants, rng, opts.vtlp ?? 0, (d) => hooks.onProgress?.(0, d, trainClips.length));
   const norm = bandStatistics(trainEx);
   const valInputs = valClips.map((c) => utteranceFeatures(c.samples));
   const testInputs = testClips.map((c) => utteranceFeatures(c.samples));
   log(`features: ${((Date.now() - t0) / 1000).toFixed(1)} s (${variants} augmented variant(s) per training clip)`);
 
+  const frameAugment: FrameAugmentOptions = { ...DEFAULT_FRAME_AUGMENT, masks: opts.specAugment ? { fill: norm.mean } : undefined };
   const net = new DigitNet(spec, rng);
   log(`parameters: ${net.parameterCount()}`);
   const optimizer = tf.train.adam(3e-3);
@@ -186,7 +191,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       const inputs = idx.map((i) => {
         const ex = trainEx[i];
         const v = ex.variants[Math.floor(rng() * ex.variants.length)];
-        const a = opts.augment ? augmentFrames(v.data, v.frames, rng) : v;
+        const a = opts.augment ? augmentFrames(v.data, v.frames, rng, cfg, frameAugment) : v;
         return toModelInput(a.data, a.frames);
       });
       const labels = idx.map((i) => trainEx[i].digit);
@@ -267,6 +272,9 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       epochs: opts.epochs,
       batchSize: opts.batchSize,
       augment: opts.augment,
+      variants,
+      vtlp: opts.vtlp ?? 0,
+      specAugment: opts.specAugment ?? false,
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,

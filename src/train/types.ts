@@ -10,8 +10,15 @@ export interface TrainOptions {
    * Real recordings of many speakers (gsc-digits): clips of the speakers in `fold` (folds.ts)
    * train, each `repeat` times (as many augmented copies); the other fold's files are never read.
    */
-  /** `holdDev`: leave out the training fold's verifier-dev speakers (folds.ts). */
-  real?: { dir: string; fold: 0 | 1; repeat: number; holdDev?: boolean };
+  /**
+   * `holdDev`: leave out the training fold's verifier-dev speakers ('verifier') or its recipe-dev
+   * half ('recipe'), so that members or recipes are chosen on real speakers never heard (folds.ts).
+   */
+  real?: { dir: string; fold: 0 | 1; repeat: number; holdDev?: 'verifier' | 'recipe' };
+  /** Vocal-tract-length perturbation of each augmented variant: warp drawn from 1 ± vtlp (0 = off). */
+  vtlp?: number;
+  /** SpecAugment-style band and time masks, per epoch (augment.ts). */
+  specAugment?: boolean;
   /** Augmented variants per training clip (default 2). */
   variants?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */

@@ -107,3 +107,20 @@ test('trimSilence removes leading and trailing silence but keeps the word', () =
   const energy = (a: Float32Array) => a.reduce((s, v) => s + v * v, 0);
   assert.ok(energy(trimmed) > 0.99 * energy(samples));
 });
+
+test('VTLP warp (training only): 1 is the plain features, > 1 moves a tone up the bands, < 1 down; bad warps refused', () => {
+  const tone = new Float32Array(4000).map((_, i) => 0.3 * Math.sin((2 * Math.PI * 1000 * i) / cfg.sampleRate));
+  const peakBand = (warp: number) => {
+    const { data } = logMelFrames(tone, cfg, warp);
+    const frame = Array.from(data.subarray(10 * cfg.melBands, 11 * cfg.melBands));
+    return frame.indexOf(Math.max(...frame));
+  };
+  assert.deepEqual(logMelFrames(tone, cfg, 1).data, logMelFrames(tone).data);
+  const plain = peakBand(1);
+  assert.ok(peakBand(1.15) > plain, `warp 1.15: band ${peakBand(1.15)} vs ${plain}`);
+  assert.ok(peakBand(0.85) < plain, `warp 0.85: band ${peakBand(0.85)} vs ${plain}`);
+  // The top band stays filled (the warp reaches Nyquist): white noise keeps energy there.
+  const noise = new Float32Array(4000).map((_, i) => 0.1 * Math.sin(i * i * 0.37));
+  for (const w of [0.9, 1.1]) assert.ok(logMelFrames(noise, cfg, w).data[5 * cfg.melBands + cfg.melBands - 1] > 1);
+  for (const w of [0, 3, Number.NaN]) assert.throws(() => logMelFrames(tone, cfg, w), RangeError);
+});

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HELD_OUT_FOLD, speakerFold, TRAINING_FOLD, verifierDevSpeaker } from '../../src/train/folds';
+import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold, TRAINING_FOLD, verifierDevSpeaker } from '../../src/train/folds';
 import { REPO } from './helpers';
 
 const GSC = resolve(REPO, '..', 'shared', 'gsc-digits', 'recordings');
@@ -20,4 +20,11 @@ test('verifier-dev speakers: a proper part of the training fold, none of the hel
   const trained = speakers.filter((s) => speakerFold(s) === TRAINING_FOLD);
   assert.ok(dev.every((s) => speakerFold(s) === TRAINING_FOLD));
   assert.ok(dev.length >= 5 && dev.length <= trained.length / 2, `${dev.length} of ${trained.length}`);
+});
+
+test('recipe-dev speakers: about half of the training fold, none of the held-out fold', () => {
+  const dev = speakers.filter(recipeDevSpeaker);
+  const trained = speakers.filter((s) => speakerFold(s) === TRAINING_FOLD);
+  assert.ok(dev.every((s) => speakerFold(s) === TRAINING_FOLD));
+  assert.ok(dev.length >= trained.length / 4 && dev.length <= (3 * trained.length) / 4, `${dev.length} of ${trained.length}`);
 });

@@ -13,6 +13,9 @@ import { ModelMismatchError } from '../../src/errors';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { Verifier } from '../../src/stream/verifier';
 
+import { augmentFrames, DEFAULT_FRAME_AUGMENT } from '../../src/train/augment';
+import { FEATURE_CONFIG } from '../../src/features/config';
+import { mulberry32 } from '../../src/train/rng';
 test('smoke training on a small FSDD subset learns, exports a checked model, and is reproducible', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dd-train-'));
   try {
@@ -83,4 +86,24 @@ test('data with "other" clips (label 10) and --labels 11 trains an eleven-class 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('SpecAugment masks: off draws nothing extra; on, a masked band or span holds the fill value', () => {
+  const B = FEATURE_CONFIG.melBands;
+  const frames = 60;
+  const data = new Float32Array(frames * B).map((_, i) => 5 + (i % 7));
+  const fill = Array.from({ length: B }, (_, b) => -1 - b);
+  const plain = augmentFrames(data, frames, mulberry32(3));
+  assert.deepEqual(augmentFrames(data, frames, mulberry32(3), FEATURE_CONFIG, { ...DEFAULT_FRAME_AUGMENT }), plain);
+  let bandMasks = 0;
+  let timeMasks = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const out = augmentFrames(data, frames, mulberry32(seed), FEATURE_CONFIG, { ...DEFAULT_FRAME_AUGMENT, masks: { fill } });
+    const filled = (f: number, b: number) => out.data[f * B + b] === fill[b];
+    const last = out.frames - 1;
+    for (let b = 0; b < B; b++) if (filled(last, b) && filled(last - 1, b)) bandMasks++;
+    for (let f = 0; f < out.frames; f++) if ([0, B >> 1, B - 1].every((b) => filled(f, b))) timeMasks++;
+    for (let i = 0; i < out.data.length; i++) assert.ok(out.data[i] === 0 || out.data[i] >= 5 || out.data[i] === fill[i % B]);
+  }
+  assert.ok(bandMasks > 0 && timeMasks > 0, `${bandMasks} masked bands, ${timeMasks} masked frames`);
 });
