@@ -2,7 +2,8 @@
  * `npm run train:strings`: trains models/digit-strings.onnx (train/trainStrings.ts).
  *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
- * exported model; --lr sets the peak learning rate.)
+ * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
+ * --augment the digit model's waveform augmentation.)
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
@@ -50,6 +51,8 @@ async function main() {
     init: args.includes('--init') ? value('--init', '') : undefined,
     peakLr: args.includes('--lr') ? Number(value('--lr', '')) : undefined,
     drawSeed: args.includes('--draw-seed') ? Number(value('--draw-seed', '')) : undefined,
+    realDir: args.includes('--real') ? value('--real', '') : undefined,
+    augment: args.includes('--augment'),
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));

@@ -7,7 +7,11 @@
  *   sometimes "oh");
  * - non-digit speech (phrases of ordinary words in the same voices) and noise, whose target is the
  *   empty string: the model must learn that speech is not digits by default.
- * Every example gets a level, a noise floor and sometimes pink noise.
+ * - with `pooled`, the words of many speakers with a few clips each (gsc-digits' training fold):
+ *   one pool whose strings mix speakers, each word levelled to −26 dBFS first (as bench:strings
+ *   builds its gsc strings), since one speaker rarely says more than two digits there.
+ * Every example gets a level, a noise floor and sometimes pink noise; with `augment`, half of them
+ * first go through the digit model's waveform augmentation (speed, room, channel, level, noise).
  */
 import { trimSilence } from '../features/logmel';
 import { FEATURE_CONFIG } from '../features/config';
@@ -16,6 +20,8 @@ import { gaussian, mulberry32, Rng } from './rng';
 import { digitText, DIGIT_WORDS, randomDigits, spliceDigits, SpokenDigit } from './strings';
 import { tts, TtsSpec } from './tts';
 import { atSpeed, VoiceFamily } from './ttsVoices';
+import { AugmentContext, augmentWaveform } from './augment';
+import { rms } from '../audio/effects';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 
@@ -29,10 +35,15 @@ export interface StringSources {
   speakers: Array<{ name: string; words: SpokenDigit[]; real: boolean }>;
   fluent: Example[];
   nonDigit: Float32Array[];
+  /** Set: half of the examples go through augmentWaveform (babble from these words). */
+  augment?: AugmentContext;
 }
 
 export interface SourceOptions {
   fsdd: Clip[];
+  /** Words of many speakers with a few clips each, pooled into one mixed "speaker". */
+  pooled?: Clip[];
+  augment?: boolean;
   voices: readonly VoiceFamily[];
   /** Ordinary phrases for the non-digit examples (none may sound like a digit string). */
   nonDigitTexts: string[];
@@ -63,6 +74,14 @@ export function buildSources(o: SourceOptions): StringSources {
       real: true,
       words: o.fsdd.filter((c) => c.speaker === sp).map((c) => ({ digit: c.digit, samples: c.samples })),
     });
+  if (o.pooled?.length) {
+    const level = Math.pow(10, -26 / 20);
+    speakers.push({
+      name: 'pooled real speakers',
+      real: true,
+      words: o.pooled.map((c) => ({ digit: c.digit, samples: c.samples.map((v) => (v * level) / Math.max(rms(c.samples), 1e-6)) })),
+    });
+  }
   const t0 = Date.now();
   for (const family of o.voices) {
     const words: SpokenDigit[] = [];
@@ -83,7 +102,8 @@ export function buildSources(o: SourceOptions): StringSources {
   const nonDigit: Float32Array[] = [];
   for (let i = 0; i < o.nonDigitCount; i++) nonDigit.push(trimSilence(tts(pick(o.nonDigitTexts, rng), randomSpec(o.voices, rng))));
   log(`fluent TTS strings: ${fluent.length}, non-digit phrases: ${nonDigit.length} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
-  return { speakers, fluent, nonDigit };
+  const augment = o.augment ? { babblePool: speakers.filter((s) => s.real).flatMap((s) => s.words.map((w) => w.samples)) } : undefined;
+  return { speakers, fluent, nonDigit, augment };
 }
 
 function meanPower(x: Float32Array): number {
@@ -124,6 +144,12 @@ function dress(x: Float32Array, rng: Rng): Float32Array {
 
 /** One random training example. */
 export function sampleExample(src: StringSources, rng: Rng): Example {
+  const e = plainExample(src, rng);
+  if (src.augment && rng() < 0.5) return { ...e, samples: augmentWaveform(e.samples, rng, src.augment) };
+  return e;
+}
+
+function plainExample(src: StringSources, rng: Rng): Example {
   const r = rng();
   if (r < 0.5) {
     const sp =

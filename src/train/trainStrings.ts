@@ -17,6 +17,7 @@ import { BN_EPS } from './network';
 import { initBackend } from './backend';
 import { ctcLossTensor, greedyDecode } from './ctc';
 import { loadClips } from './dataset';
+import { recipeDevSpeaker, speakerFold, TRAINING_FOLD } from './folds';
 import { exportSequenceOnnx } from './exportSequence';
 import { mulberry32 } from './rng';
 import { buildSources, Example, sampleExample } from './stringData';
@@ -49,6 +50,13 @@ export interface StringTrainOptions {
   peakLr?: number;
   /** Continue from the weights (and normalisation) a previous run left in its `out` folder. */
   init?: string;
+  /**
+   * Real recordings of many speakers (gsc-digits): its training fold less the recipe-dev half
+   * trains (pooled, stringData.ts), the recipe-dev half joins validation (folds.ts).
+   */
+  realDir?: string;
+  /** Half the examples through the digit model's waveform augmentation. */
+  augment?: boolean;
   log?: (line: string) => void;
 }
 
@@ -205,8 +213,14 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   const trainClips = clips.filter((c) => c.take >= 10);
   const valClips = clips.filter((c) => c.take < 10);
   log(`FSDD: ${trainClips.length} training words (takes 10–49), ${valClips.length} validation words (takes 5–9)`);
+  const real = o.realDir ? loadClips(o.realDir, cfg, (c) => speakerFold(c.speaker) === TRAINING_FOLD).clips : [];
+  const realTrain = real.filter((c) => !recipeDevSpeaker(c.speaker));
+  const realVal = real.filter((c) => recipeDevSpeaker(c.speaker));
+  if (o.realDir) log(`${o.realDir}: ${realTrain.length} training words, ${realVal.length} validation words (recipe-dev speakers)`);
   const src = buildSources({
     fsdd: trainClips,
+    pooled: realTrain,
+    augment: o.augment,
     voices: o.voices,
     nonDigitTexts: o.nonDigitTexts,
     fluentCount: o.fluentCount,
@@ -217,6 +231,8 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   // Validation: real words of other takes, and TTS strings and phrases of other seeds.
   const valSrc = buildSources({
     fsdd: valClips,
+    pooled: realVal,
+    augment: o.augment,
     voices: o.voices,
     nonDigitTexts: o.nonDigitTexts,
     fluentCount: Math.max(20, Math.round(o.valCount / 3)),
@@ -245,6 +261,12 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   let best: { step: number; errorRate: number; exact: number; weights: SeqWeights } | undefined;
   let lossSum = 0;
   let lossN = 0;
+  if (init) {
+    // A continued run keeps its starting point unless a step beats it on validation.
+    const v = evaluate(net, val, norm, stride);
+    best = { step: 0, errorRate: v.errorRate, exact: v.exact, weights: net.snapshot() };
+    log(`start: val digit errors ${(v.errorRate * 100).toFixed(2)} %  exact ${(v.exact * 100).toFixed(1)} %`);
+  }
   const tTrain = Date.now();
   const lossStats = { skipped: 0 };
   for (let step = 1; step <= totalSteps; step++) {
@@ -312,7 +334,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       valDigitErrorRate: best!.errorRate,
       valExact: best!.exact,
       continuedFrom: o.init ? 'a previous run (--init)' : null,
-      data: 'FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split), spliced −40…150 ms and fluent; non-digit phrases → empty',
+      data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.augment ? '; half through the waveform augmentation' : ''}`,
     },
   });
   net.dispose();

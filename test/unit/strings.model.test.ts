@@ -22,7 +22,9 @@ import { spliceDigits } from '../../src/train/strings';
 import { trainStrings } from '../../src/train/trainStrings';
 import { TRAIN_VOICES } from '../../src/train/ttsVoices';
 import { readFileSync } from 'node:fs';
-import { FSDD } from './helpers';
+import { FSDD, REPO } from './helpers';
+
+const GSC = join(REPO, '..', 'shared', 'gsc-digits', 'recordings');
 
 test('ctcLossTensor: its tfjs gradient is the CTC gradient, averaged over the batch', async () => {
   await initBackend();
@@ -54,6 +56,8 @@ test('smoke training writes a string model whose streamed steps equal the model 
       nonDigitCount: 2,
       valCount: 8,
       evalEvery: 2,
+      realDir: GSC,
+      augment: true,
     });
     assert.ok(r.exportMaxAbsDiff < 1e-4, `ONNX vs trainer ${r.exportMaxAbsDiff}`);
     assert.ok(r.bytes <= 200 * 1024, `${r.bytes} bytes`);
@@ -61,6 +65,7 @@ test('smoke training writes a string model whose streamed steps equal the model 
     const meta = readSequenceMeta(bytes, r.modelPath);
     assert.equal(meta.blank, 10);
     assert.deepEqual(meta.featureConfig, { ...FEATURE_CONFIG });
+    assert.match(String(meta.training.data), /gsc-digits training fold pooled.*waveform augmentation/);
     // The word classifier refuses it: it is not a digit classifier.
     await assert.rejects(Classifier.load(r.modelPath), /metadata/);
 
