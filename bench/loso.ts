@@ -2,10 +2,12 @@
  * `npm run bench:loso`: leave-one-speaker-out — for each FSDD speaker, train from scratch on the
  * other five (and, as the shipped model, the synthetic voices of `corpus`) and test on all of
  * that speaker's recordings. Writes models/loso.json, merged per speaker with what is there, so
- * folds can be run one at a time. Usage: node dist/bench/loso.js [--epochs N] [--speakers a,b]
- * [--variants N] [--no-corpus]
+ * folds can be run one at a time (or in two processes: each write re-reads the file). Usage:
+ * node dist/bench/loso.js [--epochs N] [--speakers a,b] [--variants N] [--no-corpus]
+ * [--spec-augment] [--keep DIR] (--keep leaves each fold's model in DIR/SPEAKER/, for bench:enroll --loso).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileAtomic } from '../src/atomicWrite';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { train } from '../src/train/train';
@@ -37,13 +39,27 @@ async function main() {
   };
   const realDir = resolve(DATA, '..', '..', 'gsc-digits', 'recordings');
   const real = extra.length && existsSync(realDir) ? { dir: realDir, fold: TRAINING_FOLD, repeat: 4 } : undefined;
-  const recipe = `${epochs} epochs, ${variants} augmented variants${extra.length ? `, FSDD + synthetic corpus${real ? ' + gsc-digits fold 0' : ''}` : ', FSDD only'}`;
-  const results: Row[] = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Row[]).filter((r) => r.recipe === recipe) : [];
+  const specAugment = args.includes('--spec-augment');
+  const keep = opt('--keep');
+  const recipe = `${epochs} epochs, ${variants} augmented variants${specAugment ? ', SpecAugment' : ''}${extra.length ? `, FSDD + synthetic corpus${real ? ' + gsc-digits fold 0' : ''}` : ', FSDD only'}`;
   for (const speaker of speakers) {
-    const dir = mkdtempSync(join(tmpdir(), `dd-loso-${speaker}-`));
+    const dir = keep ? join(keep, speaker) : mkdtempSync(join(tmpdir(), `dd-loso-${speaker}-`));
     try {
-      const r = await train({ data: DATA, out: dir, epochs, batchSize: 32, augment: true, seed: 1, loso: speaker, extra, variants, real });
+      const r = await train({
+        data: DATA,
+        out: dir,
+        epochs,
+        batchSize: 32,
+        augment: true,
+        seed: 1,
+        loso: speaker,
+        extra,
+        variants,
+        real,
+        specAugment,
+      });
       const n = r.best.confusion.flat().reduce((a, b) => a + b, 0);
+      const results: Row[] = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Row[]).filter((x) => x.recipe === recipe) : [];
       const i = results.findIndex((x) => x.speaker === speaker);
       if (i >= 0) results.splice(i, 1);
       results.push({
@@ -59,9 +75,9 @@ async function main() {
       console.log(
         `${speaker}: accuracy ${(r.best.testAccuracy * 100).toFixed(2)} %, macro-F1 ${r.best.macroF1.toFixed(4)} (n=${n}, ${(r.totalSeconds / 60).toFixed(1)} min)`,
       );
-      writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+      writeFileAtomic(out, JSON.stringify(results, null, 2) + '\n');
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     }
   }
 }
