@@ -341,7 +341,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       !owner.gate.string &&
       (spike.frame - first.frame) * this.hopMs >= this.opts.stringMinGapMs
     )
-      owner.firstWordIsDigit = (await this.firstWordIsDigit(owner, first)) && (await this.wordIsDigit(owner, first.frame + 1, spike));
+      owner.firstWordIsDigit =
+        this.opts.stringConfirmWords === 0 ||
+        ((await this.firstWordIsDigit(owner, first)) &&
+          (this.opts.stringConfirmWords === 1 || (await this.wordIsDigit(owner, first.frame + 1, spike))));
     owner.gate.onSpike(spike);
   }
 
@@ -371,7 +374,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (b - a < 5) return false;
     const features = toModelInput(u.data.subarray(a * bands, b * bands), b - a, this.cfg);
     const r = await this.classify(features);
-    if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < this.opts.reject.minConfidence) return false;
+    const p = this.opts.stringConfirmProb;
+    if (p > 0 && (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p)) return false;
     // The early-exit bar of the verifier: like an early check, it hears a word cut where the next begins.
     return (await this.verify(features, spike.digit, this.opts.reject.minDigitProbEarly)) === undefined;
   }

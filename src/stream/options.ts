@@ -121,6 +121,16 @@ export interface EngineOptions {
   stringStepsPerRun: number;
   /** The string decoder keeps listening this long after an utterance ends: its last digit's spike can trail the VAD's end. */
   stringTailMs: number;
+  /**
+   * How many of a string's first words the word classifier and the verifier must confirm before
+   * the utterance counts as a string (engine.ts wordIsDigit): 2, 1, or 0 (the string model alone).
+   */
+  stringConfirmWords: number;
+  /**
+   * The classifier's probability of the spike's digit that confirms a word (0: the verifier alone
+   * decides). The classifier hears the word cut where its neighbours begin, as in fluent speech.
+   */
+  stringConfirmProb: number;
   vad: VadOptions;
   reject: RejectOptions;
 }
@@ -140,6 +150,8 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringMinGapMs: 150,
   stringTailMs: 200,
   stringStepsPerRun: 2,
+  stringConfirmWords: 2,
+  stringConfirmProb: 0.5,
   vad: Object.freeze({
     kind: 'energy',
     thresholdMultiplier: 4,
@@ -223,6 +235,8 @@ export const OPTION_RULES = {
   stringMinGapMs: { min: 0, max: 60_000 },
   stringTailMs: { min: 0, max: 60_000 },
   stringStepsPerRun: { min: 1, max: 8, integer: true },
+  stringConfirmWords: { min: 0, max: 2, integer: true },
+  stringConfirmProb: { min: 0, max: 1 },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumericOption = keyof typeof OPTION_RULES;

@@ -1,0 +1,68 @@
+/**
+ * The engine's fluent-string path with the real models: the string model (digit-strings.onnx)
+ * beside the word classifier, on a spliced string of FSDD test takes (never trained on).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileSource } from '../../src/audio/source';
+import { bundledModelPath, Classifier } from '../../src/model/classifier';
+import { bundledSequenceModelPath, SequenceModel } from '../../src/model/sequenceModel';
+import { DictationEngine } from '../../src/stream/engine';
+import type { EngineOptionsPatch } from '../../src/stream/options';
+import type { Decision } from '../../src/stream/types';
+import { mulberry32 } from '../../src/train/rng';
+import { spliceDigits } from '../../src/train/strings';
+import { loadFsdd } from '../fixtures/corpus';
+import { FSDD } from './helpers';
+
+const skip = (!existsSync(bundledModelPath()) || !existsSync(bundledSequenceModelPath())) && 'models not trained yet';
+
+/** The text an editor would hold: decisions appended, a withdrawal deleting its digit. */
+async function typed(samples: Float32Array, options: EngineOptionsPatch): Promise<Decision[]> {
+  const classifier = await Classifier.load();
+  const strings = await SequenceModel.load();
+  const engine = new DictationEngine(classifier, options);
+  engine.setStringModel(strings);
+  const out: Decision[] = [];
+  engine.on('decision', (d) => out.push(d));
+  engine.on('retraction', (r) => {
+    const i = out.indexOf(r.decision);
+    if (i >= 0) out.splice(i, 1);
+  });
+  try {
+    await engine.run(await fileSource(samples, 8000));
+  } finally {
+    engine.dispose();
+    await strings.dispose();
+    await classifier.dispose();
+  }
+  return out;
+}
+
+test('a spliced string becomes a string only as far as the confirmation settings allow', { skip }, async () => {
+  const clips = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 1);
+  const digits = [4, 2, 7, 9];
+  const audio = spliceDigits(
+    digits.map((d) => ({ digit: d, samples: clips.find((c) => c.digit === d)!.samples })),
+    mulberry32(4),
+    { gapMs: [0, 60], floorDb: -70 },
+  );
+  // No classifier can confirm a word at probability 1: the utterance never becomes a string.
+  const refused = await typed(audio.samples, { stringConfirmWords: 2, stringConfirmProb: 1 });
+  assert.ok(
+    refused.every((d) => d.stringIndex === undefined),
+    `typed ${refused.map((d) => d.digit).join('')}`,
+  );
+  // The string model alone: one string, each later digit typed at its spike (the classifier's
+  // early digit, when it agrees, stands for the first).
+  const alone = await typed(audio.samples, { stringConfirmWords: 0 });
+  assert.deepEqual(
+    alone.map((d) => d.digit),
+    digits,
+  );
+  assert.deepEqual(
+    alone.slice(1).map((d) => d.stringIndex),
+    [1, 2, 3],
+  );
+});
