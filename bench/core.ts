@@ -15,6 +15,7 @@ import { loadClips, selectSplit } from '../src/train/dataset';
 import { formatConfusion } from '../src/train/metrics';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { VERIFIER_PROVENANCE } from './verifierProvenance';
+import { RECIPE_TRIALS } from './recipeTrials';
 
 /** What bench reads of models/training.json (written by `npm run train`). */
 interface TrainingRecord {
@@ -179,6 +180,8 @@ async function main() {
           'Data: FSDD takes 10–49 of its 6 speakers; the synthetic voices of `node dist/cli.js corpus` (`src/train/voices.ts`: 84 espeak-ng accent × variant voices, flite kal, kal16, rms, slt, festival kal_diphone and cmu_us_slt_arctic_hts, each digit at seeded pitches and rates, "oh" for a quarter of the zeros); with `--real`, the speakers of `../shared/gsc-digits` in fold 0 (`src/train/folds.ts`, by a hash of the speaker id), 4 copies of each clip. Held out from training and only measured: FSDD takes 0–4, gsc-digits fold 1, and 10 whole voices (espeak-ng en-gb-x-gbclan and en-gb-x-gbcwmd with variants m4 f3 klatt4 m8, flite awb, festival ked_diphone).\n\n' +
           'Augmentation (`src/train/augment.ts`), a clean copy and `variants` augmented copies of every clip: speed 0.85–1.15 (80 %), a synthetic room of RT60 0.15–0.6 s (30 %), a telephone band or a random microphone colouring (15 % / 25 %), 0–150 ms of padding either side, the word at −45 to −3 dBFS, noise at 0–30 dB SNR (60 %: white, pink, brown, babble of 3–6 other training clips, hum, clicks), clipping (5 %); per epoch, a time shift up to 100 ms and prefix crops (for early exit).'
         : 'not recorded',
+      '',
+      ...RECIPE_TRIALS,
       '',
       '## Results (FSDD, official split: takes 0–4 of every speaker = 300 test files)',
       `- accuracy ${pct(report.accuracy)}, macro-F1 ${report.macroF1.toFixed(4)}`,

@@ -65,8 +65,12 @@ interface Utterance {
   gate?: StringGate;
   /** The 'utterance' events, held back until the string decoder's tail is over. */
   summary?: UtteranceEvent[];
-  /** Whether the word classifier (and verifier) took the string decoder's first digit for a digit word. */
+  /** Whether the utterance may be a string: its first words confirmed by the classifier and verifier (confirmString). */
   firstWordIsDigit?: boolean;
+  /** The first word's confirmation, once asked. */
+  firstWordConfirmed?: boolean;
+  /** Words of this utterance the classifier and verifier confirmed so far (confirmString). */
+  confirmedWords?: number;
 }
 
 /**
@@ -333,19 +337,38 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
 
   private async onSpike(owner: Utterance, spike: Spike): Promise<void> {
     if (!owner.gate) return;
-    // Asked only once a second digit makes a string possible: isolated words never pay for it.
-    const first = owner.gate.heard[0];
+    // Asked only once a further digit makes a string possible: isolated words never pay for it.
+    const heard = owner.gate.heard;
+    const prev = heard[heard.length - 1];
     if (
-      first &&
+      prev &&
       owner.firstWordIsDigit === undefined &&
       !owner.gate.string &&
-      (spike.frame - first.frame) * this.hopMs >= this.opts.stringMinGapMs
+      (spike.frame - prev.frame) * this.hopMs >= this.opts.stringMinGapMs
     )
-      owner.firstWordIsDigit =
-        this.opts.stringConfirmWords === 0 ||
-        ((await this.firstWordIsDigit(owner, first)) &&
-          (this.opts.stringConfirmWords === 1 || (await this.wordIsDigit(owner, first.frame + 1, spike))));
+      owner.firstWordIsDigit = await this.confirmString(owner, heard.length, prev, spike);
     owner.gate.onSpike(spike);
+  }
+
+  /**
+   * Whether the utterance may become a string now that word `k + 1` spiked: `stringConfirmWords`
+   * of its first `stringConfirmTries + 1` words must be confirmed by the classifier and verifier
+   * (with `stringConfirmFirst`, the first word among them). Undefined: not decided yet.
+   */
+  private async confirmString(u: Utterance, k: number, prev: Spike, spike: Spike): Promise<boolean | undefined> {
+    const o = this.opts;
+    if (o.stringConfirmWords === 0) return true;
+    if (u.firstWordConfirmed === undefined) {
+      u.firstWordConfirmed = await this.firstWordIsDigit(u, u.gate!.heard[0]);
+      if (u.firstWordConfirmed) u.confirmedWords = 1;
+      else if (o.stringConfirmFirst) return false;
+    }
+    if ((u.confirmedWords ?? 0) < o.stringConfirmWords && (await this.wordIsDigit(u, prev.frame + 1, spike)))
+      u.confirmedWords = (u.confirmedWords ?? 0) + 1;
+    const confirmed = u.confirmedWords ?? 0;
+    if (confirmed >= o.stringConfirmWords) return true;
+    // Words asked so far: k + 1 of the first stringConfirmTries + 1.
+    return o.stringConfirmWords - confirmed > o.stringConfirmTries - k ? false : undefined;
   }
 
   /**
@@ -362,10 +385,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   }
 
   /**
-   * Whether the classifier, hearing frames `from` … the spike, names the spike's digit
-   * confidently and the verifier agrees at its early-exit bar. The second word of a string is
-   * asked too (from the first spike on): two digit words in a row are rarer in ordinary speech
-   * than one (bench:stream's noisy sentences still typed strings with the first word checked alone).
+   * Whether frames `from` … the spike are the spike's digit: the verifier at
+   * stringConfirmVerifierProb, and the classifier (naming it at stringConfirmProb) unless that is 0.
+   * Two words are asked, not one: two digit words in a row are rarer in ordinary speech than one
+   * (bench:stream's noisy sentences still typed strings with the first word checked alone).
    */
   private async wordIsDigit(u: Utterance, from: number, spike: Spike): Promise<boolean> {
     const bands = this.cfg.melBands;
@@ -373,11 +396,13 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const b = Math.min(spike.frame + TAIL_FRAMES - u.startFrame + 1, u.count);
     if (b - a < 5) return false;
     const features = toModelInput(u.data.subarray(a * bands, b * bands), b - a, this.cfg);
-    const r = await this.classify(features);
     const p = this.opts.stringConfirmProb;
-    if (p > 0 && (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p)) return false;
+    if (p > 0) {
+      const r = await this.classify(features);
+      if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p) return false;
+    }
     // The early-exit bar of the verifier: like an early check, it hears a word cut where the next begins.
-    return (await this.verify(features, spike.digit, this.opts.reject.minDigitProbEarly)) === undefined;
+    return (await this.verify(features, spike.digit, this.opts.stringConfirmVerifierProb)) === undefined;
   }
 
   private newGate(u: Utterance): StringGate {

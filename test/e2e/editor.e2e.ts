@@ -28,7 +28,9 @@ import { processesMentioning, run, stopAll } from './lib/processes';
 import { startVirtualMic, type VirtualMic } from './lib/pulse';
 import {
   AFTER_STOP,
+  FLUENT,
   RUN_ON,
+  USER_SETTINGS,
   COMMANDS,
   DICTATION,
   EXTENSION_ID,
@@ -314,6 +316,62 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     await sleep(2500);
     const after = await digitsTyped();
     assert.equal(after, before, `text changed while dictation was off: "${before}" → "${after}"`);
+  });
+
+  const FLUENT_STAGE = `fluent strings on: "${FLUENT.expected.split('').join(' ')}" without pauses types ${FLUENT.expected}, undone in one step`;
+  stage(FLUENT_STAGE, { timeoutMs: 90_000, needs: [STOP] }, async () => {
+    const settingsFile = path.join(profile.userDataDir, 'User', 'settings.json');
+    const logsBefore = extensionHostLogs(profile.userDataDir, 1e9).match(/fluent strings on/g)?.length ?? 0;
+    fs.writeFileSync(settingsFile, JSON.stringify({ ...USER_SETTINGS, 'digitDictation.fluentStrings': true }, null, 2));
+    await sleep(2000); // the workbench reloads user settings from the file
+    await runCommand(page(), title(COMMANDS.start));
+    await waitFor(
+      'the extension to log that it listens with fluent strings on',
+      () => ((extensionHostLogs(profile.userDataDir, 1e9).match(/fluent strings on/g)?.length ?? 0) > logsBefore ? true : undefined),
+      30_000,
+    );
+    await sleep(1500);
+    await focusEditor(page());
+    const before = await digitsTyped();
+    log(`playing ${FLUENT.recordings.join(' + ')} back to back with fluent strings on`);
+    const playing = mic!.play(wav('fluent', FLUENT.recordings, FLUENT.gapMs));
+    let done = false;
+    void playing.finally(() => (done = true));
+    const seen = new Set<string>();
+    while (!done) {
+      seen.add(await digitsTyped());
+      await sleep(80);
+    }
+    await playing;
+    let after = '';
+    await waitFor(
+      `"${before}${FLUENT.expected}" in the editor`,
+      async () => {
+        after = await digitsTyped();
+        return after === before + FLUENT.expected ? after : undefined;
+      },
+      10_000,
+    ).catch(() => {
+      throw new Error(`the editor reads "${after}", expected "${before}${FLUENT.expected}"`);
+    });
+    await sleep(1500); // a late digit or withdrawal would show up now
+    assert.equal(await digitsTyped(), before + FLUENT.expected);
+    log(`editor texts seen while it played: ${[...seen].map((t) => JSON.stringify(t)).join(', ')}`);
+    // Typed while spoken: some text holding only the first digits was seen before the audio ended.
+    assert.ok(
+      [...seen].some((t) => t.length > before.length && t.length < before.length + FLUENT.expected.length),
+      'the digits appeared only after the whole string',
+    );
+    await page().keyboard.press('Control+Z');
+    await waitFor('one undo to remove the whole string', async () => ((await digitsTyped()) === before ? true : undefined), 5000).catch(
+      async () => {
+        throw new Error(`after one undo the editor reads "${await digitsTyped()}", expected "${before}"`);
+      },
+    );
+    // Back as the other stages expect it: dictation off, fluent strings off.
+    await runCommand(page(), title(COMMANDS.stop));
+    fs.writeFileSync(settingsFile, JSON.stringify(USER_SETTINGS, null, 2));
+    await sleep(1500);
   });
 
   const PANEL = 'open the panel and screenshot it';

@@ -127,7 +127,7 @@ export class DictationController extends Disposable {
       await engine.start(source);
       this.session = session;
       this.log.info(
-        `dictation: listening on ${source.label} (model ${classifier.meta.modelId}, mode ${effectiveMode(cfg, session.hasPrototypes)})`,
+        `dictation: listening on ${source.label} (model ${classifier.meta.modelId}, mode ${effectiveMode(cfg, session.hasPrototypes)}, fluent strings ${stringModel ? 'on' : 'off'})`,
       );
       this.setStatus({
         state: 'listening',

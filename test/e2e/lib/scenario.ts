@@ -53,6 +53,12 @@ export const DICTATION = {
  */
 export const RUN_ON = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_jackson_1.wav', '8_jackson_1.wav'], gapMs: 0 };
 
+/**
+ * The same four words with fluent strings on (digitDictation.fluentStrings): one string, typed
+ * digit by digit while it is spoken, undone in one step.
+ */
+export const FLUENT = { ...RUN_ON, expected: '9538' };
+
 /** Played after dictation is toggled off; nothing may be typed. */
 export const AFTER_STOP = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav'], gapMs: 450 };
 
