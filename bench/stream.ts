@@ -11,7 +11,7 @@
  * is a deletion, a wrong digit a substitution, a decision on no word (or a second one on the same
  * word) an insertion. Accuracy = (N − S − D − I) / N, the ASR word accuracy, so insertions count.
  *
- * Flags: --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
+ * Flags: --set key=value (an engine option, repeatable), --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
  * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier), --sequence FILE
  * (with the digit-string model, as with digitDictation.fluentStrings on).
  */
@@ -54,8 +54,14 @@ let VERIFIER: Verifier | undefined;
 /** The digit-string model, only with --sequence FILE (the product's default runs without it). */
 let STRING_MODEL: SequenceModel | undefined;
 
+/** `--set key=value` (repeatable): engine options (stream/options.ts) under every condition's own. */
+const SET: Record<string, number> = Object.fromEntries(
+  process.argv
+    .flatMap((a, i) => (a === '--set' && process.argv[i + 1] ? [process.argv[i + 1].split('=')] : []))
+    .map(([k, v]) => [k, Number(v)]),
+);
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
-  runEngine(classifier, samples, options, useVerifier ? VERIFIER : undefined, STRING_MODEL);
+  runEngine(classifier, samples, { ...SET, ...options } as EngineOptionsPatch, useVerifier ? VERIFIER : undefined, STRING_MODEL);
 
 /** One stream per speaker, shuffled, with the given background. */
 function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number): Stream[] {

@@ -30,7 +30,6 @@ import {
   AFTER_STOP,
   FLUENT,
   RUN_ON,
-  USER_SETTINGS,
   COMMANDS,
   DICTATION,
   EXTENSION_ID,
@@ -320,14 +319,22 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
 
   const FLUENT_STAGE = `fluent strings on: "${FLUENT.expected.split('').join(' ')}" without pauses types ${FLUENT.expected}, undone in one step`;
   stage(FLUENT_STAGE, { timeoutMs: 90_000, needs: [STOP] }, async () => {
-    const settingsFile = path.join(profile.userDataDir, 'User', 'settings.json');
-    const logsBefore = extensionHostLogs(profile.userDataDir, 1e9).match(/fluent strings on/g)?.length ?? 0;
-    fs.writeFileSync(settingsFile, JSON.stringify({ ...USER_SETTINGS, 'digitDictation.fluentStrings': true }, null, 2));
-    await sleep(2000); // the workbench reloads user settings from the file
+    // Workspace settings: the workbench watches the folder's .vscode/settings.json.
+    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+    const count = (re: RegExp) => extensionHostLogs(profile.userDataDir, 1e9).match(re)?.length ?? 0;
+    const changesBefore = count(/settings changed: [^\n]*fluentStrings/g);
+    const listeningBefore = count(/fluent strings on/g);
+    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+    fs.writeFileSync(settingsFile, JSON.stringify({ 'digitDictation.fluentStrings': true }, null, 2));
+    await waitFor(
+      'the extension to see digitDictation.fluentStrings change',
+      () => (count(/settings changed: [^\n]*fluentStrings/g) > changesBefore ? true : undefined),
+      20_000,
+    );
     await runCommand(page(), title(COMMANDS.start));
     await waitFor(
       'the extension to log that it listens with fluent strings on',
-      () => ((extensionHostLogs(profile.userDataDir, 1e9).match(/fluent strings on/g)?.length ?? 0) > logsBefore ? true : undefined),
+      () => (count(/fluent strings on/g) > listeningBefore ? true : undefined),
       30_000,
     );
     await sleep(1500);
@@ -370,8 +377,13 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     );
     // Back as the other stages expect it: dictation off, fluent strings off.
     await runCommand(page(), title(COMMANDS.stop));
-    fs.writeFileSync(settingsFile, JSON.stringify(USER_SETTINGS, null, 2));
-    await sleep(1500);
+    const changes = count(/settings changed: [^\n]*fluentStrings/g);
+    fs.rmSync(settingsFile);
+    await waitFor(
+      'the extension to see fluentStrings back off',
+      () => (count(/settings changed: [^\n]*fluentStrings/g) > changes ? true : undefined),
+      20_000,
+    );
   });
 
   const PANEL = 'open the panel and screenshot it';

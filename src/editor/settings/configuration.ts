@@ -26,7 +26,9 @@ export class Configuration extends Disposable {
         const previous = this.current;
         this.current = this.read();
         const changed = changedGroups(previous, this.current);
-        if (changed.size) this.changeEmitter.fire({ config: this.current, previous, changed });
+        if (!changed.size) return;
+        this.log.info(`settings changed: ${[...changed].join(', ')}`);
+        this.changeEmitter.fire({ config: this.current, previous, changed });
       }),
     );
   }
