@@ -61,7 +61,7 @@ const SET: Record<string, number> = Object.fromEntries(
     .map(([k, v]) => [k, Number(v)]),
 );
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
-  runEngine(classifier, samples, { ...SET, ...options } as EngineOptionsPatch, useVerifier ? VERIFIER : undefined, STRING_MODEL);
+  runEngine(classifier, samples, { ...SET, ...options }, useVerifier ? VERIFIER : undefined, STRING_MODEL);
 
 /** One stream per speaker, shuffled, with the given background. */
 function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number): Stream[] {
