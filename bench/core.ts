@@ -16,6 +16,7 @@ import { formatConfusion } from '../src/train/metrics';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { VERIFIER_PROVENANCE } from './verifierProvenance';
 import { RECIPE_TRIALS } from './recipeTrials';
+import { STRING_PROVENANCE } from './stringProvenance';
 
 /** What bench reads of models/training.json (written by `npm run train`). */
 interface TrainingRecord {
@@ -205,6 +206,8 @@ async function main() {
         ? `${VERIFIER_FILES.map((f) => `\`${f}\` (${existsSync(join(modelsDir, f)) ? `${statSync(join(modelsDir, f)).size} bytes` : 'missing'})`).join(', ')}: two eleven-class networks of the digit model's architecture (the ten digits and "other"), trained by the same trainer, weights stored in half precision. \`verifier.onnx\` learned from the digit model's own training material (synthetic corpus voices, gsc-digits fold 0 less its verifier-dev quarter, FSDD takes ≥ 10) and, as "other", non-digit audio from \`tools/verifierData.ts --negatives\` (3,500 words, sentence pieces, reversed FSDD words, 600 mined near-digits, all in the corpus's training voices), all through the full augmentation (rooms, channels, levels, six noises). \`verifier-digits.onnx\` learned from the older synthetic generator (FSDD takes ≥ 5, espeak-ng and flite digits, ~10k words, sentences, mined hard negatives, pink noise). Both are asked about the digit the classifier decided; the engine sums their log-odds of that digit against "other" (a product of experts, run as one joined graph), rejects words they together score as not that digit, and withdraws early digits they reject once they hear the whole utterance. Words, sentences and voices of the streaming benchmark are never used. Each load check refuses a feature config that differs from the code's, like this model's.`
         : 'not present.',
       ...(existsSync(join(modelsDir, VERIFIER_FILE)) ? ['', ...VERIFIER_PROVENANCE] : []),
+      '',
+      ...STRING_PROVENANCE,
       '',
       '## Measured on material the model never trained on (`npm run bench:robust`)',
       ...robustLines(modelsDir, model.meta.modelId),

@@ -7,7 +7,8 @@
  * isolated (clean, and with pink and white noise at 10 dB below the word), and as whole 1 s
  * recordings through the streaming engine without a verifier. FSDD validation takes 5–9 (speakers
  * trained on, takes not) are a sanity row. The held-out fold, the held-out TTS voices and LOSO
- * stay untouched for bench:robust.
+ * stay untouched for bench:robust. With --ensemble, also every pair and the whole set of the given
+ * models averaged (mean log-probability), on the isolated rows.
  */
 import { resolve } from 'node:path';
 import { makeNoise, rms } from '../src/audio/effects';
@@ -32,14 +33,23 @@ function noisy(clips: Clip[], kind: 'pink' | 'white', snrDb: number, seed: numbe
   });
 }
 
+async function probsOf(model: Classifier, clips: Clip[]): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < clips.length; i += 64)
+    for (const o of await model.classifyBatch(clips.slice(i, i + 64).map((c) => utteranceFeatures(c.samples)))) out.push(o.probs);
+  return out;
+}
+
+/** Clips right under the mean log-probability of the given models' outputs. */
+function rightOf(probs: Float32Array[][], clips: Clip[]): number {
+  return clips.filter((c, j) => {
+    const avg = Array.from({ length: probs[0][j].length }, (_, d) => probs.reduce((a, p) => a + Math.log(Math.max(p[j][d], 1e-9)), 0));
+    return argmax(avg) === c.digit;
+  }).length;
+}
+
 async function right(model: Classifier, clips: Clip[]): Promise<number> {
-  let n = 0;
-  for (let i = 0; i < clips.length; i += 64) {
-    const batch = clips.slice(i, i + 64);
-    const out = await model.classifyBatch(batch.map((c) => utteranceFeatures(c.samples)));
-    out.forEach((o, j) => (n += argmax(o.probs) === batch[j].digit ? 1 : 0));
-  }
-  return n;
+  return rightOf([await probsOf(model, clips)], clips);
 }
 
 async function main() {
@@ -56,8 +66,10 @@ async function main() {
   console.log(
     `${'model'.padEnd(44)} ${sets.map(([n]) => n.padStart(12)).join('')} ${'stream'.padStart(8)} ${'total'.padStart(7)} ${'FSDD val'.padStart(9)}`,
   );
+  const kept: Float32Array[][][] = [];
   for (const path of models) {
     const model = await Classifier.load(path);
+    if (process.argv.includes('--ensemble')) kept.push(await Promise.all(sets.map(([, clips]) => probsOf(model, clips))));
     const iso: number[] = [];
     for (const [, clips] of sets) iso.push(await right(model, clips));
     const stream = await wholeClipsRight(model, GSC_DIR, dev);
@@ -67,6 +79,22 @@ async function main() {
       `${path.slice(-44).padEnd(44)} ${iso.map((k) => `${k}/${dev.length}`.padStart(12)).join('')} ${`${stream}`.padStart(8)} ${`${total}`.padStart(7)} ${`${val}/${fsddVal.length}`.padStart(9)}`,
     );
     await model.dispose();
+  }
+  if (kept.length > 1) {
+    const combos = [
+      ...kept.flatMap((_, a) => kept.slice(a + 1).map((__, k) => [a, a + 1 + k])),
+      ...(kept.length > 2 ? [kept.map((_, i) => i)] : []),
+    ];
+    console.log('\nensembles (mean log-probability), isolated rows:');
+    for (const combo of combos) {
+      const iso = sets.map(([, clips], k) =>
+        rightOf(
+          combo.map((m) => kept[m][k]),
+          clips,
+        ),
+      );
+      console.log(`  ${combo.map((m) => models[m].slice(-30)).join(' + ')}: ${iso.join(' / ')} = ${iso.reduce((a, b) => a + b, 0)}`);
+    }
   }
 }
 
