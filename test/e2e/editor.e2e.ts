@@ -115,6 +115,20 @@ async function digitsTyped(): Promise<string> {
   return (await editorText(page())).replace(/\u00a0/g, ' ');
 }
 
+/** Plays `audio` into the microphone and returns every editor text seen while it played. */
+async function playWatching(audio: string): Promise<Set<string>> {
+  const playing = mic!.play(audio);
+  let done = false;
+  void playing.finally(() => (done = true));
+  const seen = new Set<string>();
+  while (!done) {
+    seen.add(await digitsTyped());
+    await sleep(80);
+  }
+  await playing;
+  return seen;
+}
+
 let evidenceSaved = false;
 /** On failure: the browser console, code-server's and the extension host's logs, the workbench. */
 async function saveFailureEvidence(): Promise<void> {
@@ -276,15 +290,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     await focusEditor(page());
     const before = await digitsTyped();
     log(`playing ${RUN_ON.recordings.join(' + ')} back to back (one ${RUN_ON.recordings.length}-word utterance)`);
-    const playing = mic!.play(wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
-    let done = false;
-    void playing.finally(() => (done = true));
-    const seen = new Set<string>();
-    while (!done) {
-      seen.add(await digitsTyped());
-      await sleep(80);
-    }
-    await playing;
+    const seen = await playWatching(wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
     await sleep(2000);
     const after = await digitsTyped();
     const transient = [...seen].filter((t) => t !== before);
@@ -341,15 +347,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     await focusEditor(page());
     const before = await digitsTyped();
     log(`playing ${FLUENT.recordings.join(' + ')} back to back with fluent strings on`);
-    const playing = mic!.play(wav('fluent', FLUENT.recordings, FLUENT.gapMs));
-    let done = false;
-    void playing.finally(() => (done = true));
-    const seen = new Set<string>();
-    while (!done) {
-      seen.add(await digitsTyped());
-      await sleep(80);
-    }
-    await playing;
+    const seen = await playWatching(wav('fluent', FLUENT.recordings, FLUENT.gapMs));
     let after = '';
     await waitFor(
       `"${before}${FLUENT.expected}" in the editor`,
