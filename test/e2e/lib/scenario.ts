@@ -58,7 +58,7 @@ export const RUN_ON = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_ja
  * string, typed digit by digit while it is spoken, undone in one step. The string model is
  * sensitive to where its 40 ms step grid falls on the audio, and the microphone's start is
  * arbitrary: these words came out right at all 16 offsets of 2.5 ms across a step offline, where
- * RUN_ON's came out right at 4 (models/digit-strings.onnx 9ada3d65).
+ * RUN_ON's came out right at 4 (models/digit-strings.onnx c16961b7).
  */
 export const FLUENT = {
   expected: '4271',
