@@ -69,9 +69,10 @@ async function main() {
   const kept: Float32Array[][][] = [];
   for (const path of models) {
     const model = await Classifier.load(path);
-    if (process.argv.includes('--ensemble')) kept.push(await Promise.all(sets.map(([, clips]) => probsOf(model, clips))));
-    const iso: number[] = [];
-    for (const [, clips] of sets) iso.push(await right(model, clips));
+    const probs: Float32Array[][] = [];
+    for (const [, clips] of sets) probs.push(await probsOf(model, clips));
+    if (process.argv.includes('--ensemble')) kept.push(probs);
+    const iso = sets.map(([, clips], k) => rightOf([probs[k]], clips));
     const stream = await wholeClipsRight(model, GSC_DIR, dev);
     const val = await right(model, fsddVal);
     const total = iso.reduce((a, b) => a + b, 0) + stream;

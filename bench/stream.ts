@@ -37,7 +37,7 @@ import {
   Stream,
 } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
-import { merge, quantile, runStream as runEngine, Score, score } from './streamScoring';
+import { engineSetFlags, merge, quantile, runStream as runEngine, Score, score } from './streamScoring';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const args = process.argv.slice(2);
@@ -54,12 +54,8 @@ let VERIFIER: Verifier | undefined;
 /** The digit-string model, only with --sequence FILE (the product's default runs without it). */
 let STRING_MODEL: SequenceModel | undefined;
 
-/** `--set key=value` (repeatable): engine options (stream/options.ts) under every condition's own. */
-const SET: Record<string, number> = Object.fromEntries(
-  process.argv
-    .flatMap((a, i) => (a === '--set' && process.argv[i + 1] ? [process.argv[i + 1].split('=')] : []))
-    .map(([k, v]) => [k, Number(v)]),
-);
+/** `--set key=value` (repeatable): engine options under every condition's own. */
+const SET = engineSetFlags(process.argv);
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
   runEngine(classifier, samples, { ...SET, ...options }, useVerifier ? VERIFIER : undefined, STRING_MODEL);
 

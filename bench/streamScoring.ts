@@ -26,6 +26,13 @@ export interface RunResult {
   cpuS: number;
 }
 
+/** The `--set key=value` flags (repeatable) of a bench's arguments, as engine options; the engine validates them. */
+export function engineSetFlags(argv: readonly string[]): Record<string, number> {
+  return Object.fromEntries(
+    argv.flatMap((a, i) => (a === '--set' && argv[i + 1] ? [argv[i + 1].split('=')] : [])).map(([k, v]) => [k, Number(v)]),
+  );
+}
+
 /**
  * Whole recordings of one digit each (`dir`/`clip.file`), room noise and all, each through a fresh
  * engine as `transcribe` hears a file: how many come out right, i.e. exactly one digit typed, the

@@ -47,6 +47,7 @@ import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold } from '../src/train/folds
 import { alignDigits, quantile } from '../src/train/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
+import { engineSetFlags } from './streamScoring';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
@@ -117,9 +118,7 @@ let STRING_MODEL: SequenceModel | undefined;
 /** `--set key=value` (repeatable): engine options (stream/options.ts), validated by the engine. */
 const ENGINE_OPTIONS: Record<string, number> = {
   ...(value('--steps-per-run') ? { stringStepsPerRun: Number(value('--steps-per-run')) } : {}),
-  ...Object.fromEntries(
-    args.flatMap((a, i) => (a === '--set' && args[i + 1] ? [args[i + 1].split('=')] : [])).map(([k, v]) => [k, Number(v)]),
-  ),
+  ...engineSetFlags(args),
 };
 
 async function typedDigits(classifier: Classifier, verifier: Verifier | undefined, samples: Float32Array): Promise<Decision[]> {
@@ -254,6 +253,7 @@ async function main() {
     for (const e of s.examples) log(`    e.g. ${e}`);
   }
   const negDir = value('--negatives');
+  let nonDigit: { typed: number; minutes: number; falsePer10Min: number } | undefined;
   if (negDir) {
     // Non-digit phrases: 2–6 clips labelled 10 ("not a digit", e.g. verifierData --negatives' heldout
     // folder) joined as fluently as the digit strings; every digit left typed is a false insertion.
@@ -270,9 +270,9 @@ async function main() {
       heard.push(...d.map((x) => x.digit));
       seconds += audio.samples.length / RATE;
     }
-    rows['non-digit phrases'] = { falsePer10Min: (typed / seconds) * 600, typed, minutes: seconds / 60 } as never;
+    nonDigit = { typed, minutes: seconds / 60, falsePer10Min: (typed / seconds) * 600 };
     log(
-      `\nnon-digit phrases (${per * 2}, ${(seconds / 60).toFixed(1)} min, ${negDir}): ${typed} digits typed = ${((typed / seconds) * 600).toFixed(2)} per 10 min${heard.length ? ` (${heard.join(',')})` : ''}`,
+      `\nnon-digit phrases (${per * 2}, ${nonDigit.minutes.toFixed(1)} min, ${negDir}): ${typed} digits typed = ${nonDigit.falsePer10Min.toFixed(2)} per 10 min${heard.length ? ` (${heard.join(',')})` : ''}`,
     );
   }
   const bar = (ok: boolean) => (ok ? '   [meets bar]' : '   [MISSES BAR]');
@@ -295,6 +295,7 @@ async function main() {
         seed: SEED,
         modelId: classifier.meta.modelId,
         rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, delays: undefined }])),
+        nonDigit,
       }),
     );
   await classifier.dispose();

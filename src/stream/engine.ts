@@ -65,11 +65,9 @@ interface Utterance {
   gate?: StringGate;
   /** The 'utterance' events, held back until the string decoder's tail is over. */
   summary?: UtteranceEvent[];
-  /** Whether the utterance may be a string: its first words confirmed by the classifier and verifier (confirmString). */
-  firstWordIsDigit?: boolean;
-  /** The first word's confirmation, once asked. */
-  firstWordConfirmed?: boolean;
-  /** Words of this utterance the classifier and verifier confirmed so far (confirmString). */
+  /** Whether the utterance may be a string: enough of its first words confirmed (confirmString); undefined while undecided. */
+  stringConfirmed?: boolean;
+  /** Words of this utterance confirmed so far; undefined until the first word is asked (confirmString). */
   confirmedWords?: number;
 }
 
@@ -342,11 +340,11 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const prev = heard[heard.length - 1];
     if (
       prev &&
-      owner.firstWordIsDigit === undefined &&
+      owner.stringConfirmed === undefined &&
       !owner.gate.string &&
       (spike.frame - prev.frame) * this.hopMs >= this.opts.stringMinGapMs
     )
-      owner.firstWordIsDigit = await this.confirmString(owner, heard.length, prev, spike);
+      owner.stringConfirmed = await this.confirmString(owner, heard.length, prev, spike);
     owner.gate.onSpike(spike);
   }
 
@@ -358,14 +356,12 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private async confirmString(u: Utterance, k: number, prev: Spike, spike: Spike): Promise<boolean | undefined> {
     const o = this.opts;
     if (o.stringConfirmWords === 0) return true;
-    if (u.firstWordConfirmed === undefined) {
-      u.firstWordConfirmed = await this.firstWordIsDigit(u, u.gate!.heard[0]);
-      if (u.firstWordConfirmed) u.confirmedWords = 1;
-      else if (o.stringConfirmFirst) return false;
+    if (u.confirmedWords === undefined) {
+      u.confirmedWords = (await this.firstWordIsDigit(u, u.gate!.heard[0])) ? 1 : 0;
+      if (u.confirmedWords === 0 && o.stringConfirmFirst) return false;
     }
-    if ((u.confirmedWords ?? 0) < o.stringConfirmWords && (await this.wordIsDigit(u, prev.frame + 1, spike)))
-      u.confirmedWords = (u.confirmedWords ?? 0) + 1;
-    const confirmed = u.confirmedWords ?? 0;
+    if (u.confirmedWords < o.stringConfirmWords && (await this.wordIsDigit(u, prev.frame + 1, spike))) u.confirmedWords++;
+    const confirmed = u.confirmedWords;
     if (confirmed >= o.stringConfirmWords) return true;
     // Words asked so far: k + 1 of the first stringConfirmTries + 1.
     return o.stringConfirmWords - confirmed > o.stringConfirmTries - k ? false : undefined;
@@ -401,7 +397,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       const r = await this.classify(features);
       if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p) return false;
     }
-    // The early-exit bar of the verifier: like an early check, it hears a word cut where the next begins.
+    // Like an early check, the verifier hears a word cut where the next begins.
     return (await this.verify(features, spike.digit, this.opts.stringConfirmVerifierProb)) === undefined;
   }
 
@@ -414,7 +410,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
           this.emit('retraction', { decision, timeMs: this.frameEndMs(this.lastFrame), reason });
         },
         mayBeString: () =>
-          u.firstWordIsDigit === true &&
+          u.stringConfirmed === true &&
           u.voicedMs >= this.opts.reject.minVoicedMs &&
           (this.opts.vad.kind !== 'silero' || (u.speechProb ?? 0) >= this.opts.vad.sileroThreshold),
       },

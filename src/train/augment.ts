@@ -38,11 +38,6 @@ export function augmentWaveform(samples: Float32Array, rng: Rng, ctx?: AugmentCo
   return padded;
 }
 
-/**
- * Frame-domain augmentation, applied every epoch on precomputed frames. Shifting by whole hops
- * is exact: prepending k·hop zero samples prepends k silent frames. A prefix crop teaches the
- * model what the first part of a word looks like, which the early-exit decoder relies on.
- */
 export interface FrameAugmentOptions {
   maxShiftFrames: number;
   prefixProb: number;
@@ -60,6 +55,11 @@ export const DEFAULT_FRAME_AUGMENT: FrameAugmentOptions = { maxShiftFrames: 10, 
 const MAX_BAND_MASK = 6;
 const MAX_TIME_MASK = 8;
 
+/**
+ * Frame-domain augmentation, applied every epoch on precomputed frames. Shifting by whole hops
+ * is exact: prepending k·hop zero samples prepends k silent frames. A prefix crop teaches the
+ * model what the first part of a word looks like, which the early-exit decoder relies on.
+ */
 export function augmentFrames(
   data: Float32Array,
   frames: number,

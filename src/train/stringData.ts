@@ -79,7 +79,10 @@ export function buildSources(o: SourceOptions): StringSources {
     speakers.push({
       name: 'pooled real speakers',
       real: true,
-      words: o.pooled.map((c) => ({ digit: c.digit, samples: c.samples.map((v) => (v * level) / Math.max(rms(c.samples), 1e-6)) })),
+      words: o.pooled.map((c) => {
+        const g = level / Math.max(rms(c.samples), 1e-6);
+        return { digit: c.digit, samples: c.samples.map((v) => v * g) };
+      }),
     });
   }
   const t0 = Date.now();

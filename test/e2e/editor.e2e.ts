@@ -328,15 +328,18 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     // Workspace settings: the workbench watches the folder's .vscode/settings.json.
     const settingsFile = path.join(workspace, '.vscode', 'settings.json');
     const count = (re: RegExp) => extensionHostLogs(profile.userDataDir, 1e9).match(re)?.length ?? 0;
-    const changesBefore = count(/settings changed: [^\n]*fluentStrings/g);
+    /** Changes the settings file with `edit`, then waits until the extension logs the change. */
+    const changeSetting = async (what: string, edit: () => void) => {
+      const changes = () => count(/settings changed: [^\n]*fluentStrings/g);
+      const before = changes();
+      edit();
+      await waitFor(`the extension to see ${what}`, () => (changes() > before ? true : undefined), 20_000);
+    };
     const listeningBefore = count(/fluent strings on/g);
-    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify({ 'digitDictation.fluentStrings': true }, null, 2));
-    await waitFor(
-      'the extension to see digitDictation.fluentStrings change',
-      () => (count(/settings changed: [^\n]*fluentStrings/g) > changesBefore ? true : undefined),
-      20_000,
-    );
+    await changeSetting('digitDictation.fluentStrings turned on', () => {
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'digitDictation.fluentStrings': true }, null, 2));
+    });
     await runCommand(page(), title(COMMANDS.start));
     await waitFor(
       'the extension to log that it listens with fluent strings on',
@@ -375,13 +378,7 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     );
     // Back as the other stages expect it: dictation off, fluent strings off.
     await runCommand(page(), title(COMMANDS.stop));
-    const changes = count(/settings changed: [^\n]*fluentStrings/g);
-    fs.rmSync(settingsFile);
-    await waitFor(
-      'the extension to see fluentStrings back off',
-      () => (count(/settings changed: [^\n]*fluentStrings/g) > changes ? true : undefined),
-      20_000,
-    );
+    await changeSetting('fluentStrings back off', () => fs.rmSync(settingsFile));
   });
 
   const PANEL = 'open the panel and screenshot it';
