@@ -3,7 +3,8 @@
  *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
- * --augment the digit model's waveform augmentation.)
+ * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
+ * (verifierData --negatives' training folder) with the empty string as target.)
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
@@ -53,6 +54,7 @@ async function main() {
     drawSeed: args.includes('--draw-seed') ? Number(value('--draw-seed', '')) : undefined,
     realDir: args.includes('--real') ? value('--real', '') : undefined,
     augment: args.includes('--augment'),
+    negativesDir: args.includes('--negatives') ? value('--negatives', '') : undefined,
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));

@@ -420,13 +420,15 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
 
   private typeStringDigit(u: Utterance, spike: Spike, index: number): Decision {
     const prev = index > 0 ? u.gate?.typed[index - 1]?.decision : undefined;
-    const decisionMs = this.frameEndMs(spike.frame);
+    // Typed now, not at the step that heard it: a run covers several steps, and a string's first
+    // digits wait for its confirmation.
+    const decisionMs = this.frameEndMs(Math.max(spike.frame, this.lastFrame));
     const d: Decision = {
       digit: spike.digit,
       confidence: spike.prob,
       startMs: prev ? prev.endMs : this.frameStartMs(u.onsetFrame),
       decisionMs,
-      endMs: decisionMs,
+      endMs: this.frameEndMs(spike.frame),
       earlyExit: false,
       top: topN(spike.probs.subarray(0, DIGIT_COUNT), 3),
       why: [],

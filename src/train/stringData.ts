@@ -7,6 +7,8 @@
  *   sometimes "oh");
  * - non-digit speech (phrases of ordinary words in the same voices) and noise, whose target is the
  *   empty string: the model must learn that speech is not digits by default.
+ * - with `negatives`, phrases of 1–6 non-digit clips (verifierData's --negatives: other words,
+ *   sentence pieces, near-digit words, reversed digits), also with the empty string as target;
  * - with `pooled`, the words of many speakers with a few clips each (gsc-digits' training fold):
  *   one pool whose strings mix speakers, each word levelled to −26 dBFS first (as bench:strings
  *   builds its gsc strings), since one speaker rarely says more than two digits there.
@@ -35,6 +37,8 @@ export interface StringSources {
   speakers: Array<{ name: string; words: SpokenDigit[]; real: boolean }>;
   fluent: Example[];
   nonDigit: Float32Array[];
+  /** Non-digit clips, levelled to −26 dBFS, joined into phrases whose target is empty. */
+  negatives?: Float32Array[];
   /** Set: half of the examples go through augmentWaveform (babble from these words). */
   augment?: AugmentContext;
 }
@@ -44,6 +48,8 @@ export interface SourceOptions {
   /** Words of many speakers with a few clips each, pooled into one mixed "speaker". */
   pooled?: Clip[];
   augment?: boolean;
+  /** Non-digit clips (label "other") for phrases that must stay empty. */
+  negatives?: Float32Array[];
   voices: readonly VoiceFamily[];
   /** Ordinary phrases for the non-digit examples (none may sound like a digit string). */
   nonDigitTexts: string[];
@@ -74,17 +80,16 @@ export function buildSources(o: SourceOptions): StringSources {
       real: true,
       words: o.fsdd.filter((c) => c.speaker === sp).map((c) => ({ digit: c.digit, samples: c.samples })),
     });
-  if (o.pooled?.length) {
-    const level = Math.pow(10, -26 / 20);
+  const level = (x: Float32Array) => {
+    const g = Math.pow(10, -26 / 20) / Math.max(rms(x), 1e-6);
+    return x.map((v) => v * g);
+  };
+  if (o.pooled?.length)
     speakers.push({
       name: 'pooled real speakers',
       real: true,
-      words: o.pooled.map((c) => {
-        const g = level / Math.max(rms(c.samples), 1e-6);
-        return { digit: c.digit, samples: c.samples.map((v) => v * g) };
-      }),
+      words: o.pooled.map((c) => ({ digit: c.digit, samples: level(c.samples) })),
     });
-  }
   const t0 = Date.now();
   for (const family of o.voices) {
     const words: SpokenDigit[] = [];
@@ -106,7 +111,8 @@ export function buildSources(o: SourceOptions): StringSources {
   for (let i = 0; i < o.nonDigitCount; i++) nonDigit.push(trimSilence(tts(pick(o.nonDigitTexts, rng), randomSpec(o.voices, rng))));
   log(`fluent TTS strings: ${fluent.length}, non-digit phrases: ${nonDigit.length} (${((Date.now() - t1) / 1000).toFixed(0)} s)`);
   const augment = o.augment ? { babblePool: speakers.filter((s) => s.real).flatMap((s) => s.words.map((w) => w.samples)) } : undefined;
-  return { speakers, fluent, nonDigit, augment };
+  const negatives = o.negatives?.length ? o.negatives.map(level) : undefined;
+  return { speakers, fluent, nonDigit, negatives, augment };
 }
 
 function meanPower(x: Float32Array): number {
@@ -173,9 +179,15 @@ function plainExample(src: StringSources, rng: Rng): Example {
     const s = spliceDigits(words, rng, { gapMs: [-40, 150], edgeMs: [0, 0], speed: [0.9, 1.1], gainDb: [-3, 3] });
     return { samples: dress(s.samples, rng), digits };
   }
-  if (r < 0.85) {
+  if (r < (src.negatives ? 0.82 : 0.85)) {
     const f = pick(src.fluent, rng);
     return { samples: dress(f.samples, rng), digits: f.digits };
+  }
+  // With non-digit clips, a fifth more non-digit examples, half of them phrases of those clips.
+  if (r < 0.97 && src.negatives && r >= 0.82 && rng() < 0.5) {
+    const words = Array.from({ length: 1 + Math.floor(rng() * 6) }, () => ({ digit: 0, samples: pick(src.negatives!, rng) }));
+    const s = spliceDigits(words, rng, { gapMs: [-40, 150], edgeMs: [0, 0], speed: [0.9, 1.1], gainDb: [-3, 3] });
+    return { samples: dress(s.samples, rng), digits: [] };
   }
   if (r < 0.97) return { samples: dress(pick(src.nonDigit, rng), rng), digits: [] };
   // Silence with a noise burst or nothing.

@@ -57,6 +57,11 @@ export interface StringTrainOptions {
   realDir?: string;
   /** Half the examples through the digit model's waveform augmentation. */
   augment?: boolean;
+  /**
+   * Non-digit clips (label 10, verifierData --negatives' training folder): phrases of them train
+   * the empty string; every tenth clip validates instead.
+   */
+  negativesDir?: string;
   log?: (line: string) => void;
 }
 
@@ -217,9 +222,14 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   const realTrain = real.filter((c) => !recipeDevSpeaker(c.speaker));
   const realVal = real.filter((c) => recipeDevSpeaker(c.speaker));
   if (o.realDir) log(`${o.realDir}: ${realTrain.length} training words, ${realVal.length} validation words (recipe-dev speakers)`);
+  const neg = o.negativesDir ? loadClips(o.negativesDir, cfg, (c) => c.digit === 10, { labels: 11 }).clips.map((c) => c.samples) : [];
+  const negTrain = neg.filter((_, i) => i % 10 !== 0);
+  const negVal = neg.filter((_, i) => i % 10 === 0);
+  if (o.negativesDir) log(`${o.negativesDir}: ${negTrain.length} non-digit clips for training, ${negVal.length} for validation`);
   const src = buildSources({
     fsdd: trainClips,
     pooled: realTrain,
+    negatives: negTrain,
     augment: o.augment,
     voices: o.voices,
     nonDigitTexts: o.nonDigitTexts,
@@ -232,6 +242,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   const valSrc = buildSources({
     fsdd: valClips,
     pooled: realVal,
+    negatives: negVal,
     augment: o.augment,
     voices: o.voices,
     nonDigitTexts: o.nonDigitTexts,
@@ -334,7 +345,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       valDigitErrorRate: best!.errorRate,
       valExact: best!.exact,
       continuedFrom: o.init ? 'a previous run (--init)' : null,
-      data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.augment ? '; half through the waveform augmentation' : ''}`,
+      data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ' (also phrases of verifierData --negatives clips)' : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
     },
   });
   net.dispose();

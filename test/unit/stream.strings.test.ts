@@ -65,4 +65,15 @@ test('a spliced string becomes a string only as far as the confirmation settings
     alone.slice(1).map((d) => d.stringIndex),
     [1, 2, 3],
   );
+  // With the default confirmation, digits that waited for it carry the time they were typed:
+  // decision times follow the order of typing, and none precedes the end of its word's step.
+  const confirmed = await typed(audio.samples, {});
+  assert.deepEqual(
+    confirmed.map((d) => d.digit),
+    digits,
+  );
+  confirmed.forEach((d, i) => {
+    assert.ok(d.decisionMs >= d.endMs || d.stringIndex === undefined, `digit ${i}: decided ${d.decisionMs} ms, heard until ${d.endMs} ms`);
+    if (i > 0) assert.ok(d.decisionMs >= confirmed[i - 1].decisionMs, `digit ${i} decided before digit ${i - 1}`);
+  });
 });

@@ -5,10 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { encodeWav } from '../../src/audio/wav';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import { logMelFrames } from '../../src/features/logmel';
 import { readSequenceMeta, SequenceModel } from '../../src/model/sequenceModel';
@@ -43,6 +44,14 @@ test('ctcLossTensor: its tfjs gradient is the CTC gradient, averaged over the ba
 test('smoke training writes a string model whose streamed steps equal the model over the whole utterance', async () => {
   const out = mkdtempSync(join(tmpdir(), 'dd-strings-'));
   try {
+    // Non-digit clips as verifierData --negatives writes them (label 10): reversed FSDD words.
+    const negDir = join(out, 'negatives');
+    mkdirSync(negDir);
+    const words = loadClips(FSDD, FEATURE_CONFIG, (c) => c.take === 20 && c.speaker === 'lucas').clips;
+    words.forEach((c, i) =>
+      writeFileSync(join(negDir, `10_rev_${i}.wav`), encodeWav(Float32Array.from(c.samples).reverse(), FEATURE_CONFIG.sampleRate)),
+    );
+    const lines: string[] = [];
     const r = await trainStrings({
       fsddDir: FSDD,
       out,
@@ -58,14 +67,20 @@ test('smoke training writes a string model whose streamed steps equal the model 
       evalEvery: 2,
       realDir: GSC,
       augment: true,
+      negativesDir: negDir,
+      log: (l) => lines.push(l),
     });
+    assert.ok(
+      lines.some((l) => l.includes(`${negDir}: 9 non-digit clips for training, 1 for validation`)),
+      lines.join('\n'),
+    );
     assert.ok(r.exportMaxAbsDiff < 1e-4, `ONNX vs trainer ${r.exportMaxAbsDiff}`);
     assert.ok(r.bytes <= 200 * 1024, `${r.bytes} bytes`);
     const bytes = readFileSync(r.modelPath);
     const meta = readSequenceMeta(bytes, r.modelPath);
     assert.equal(meta.blank, 10);
     assert.deepEqual(meta.featureConfig, { ...FEATURE_CONFIG });
-    assert.match(String(meta.training.data), /gsc-digits training fold pooled.*waveform augmentation/);
+    assert.match(String(meta.training.data), /gsc-digits training fold pooled.*verifierData --negatives.*waveform augmentation/);
     // The word classifier refuses it: it is not a digit classifier.
     await assert.rejects(Classifier.load(r.modelPath), /metadata/);
 
