@@ -69,6 +69,8 @@ interface Utterance {
   stringConfirmed?: boolean;
   /** Words of this utterance confirmed so far; undefined until the first word is asked (confirmString). */
   confirmedWords?: number;
+  /** Set once the utterance lasted stringStartMs: the string decoder hears it from then on. */
+  stringHeard?: boolean;
 }
 
 /**
@@ -191,7 +193,14 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
     this.utt = undefined;
     this.tail = undefined;
-    this.strings = this.stringModel && new StringDecoder(this.stringModel, this.opts.stringMinProb, this.opts.stringStepsPerRun);
+    this.strings =
+      this.stringModel &&
+      new StringDecoder(
+        this.stringModel,
+        this.opts.stringMinProb,
+        this.opts.stringStepsPerRun,
+        Math.ceil(this.opts.stringStartMs / (this.hopMs * this.stringModel.meta.stride)) + 1,
+      );
     const slots = (this.strings?.window ?? 0) + Math.ceil(this.opts.vad.preRollMs / this.hopMs) + this.cfg.frames + 16;
     this.mels = this.strings && { frame: new Int32Array(slots).fill(-1), data: new Float32Array(slots * this.cfg.melBands) };
     this.setState('listening');
@@ -329,8 +338,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (!this.strings) return;
     if (this.tail && index > this.tail.untilFrame) this.closeTail();
     const owner = this.utt ?? this.tail?.u;
-    for (const spike of await this.strings.push((i) => this.melOf(i), owner !== undefined))
-      if (owner?.gate) await this.onSpike(owner, spike);
+    if (owner && !owner.stringHeard && owner === this.utt && (index - owner.onsetFrame + 1) * this.hopMs >= this.opts.stringStartMs)
+      owner.stringHeard = true;
+    const listen = !owner ? 'off' : owner.stringHeard ? 'on' : owner === this.utt ? 'wait' : 'off';
+    for (const spike of await this.strings.push((i) => this.melOf(i), listen)) if (owner?.gate) await this.onSpike(owner, spike);
   }
 
   private async onSpike(owner: Utterance, spike: Spike): Promise<void> {
@@ -548,7 +559,8 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.setState(this.stopping ? this.currentState : 'listening');
     if (!u) return;
     u.summary = [];
-    const tailFrames = this.strings ? Math.round(this.opts.stringTailMs / this.hopMs) : 0;
+    // An utterance the string decoder never heard has no spike to wait for.
+    const tailFrames = this.strings && u.stringHeard ? Math.round(this.opts.stringTailMs / this.hopMs) : 0;
     this.tail = { u, untilFrame: nowFrame + tailFrames };
     const emitUtterance = (e: UtteranceEvent) => {
       if (tailFrames > 0) u.summary!.push(e);

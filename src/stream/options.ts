@@ -122,6 +122,13 @@ export interface EngineOptions {
   /** The string decoder keeps listening this long after an utterance ends: its last digit's spike can trail the VAD's end. */
   stringTailMs: number;
   /**
+   * The string model starts hearing an utterance once it has lasted this long, catching up on its
+   * start in one run: an utterance shorter than two digit words is one word for the classifier
+   * alone. 300 ms: two digit words take at least 400 ms even spoken fast (FSDD's shortest words
+   * are ~250 ms; "oh one" at espeak-ng's fastest training tempo ~380 ms).
+   */
+  stringStartMs: number;
+  /**
    * How many of a string's first words the word classifier and the verifier must confirm before
    * the utterance counts as a string (engine.ts wordIsDigit): 2, 1, or 0 (the string model alone).
    */
@@ -156,6 +163,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringMinGapMs: 150,
   stringTailMs: 200,
   stringStepsPerRun: 2,
+  stringStartMs: 300,
   // The confirmation defaults were chosen on `bench:strings --dev --negatives` (FSDD takes 5–9,
   // gsc-digits' recipe-dev half, training TTS voices; 120 never-trained non-digit phrases) by rules
   // fixed before each round (model card): two words of the first six, by the verifier alone at its
@@ -248,6 +256,7 @@ export const OPTION_RULES = {
   stringMinGapMs: { min: 0, max: 60_000 },
   stringTailMs: { min: 0, max: 60_000 },
   stringStepsPerRun: { min: 1, max: 8, integer: true },
+  stringStartMs: { min: 0, max: 1000 },
   stringConfirmWords: { min: 0, max: 2, integer: true },
   stringConfirmProb: { min: 0, max: 1 },
   stringConfirmVerifierProb: { min: 0, max: 1 },

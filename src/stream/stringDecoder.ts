@@ -6,7 +6,9 @@
  *
  * The window is the model's receptive field rounded up to whole steps and aligned to the step
  * grid, so each step's output is exactly what the model computes over the whole stream (tested).
- * During silence the model need not run (its steps are blank there); `active` says when it must.
+ * During silence the model need not run (its steps are blank there); nor while an utterance is
+ * still too short to hold two digits ('wait'): those steps are kept and decoded by the first run
+ * once it is longer ('on'), so a lone short word never costs a string-model run.
  */
 import type { SequenceMeta } from '../model/sequenceModel';
 
@@ -30,12 +32,18 @@ export interface Spike {
   revises?: Spike;
 }
 
+/** What the stream is doing: silence, speech the model need not hear yet, speech it must hear. */
+export type StringListen = 'off' | 'wait' | 'on';
+
 export class StringDecoder {
   readonly stride: number;
   readonly window: number;
   private readonly bands: number;
   private readonly input: Float32Array;
   private frames = 0;
+  /** Steps completed since the last run that no run has decoded yet. */
+  private pending = 0;
+  private readonly maxPending: number;
   private prevClass: number;
   private lastSpike: Spike | undefined;
   private stepsSinceSpike = Infinity;
@@ -51,10 +59,13 @@ export class StringDecoder {
      * dominates a model this small) for 40 ms more delay on every other step.
      */
     readonly stepsPerRun = 2,
+    /** Steps of 'wait' the first run may have to catch up on. */
+    catchUpSteps = 0,
   ) {
     const m = model.meta;
     this.stride = m.stride;
-    this.window = Math.ceil(m.receptiveField / m.stride) * m.stride + (stepsPerRun - 1) * m.stride;
+    this.maxPending = Math.max(1, stepsPerRun + catchUpSteps);
+    this.window = Math.ceil(m.receptiveField / m.stride) * m.stride + (this.maxPending - 1) * m.stride;
     this.bands = m.featureConfig.melBands;
     this.input = new Float32Array(this.window * this.bands);
     this.prevClass = m.blank;
@@ -70,32 +81,42 @@ export class StringDecoder {
   }
 
   /**
-   * Counts the next frame of the stream (every frame, in order); when it completes `stepsPerRun`
-   * steps and `active` is true, runs the model on the window's frames (asked of `melOf`, so
-   * silence costs no features) and returns those steps' spikes, oldest first. Inactive steps count
-   * as blank (silence).
+   * Counts the next frame of the stream (every frame, in order). Once `stepsPerRun` steps are
+   * complete while `listen` is 'on', runs the model on the frames those steps (and any kept from
+   * 'wait') need, asked of `melOf` (so silence costs no features), and returns their spikes,
+   * oldest first. Steps heard 'off' count as blank (silence).
    */
-  async push(melOf: (frame: number) => Float32Array, active: boolean): Promise<Spike[]> {
+  async push(melOf: (frame: number) => Float32Array, listen: StringListen | boolean): Promise<Spike[]> {
+    const mode: StringListen = listen === true ? 'on' : listen === false ? 'off' : listen;
     const B = this.bands;
     const index = this.frames++;
-    if (this.frames % (this.stride * this.stepsPerRun) !== 0) return [];
-    if (!active) {
+    if (this.frames % this.stride !== 0) return [];
+    if (mode === 'off') {
+      this.pending = 0;
       this.prevClass = this.blank;
-      this.stepsSinceSpike += this.stepsPerRun;
+      this.stepsSinceSpike++;
       return [];
     }
-    // Oldest frame first; before the stream has a window's worth, the first frame stands in for the past.
-    const first = this.frames - this.window;
-    for (let k = 0; k < this.window; k++) {
-      const f = Math.max(first + k, 0);
-      this.input.set(melOf(f), k * B);
+    if (this.pending === this.maxPending) {
+      // Waited longer than the window holds: the oldest kept step is dropped as blank.
+      this.pending--;
+      this.prevClass = this.blank;
+      this.stepsSinceSpike++;
     }
-    const out = await this.model.probs(this.input, this.window);
+    this.pending++;
+    if (mode === 'wait' || this.pending < this.stepsPerRun) return [];
+    const steps = this.pending;
+    this.pending = 0;
+    const span = this.window - (this.maxPending - steps) * this.stride;
+    // Oldest frame first; before the stream has a window's worth, the first frame stands in for the past.
+    const first = this.frames - span;
+    for (let k = 0; k < span; k++) this.input.set(melOf(Math.max(first + k, 0)), k * B);
+    const out = await this.model.probs(this.input, span);
     const C = this.model.meta.labels.length;
     const spikes: Spike[] = [];
-    const steps = out.length / C;
-    for (let k = this.stepsPerRun - 1; k >= 0; k--) {
-      this.lastStep = Float32Array.from(out.subarray((steps - 1 - k) * C, (steps - k) * C));
+    const total = out.length / C;
+    for (let k = steps - 1; k >= 0; k--) {
+      this.lastStep = Float32Array.from(out.subarray((total - 1 - k) * C, (total - k) * C));
       const s = this.step(this.lastStep, index - k * this.stride);
       if (s) spikes.push(s);
     }
