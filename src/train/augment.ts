@@ -11,7 +11,23 @@ export type { AugmentContext } from '../audio/effects';
  * 0–30 dB SNR of six kinds. Silence of 0–150 ms is added around the word before the noise, as the
  * detector's pre-roll and tail give the classifier noise around a word in a stream.
  */
-export function augmentWaveform(samples: Float32Array, rng: Rng, ctx?: AugmentContext): Float32Array {
+export interface NoiseMix {
+  /** Share of variants with added noise. */
+  prob: number;
+  /** 'sqrt': SNR 30·√u dB (low SNRs rarer: 11 % of noisy variants at ≤ 10 dB); 'uniform': 0–30 dB (33 %). */
+  snr: 'sqrt' | 'uniform';
+}
+
+export const DEFAULT_NOISE_MIX: NoiseMix = { prob: 0.6, snr: 'sqrt' };
+/** `train --noisy`: for rooms at 10 dB, where the default mix gives white noise ≤ 10 dB to ~1 % of variants. */
+export const NOISY_MIX: NoiseMix = { prob: 0.75, snr: 'uniform' };
+
+/** A noisy variant's SNR (dB). By default low SNRs less often: most rooms are not that loud. */
+export function drawSnrDb(mix: NoiseMix, rng: Rng): number {
+  return mix.snr === 'sqrt' ? 30 * Math.sqrt(rng()) : 30 * rng();
+}
+
+export function augmentWaveform(samples: Float32Array, rng: Rng, ctx?: AugmentContext, noise: NoiseMix = DEFAULT_NOISE_MIX): Float32Array {
   let x = samples;
   if (rng() < 0.8) x = changeSpeed(x, 0.85 + 0.3 * rng());
   const sr = FEATURE_CONFIG.sampleRate;
@@ -25,13 +41,13 @@ export function augmentWaveform(samples: Float32Array, rng: Rng, ctx?: AugmentCo
   const speechRms = Math.max(rms(x), 1e-6);
   const level = Math.pow(10, (-45 + 42 * rng()) / 20) / speechRms;
   for (let i = 0; i < padded.length; i++) padded[i] *= level;
-  if (rng() < 0.6) {
+  // Draws in this order (noise or not, kind, SNR), so that the default mix reproduces the shipped model.
+  if (rng() < noise.prob) {
     const kind = NOISE_KINDS[Math.floor(rng() * NOISE_KINDS.length)];
-    // SNR uniform in 0–30 dB, but low SNRs less often: most rooms are not that loud.
-    const snr = 30 * Math.sqrt(rng());
-    const noise = makeNoise(kind, padded.length, rng, sr, ctx);
+    const snr = drawSnrDb(noise, rng);
+    const n = makeNoise(kind, padded.length, rng, sr, ctx);
     const g = (speechRms * level) / Math.pow(10, snr / 20);
-    for (let i = 0; i < padded.length; i++) padded[i] += g * noise[i];
+    for (let i = 0; i < padded.length; i++) padded[i] += g * n[i];
   }
   const clip = rng() < 0.05 ? 0.3 + 0.6 * rng() : 1;
   for (let i = 0; i < padded.length; i++) padded[i] = Math.max(-clip, Math.min(clip, padded[i])) / clip;

@@ -8,7 +8,16 @@ import { DIGIT_LABELS, OTHER_LABEL } from '../model/meta';
 import { DatasetError } from '../errors';
 import { initBackend } from './backend';
 import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
-import { AugmentContext, augmentFrames, augmentWaveform, DEFAULT_FRAME_AUGMENT, FrameAugmentOptions } from './augment';
+import {
+  AugmentContext,
+  augmentFrames,
+  augmentWaveform,
+  DEFAULT_FRAME_AUGMENT,
+  DEFAULT_NOISE_MIX,
+  FrameAugmentOptions,
+  NoiseMix,
+  NOISY_MIX,
+} from './augment';
 import { recipeDevSpeaker, speakerFold, verifierDevSpeaker } from './folds';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
@@ -27,12 +36,19 @@ interface Example {
   variants: Array<{ data: Float32Array; frames: number }>;
 }
 
-function featurize(clips: Clip[], variants: number, rng: Rng, vtlp: number, onProgress?: (done: number) => void): Example[] {
+function featurize(
+  clips: Clip[],
+  variants: number,
+  rng: Rng,
+  vtlp: number,
+  noise: NoiseMix,
+  onProgress?: (done: number) => void,
+): Example[] {
   const ctx: AugmentContext = { babblePool: clips.map((c) => c.samples) };
   return clips.map((c, i) => {
     const v = [logMelFrames(c.samples)];
     for (let k = 0; k < variants; k++) {
-      const x = augmentWaveform(c.samples, rng, ctx);
+      const x = augmentWaveform(c.samples, rng, ctx, noise);
       v.push(logMelFrames(x, cfg, vtlp > 0 ? 1 - vtlp + 2 * vtlp * rng() : 1));
     }
     onProgress?.(i + 1);
@@ -162,7 +178,9 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
 
   const variants = opts.augment ? (opts.variants ?? 2) : 0;
   const t0 = Date.now();
-  const trainEx = featurize(trainClips, variants, rng, opts.vtlp ?? 0, (d) => hooks.onProgress?.(0, d, trainClips.length));
+  const trainEx = featurize(trainClips, variants, rng, opts.vtlp ?? 0, opts.noisy ? NOISY_MIX : DEFAULT_NOISE_MIX, (d) =>
+    hooks.onProgress?.(0, d, trainClips.length),
+  );
   const norm = bandStatistics(trainEx);
   const valInputs = valClips.map((c) => utteranceFeatures(c.samples));
   const testInputs = testClips.map((c) => utteranceFeatures(c.samples));
@@ -275,6 +293,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       variants,
       vtlp: opts.vtlp ?? 0,
       specAugment: opts.specAugment ?? false,
+      noisy: opts.noisy ?? false,
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,

@@ -19,6 +19,8 @@ export interface TrainOptions {
   vtlp?: number;
   /** SpecAugment-style band and time masks, per epoch (augment.ts). */
   specAugment?: boolean;
+  /** Noise on more variants and low SNRs as often as high ones (augment.ts NOISY_MIX). */
+  noisy?: boolean;
   /** Augmented variants per training clip (default 2). */
   variants?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */

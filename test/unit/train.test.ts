@@ -13,7 +13,7 @@ import { ModelMismatchError } from '../../src/errors';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { Verifier } from '../../src/stream/verifier';
 
-import { augmentFrames, DEFAULT_FRAME_AUGMENT } from '../../src/train/augment';
+import { augmentFrames, DEFAULT_FRAME_AUGMENT, DEFAULT_NOISE_MIX, drawSnrDb, NoiseMix, NOISY_MIX } from '../../src/train/augment';
 import { FEATURE_CONFIG } from '../../src/features/config';
 import { mulberry32 } from '../../src/train/rng';
 test('smoke training on a small FSDD subset learns, exports a checked model, and is reproducible', async () => {
@@ -106,4 +106,23 @@ test('SpecAugment masks: off draws nothing extra; on, a masked band or span hold
     for (let i = 0; i < out.data.length; i++) assert.ok(out.data[i] === 0 || out.data[i] >= 5 || out.data[i] === fill[i % B]);
   }
   assert.ok(bandMasks > 0 && timeMasks > 0, `${bandMasks} masked bands, ${timeMasks} masked frames`);
+});
+
+test('the noisy mix draws SNRs uniformly in 0–30 dB, the default weights them to the high end', () => {
+  const lowShare = (mix: NoiseMix) => {
+    const rng = mulberry32(3);
+    let low = 0;
+    const n = 20_000;
+    for (let k = 0; k < n; k++) {
+      const snr = drawSnrDb(mix, rng);
+      assert.ok(snr >= 0 && snr <= 30, `SNR ${snr} dB out of 0–30`);
+      if (snr <= 10) low++;
+    }
+    return low / n;
+  };
+  // √-weighted: (1/3)² of noisy variants at ≤ 10 dB; uniform: 1/3.
+  const plain = lowShare(DEFAULT_NOISE_MIX);
+  const heavy = lowShare(NOISY_MIX);
+  assert.ok(Math.abs(plain - 1 / 9) < 0.01 && Math.abs(heavy - 1 / 3) < 0.015, JSON.stringify({ plain, heavy }));
+  assert.ok(NOISY_MIX.prob > DEFAULT_NOISE_MIX.prob);
 });
