@@ -8,7 +8,9 @@
  * recordings through the streaming engine without a verifier. FSDD validation takes 5–9 (speakers
  * trained on, takes not) are a sanity row. The held-out fold, the held-out TTS voices and LOSO
  * stay untouched for bench:robust. With --ensemble, also every pair and the whole set of the given
- * models averaged (mean log-probability), on the isolated rows.
+ * models averaged (mean log-probability), on the isolated rows. With --noise-streams, also FSDD
+ * validation takes (30 per speaker) streamed at −26 dBFS under white and babble noise at 10 dB
+ * through the engine with the bundled verifier: words decided right, of 180 each.
  */
 import { resolve } from 'node:path';
 import { makeNoise, rms } from '../src/audio/effects';
@@ -19,6 +21,10 @@ import { recipeDevSpeaker } from '../src/train/folds';
 import { argmax } from '../src/train/metrics';
 import { mulberry32 } from '../src/train/rng';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
+import { loadVerifier, Verifier } from '../src/stream/verifier';
+import { shuffle } from '../src/train/rng';
+import { Clip as NamedClip, digitStream, loadFsdd } from '../test/fixtures/corpus';
+import { runStream, score } from './streamScoring';
 import { wholeClipsRight } from './streamScoring';
 
 const GSC_DIR = resolve(FSDD_DIR, '..', '..', 'gsc-digits', 'recordings');
@@ -52,10 +58,43 @@ async function right(model: Classifier, clips: Clip[]): Promise<number> {
   return rightOf([await probsOf(model, clips)], clips);
 }
 
+const SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo', 'yweweler'];
+
+/** FSDD validation takes streamed under `kind` noise at 10 dB: words decided right. */
+async function noiseStreamsRight(
+  model: Classifier,
+  verifier: Verifier | undefined,
+  kind: 'white' | 'babble',
+  fsdd: NamedClip[],
+): Promise<number> {
+  let right = 0;
+  for (const [si, sp] of SPEAKERS.entries()) {
+    const own = shuffle(
+      fsdd.filter((x) => x.speaker === sp && x.take <= 9),
+      mulberry32(7 + si),
+    ).slice(0, 30);
+    const stream = digitStream(own, { seed: 500 + si, wordLevelDb: -26 });
+    // Babble of the other speakers' training takes, as bench:robust builds it.
+    const babble = fsdd.filter((x) => x.speaker !== sp && x.take >= 10 && x.take % 5 === 0).map((x) => x.samples);
+    const noise = makeNoise(kind, stream.samples.length, mulberry32(900 + si), stream.sampleRate, {
+      babblePool: babble,
+      babbleTalkers: [8, 8],
+    });
+    const g = Math.sqrt(Math.pow(10, (-26 - 10) / 10));
+    const samples = stream.samples.map((v, i) => v + g * noise[i]);
+    const run = await runStream(model, samples, {}, verifier);
+    right += score(stream, run.utterances).correct;
+  }
+  return right;
+}
+
 async function main() {
   if (!models.length) throw new Error('usage: bench:recipe -- MODEL.onnx [MODEL.onnx …]');
   const dev = loadClips(GSC_DIR, undefined, (c) => recipeDevSpeaker(c.speaker)).clips;
   const fsddVal = loadClips(FSDD_DIR, undefined, (c) => c.take >= 5 && c.take <= 9).clips;
+  const streams = process.argv.includes('--noise-streams');
+  const fsddStreams = streams ? loadFsdd(FSDD_DIR, 'train') : [];
+  const verifier = streams ? await loadVerifier() : undefined;
   const speakers = new Set(dev.map((c) => c.speaker)).size;
   const sets: Array<[string, Clip[]]> = [
     ['clean', dev],
@@ -64,7 +103,7 @@ async function main() {
   ];
   console.log(`recipe dev: ${dev.length} gsc-digits clips of ${speakers} training-fold speakers; FSDD takes 5–9 (${fsddVal.length})`);
   console.log(
-    `${'model'.padEnd(44)} ${sets.map(([n]) => n.padStart(12)).join('')} ${'stream'.padStart(8)} ${'total'.padStart(7)} ${'FSDD val'.padStart(9)}`,
+    `${'model'.padEnd(44)} ${sets.map(([n]) => n.padStart(12)).join('')} ${'stream'.padStart(8)} ${'total'.padStart(7)} ${'FSDD val'.padStart(9)}${streams ? '  FSDD-val streams white / babble 10 dB' : ''}`,
   );
   const kept: Float32Array[][][] = [];
   for (const path of models) {
@@ -76,8 +115,11 @@ async function main() {
     const stream = await wholeClipsRight(model, GSC_DIR, dev);
     const val = await right(model, fsddVal);
     const total = iso.reduce((a, b) => a + b, 0) + stream;
+    const noiseRow = streams
+      ? `  ${await noiseStreamsRight(model, verifier, 'white', fsddStreams)}/180 / ${await noiseStreamsRight(model, verifier, 'babble', fsddStreams)}/180`
+      : '';
     console.log(
-      `${path.slice(-44).padEnd(44)} ${iso.map((k) => `${k}/${dev.length}`.padStart(12)).join('')} ${`${stream}`.padStart(8)} ${`${total}`.padStart(7)} ${`${val}/${fsddVal.length}`.padStart(9)}`,
+      `${path.slice(-44).padEnd(44)} ${iso.map((k) => `${k}/${dev.length}`.padStart(12)).join('')} ${`${stream}`.padStart(8)} ${`${total}`.padStart(7)} ${`${val}/${fsddVal.length}`.padStart(9)}${noiseRow}`,
     );
     await model.dispose();
   }
