@@ -14,7 +14,8 @@
  * noise at 20 dB. Babble is eight talkers, FSDD training takes of the other five speakers. Scoring as
  * bench:stream (S/D/I word accuracy; decision time against the word's end; insertions per 10 min).
  *
- * Flags: --model FILE, --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier. A full run of
+ * Flags: --model FILE, --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier,
+ * --no-sequence (streams without the string model, as with digitDictation.fluentStrings off). A full run of
  * the bundled model writes models/robust.json, which the model card quotes.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { writeFileAtomic } from '../src/atomicWrite';
 import { join, resolve } from 'node:path';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
 import { loadVerifier } from '../src/stream/verifier';
+import { loadBundledSequenceModel } from '../src/model/sequenceModel';
 import { defaultCorpusDir } from '../src/train/corpus';
 import { evaluate } from '../src/train/evaluate';
 import { loadClips } from '../src/train/dataset';
@@ -112,7 +114,9 @@ function losoRows() {
 async function main() {
   const classifier = await Classifier.load(MODEL);
   const verifier = args.includes('--no-verifier') ? undefined : await loadVerifier();
-  log(`model ${MODEL} (${classifier.meta.modelId})`);
+  // Streams run as the product does by default: with the string model (digitDictation.fluentStrings).
+  const strings = args.includes('--no-sequence') ? undefined : await loadBundledSequenceModel();
+  log(`model ${MODEL} (${classifier.meta.modelId}); string model ${strings ? strings.meta.modelId : 'none'}`);
   const iso = await isolated(MODEL);
   const loso = losoRows();
   let gscStream: { n: number; accuracy: number } | undefined;
@@ -131,7 +135,7 @@ async function main() {
     const clips = loadClips(GSC_DIR, undefined, (c) => heldOutSpeaker(c.speaker)).clips;
     const wholeClips = async (v: typeof verifier) => ({
       n: clips.length,
-      accuracy: (await wholeClipsRight(classifier, GSC_DIR, clips, v)) / clips.length,
+      accuracy: (await wholeClipsRight(classifier, GSC_DIR, clips, v, strings)) / clips.length,
     });
     gscStream = await wholeClips(verifier);
     log(`  ${'gsc-digits held-out fold, whole clips, streaming'.padEnd(52)} ${pct(gscStream.accuracy).padStart(9)}  (n=${gscStream.n})`);
@@ -150,7 +154,7 @@ async function main() {
     for (const c of test) {
       const x = new Float32Array(c.samples.length + Math.round(0.3 * classifier.meta.featureConfig.sampleRate));
       x.set(c.samples);
-      const decided = (await runStream(classifier, x, {}, verifier)).utterances.filter((u) => u.decision);
+      const decided = (await runStream(classifier, x, {}, verifier, strings)).utterances.filter((u) => u.decision);
       if (decided.length === 1 && decided[0].decision!.digit === c.digit) right++;
     }
     firstFrame = { n: test.length, accuracy: right / test.length };
@@ -177,7 +181,7 @@ async function main() {
         const babble = trainTakes.filter((x) => x.speaker !== sp && x.take % 5 === 0).map((x) => x.samples);
         stream = withNoise(stream, c.noise, c.snrDb!, c.wordLevelDb, seed, babble);
       }
-      const run = await runStream(classifier, stream.samples, {}, verifier);
+      const run = await runStream(classifier, stream.samples, {}, verifier, strings);
       audioS += run.audioS;
       scores.push(score(stream, run.utterances));
     }
@@ -191,6 +195,7 @@ async function main() {
   }
   await classifier.dispose();
   await verifier?.dispose();
+  await strings?.dispose();
   const report = { model: classifier.meta.modelId, isolated: iso, loso, gscStream, gscStreamNoVerifier, firstFrame, streams: results };
   if (JSON_OUT) console.log(JSON.stringify(report));
   // The model card (npm run bench -- --card) quotes the last full run of the shipped model.

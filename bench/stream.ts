@@ -13,7 +13,7 @@
  *
  * Flags: --set key=value (an engine option, repeatable), --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
  * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier), --sequence FILE
- * (with the digit-string model, as with digitDictation.fluentStrings on).
+ * (another digit-string model), --no-sequence (without one, as with digitDictation.fluentStrings off).
  */
 import { FEATURE_CONFIG } from '../src/features/config';
 import { fileSource } from '../src/audio/source';
@@ -51,7 +51,7 @@ const log = (...a: unknown[]) => {
 };
 
 let VERIFIER: Verifier | undefined;
-/** The digit-string model, only with --sequence FILE (the product's default runs without it). */
+/** The digit-string model (the product's default, digitDictation.fluentStrings on), unless --no-sequence. */
 let STRING_MODEL: SequenceModel | undefined;
 
 /** `--set key=value` (repeatable): engine options under every condition's own. */
@@ -157,8 +157,8 @@ async function main() {
   VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier(verifierArg >= 0 ? args[verifierArg + 1] : undefined);
   const seqArg = args.indexOf('--sequence');
   const seqPath = seqArg >= 0 ? args[seqArg + 1] : bundledSequenceModelPath();
-  // The product's default is one digit per utterance (digitDictation.fluentStrings is off): the string model only on request.
-  if (args.includes('--sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
+  // As the product runs by default (digitDictation.fluentStrings on): with the string model.
+  if (!args.includes('--no-sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   log(`string model: ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}`);
   const clips = loadFsdd(DATA, 'test');
   log(

@@ -43,11 +43,12 @@ export async function wholeClipsRight(
   dir: string,
   clips: ReadonlyArray<{ file: string; digit: number }>,
   verifier?: Verifier,
+  stringModel?: SequenceModelLike,
 ): Promise<number> {
   let right = 0;
   for (const clip of clips) {
     const raw = readWav(join(dir, clip.file), classifier.meta.featureConfig.sampleRate).samples;
-    const decided = (await runStream(classifier, raw, {}, verifier)).utterances.filter((u) => u.decision);
+    const decided = (await runStream(classifier, raw, {}, verifier, stringModel)).utterances.filter((u) => u.decision);
     if (decided.length === 1 && decided[0].decision!.digit === clip.digit) right++;
   }
   return right;

@@ -64,8 +64,10 @@ export function addEngineOptions(cmd: Command): Command {
     .option('--no-verifier', 'do not use the digit/non-digit verifier')
     .option(
       '--strings [file]',
-      'hear fluent digit strings with a string model (experimental; default file: the bundled models/digit-strings.onnx)',
+      'fluent digit strings with this string model (default: on, with the bundled models/digit-strings.onnx)',
+      true,
     )
+    .option('--no-strings', 'hear one digit per utterance only (no string model)')
     .option(
       '--reject-min-digit-prob <p>',
       'with the verifier: probability of a digit word needed for the whole utterance',
@@ -120,7 +122,7 @@ export interface EngineCliOptions {
   retract?: boolean;
   /** A path, false for --no-verifier, or undefined/true for the bundled one. */
   verifier?: string | boolean;
-  /** A path, true for the bundled string model, or undefined for none (one digit per utterance). */
+  /** A path, true for the bundled string model (the default), or false for none (--no-strings: one digit per utterance). */
   strings?: string | boolean;
   why: boolean;
   rejections?: boolean;

@@ -327,10 +327,21 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
     if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs && !u.gate?.string)
       await this.check(u, f.index);
-    // A digit is over by now: speech running on past a word's length was a phrase, not a digit.
-    if (u.decision && !u.retracted && !u.gate?.string && elapsedMs > this.opts.reject.maxWordMs)
-      this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs} ms)`);
+    // A digit is over by now: speech running on past a word's length was a phrase, not a digit,
+    // unless it may still become a string (its confirmation undecided), for stringWaitMs more.
+    const wait = u.gate && u.stringConfirmed === undefined ? this.opts.stringWaitMs : 0;
+    if (u.decision && !u.retracted && !u.gate?.string && elapsedMs > this.opts.reject.maxWordMs + wait)
+      this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs + wait} ms)${this.notAString(u)}`);
     if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
+  }
+
+  /** Why a long utterance with a string model is not a string, for the withdrawal's reason (logs). */
+  private notAString(u: Utterance): string {
+    if (!u.gate) return '';
+    const heard = u.gate.heard.map((s) => s.digit).join('');
+    if (!u.stringHeard) return '; the string decoder had not started';
+    if (heard.length < 2) return `; the string decoder heard ${heard ? `only "${heard}"` : 'no digit'}`;
+    return `; the string decoder heard "${heard}", ${u.confirmedWords ?? 0} of its words confirmed (${this.opts.stringConfirmWords} needed)`;
   }
 
   /** Feeds the frame to the string decoder; a spike goes to the utterance it belongs to. */

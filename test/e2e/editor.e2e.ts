@@ -285,71 +285,23 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     log(`saved ${path.relative(repo, shot)}`);
   });
 
-  const WITHDRAW = 'speech running on after an early digit: the digit is typed, then deleted again';
-  stage(WITHDRAW, { timeoutMs: 60_000, needs: [DICTATE] }, async () => {
-    await focusEditor(page());
-    const before = await digitsTyped();
-    log(`playing ${RUN_ON.recordings.join(' + ')} back to back (one ${RUN_ON.recordings.length}-word utterance)`);
-    const seen = await playWatching(wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
-    await sleep(2000);
-    const after = await digitsTyped();
-    const transient = [...seen].filter((t) => t !== before);
-    log(`editor texts seen while it played: ${[...seen].map((t) => JSON.stringify(t)).join(', ')}`);
-    assert.ok(
-      transient.some((t) => t.startsWith(before) && /^\d$/.test(t.slice(before.length))),
-      `no early digit was ever typed after "${before}" (texts seen: ${[...seen].join(' | ')})`,
-    );
-    assert.equal(after, before, `the withdrawn digit is still there: "${after}", expected "${before}"`);
-  });
+  // Workspace settings: the workbench watches the folder's .vscode/settings.json.
+  const settingsFile = path.join(workspace, '.vscode', 'settings.json');
+  const logCount = (re: RegExp) => extensionHostLogs(profile.userDataDir, 1e9).match(re)?.length ?? 0;
+  /** Changes the settings file with `edit`, then waits until the extension logs the change. */
+  const changeSetting = async (what: string, edit: () => void) => {
+    const changes = () => logCount(/settings changed: [^\n]*fluentStrings/g);
+    const before = changes();
+    edit();
+    await waitFor(`the extension to see ${what}`, () => (changes() > before ? true : undefined), 20_000);
+  };
 
-  const STOP = 'toggle dictation off from the status bar; further audio types nothing';
-  stage(STOP, { timeoutMs: 60_000, needs: [START] }, async () => {
-    const before = await digitsTyped();
-    await statusItem(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits').click();
-    const label = await waitFor(
-      'the status bar item to say it is idle',
-      async () => {
-        const l = await statusLabel(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits');
-        return /idle/i.test(l) && !/listening|hearing/i.test(l) ? l : undefined;
-      },
-      10_000,
-    );
-    log(`status bar: ${label}`);
-    await focusEditor(page());
-    log(`playing ${AFTER_STOP.recordings.join(' + ')} with dictation off`);
-    await mic!.play(wav('after-stop', AFTER_STOP.recordings, AFTER_STOP.gapMs));
-    await sleep(2500);
-    const after = await digitsTyped();
-    assert.equal(after, before, `text changed while dictation was off: "${before}" → "${after}"`);
-  });
-
-  const FLUENT_STAGE = `fluent strings on: "${FLUENT.expected.split('').join(' ')}" without pauses types ${FLUENT.expected}, undone in one step`;
-  stage(FLUENT_STAGE, { timeoutMs: 90_000, needs: [STOP] }, async () => {
-    // Workspace settings: the workbench watches the folder's .vscode/settings.json.
-    const settingsFile = path.join(workspace, '.vscode', 'settings.json');
-    const count = (re: RegExp) => extensionHostLogs(profile.userDataDir, 1e9).match(re)?.length ?? 0;
-    /** Changes the settings file with `edit`, then waits until the extension logs the change. */
-    const changeSetting = async (what: string, edit: () => void) => {
-      const changes = () => count(/settings changed: [^\n]*fluentStrings/g);
-      const before = changes();
-      edit();
-      await waitFor(`the extension to see ${what}`, () => (changes() > before ? true : undefined), 20_000);
-    };
-    const listeningBefore = count(/fluent strings on/g);
-    await changeSetting('digitDictation.fluentStrings turned on', () => {
-      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-      fs.writeFileSync(settingsFile, JSON.stringify({ 'digitDictation.fluentStrings': true }, null, 2));
-    });
-    await runCommand(page(), title(COMMANDS.start));
-    await waitFor(
-      'the extension to log that it listens with fluent strings on',
-      () => (count(/fluent strings on/g) > listeningBefore ? true : undefined),
-      30_000,
-    );
-    await sleep(1500);
+  const FLUENT_STAGE = `fluent strings (on by default): "${FLUENT.expected.split('').join(' ')}" without pauses types ${FLUENT.expected}, undone in one step`;
+  stage(FLUENT_STAGE, { timeoutMs: 90_000, needs: [DICTATE] }, async () => {
+    assert.ok(logCount(/fluent strings on/g) > 0, 'the extension did not log that it listens with fluent strings on (the default)');
     await focusEditor(page());
     const before = await digitsTyped();
-    log(`playing ${FLUENT.recordings.join(' + ')} back to back with fluent strings on`);
+    log(`playing ${FLUENT.recordings.join(' + ')} back to back`);
     const seen = await playWatching(wav('fluent', FLUENT.recordings, FLUENT.gapMs));
     let after = '';
     await waitFor(
@@ -376,9 +328,59 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
         throw new Error(`after one undo the editor reads "${await digitsTyped()}", expected "${before}"`);
       },
     );
-    // Back as the other stages expect it: dictation off, fluent strings off.
+  });
+
+  const STOP = 'toggle dictation off from the status bar; further audio types nothing';
+  stage(STOP, { timeoutMs: 60_000, needs: [START] }, async () => {
+    const before = await digitsTyped();
+    await statusItem(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits').click();
+    const label = await waitFor(
+      'the status bar item to say it is idle',
+      async () => {
+        const l = await statusLabel(page(), EXTENSION_ID, STATUS_ITEM_ID, 'Digits');
+        return /idle/i.test(l) && !/listening|hearing/i.test(l) ? l : undefined;
+      },
+      10_000,
+    );
+    log(`status bar: ${label}`);
+    await focusEditor(page());
+    log(`playing ${AFTER_STOP.recordings.join(' + ')} with dictation off`);
+    await mic!.play(wav('after-stop', AFTER_STOP.recordings, AFTER_STOP.gapMs));
+    await sleep(2500);
+    const after = await digitsTyped();
+    assert.equal(after, before, `text changed while dictation was off: "${before}" → "${after}"`);
+  });
+
+  const WITHDRAW = 'fluent strings off: speech running on after an early digit types the digit, then deletes it again';
+  stage(WITHDRAW, { timeoutMs: 90_000, needs: [STOP] }, async () => {
+    const listeningBefore = logCount(/fluent strings off/g);
+    await changeSetting('digitDictation.fluentStrings turned off', () => {
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ 'digitDictation.fluentStrings': false }, null, 2));
+    });
+    await runCommand(page(), title(COMMANDS.start));
+    await waitFor(
+      'the extension to log that it listens with fluent strings off',
+      () => (logCount(/fluent strings off/g) > listeningBefore ? true : undefined),
+      30_000,
+    );
+    await sleep(1500);
+    await focusEditor(page());
+    const before = await digitsTyped();
+    log(`playing ${RUN_ON.recordings.join(' + ')} back to back (one ${RUN_ON.recordings.length}-word utterance)`);
+    const seen = await playWatching(wav('run-on', RUN_ON.recordings, RUN_ON.gapMs));
+    await sleep(2000);
+    const after = await digitsTyped();
+    const transient = [...seen].filter((t) => t !== before);
+    log(`editor texts seen while it played: ${[...seen].map((t) => JSON.stringify(t)).join(', ')}`);
+    assert.ok(
+      transient.some((t) => t.startsWith(before) && /^\d$/.test(t.slice(before.length))),
+      `no early digit was ever typed after "${before}" (texts seen: ${[...seen].join(' | ')})`,
+    );
+    assert.equal(after, before, `the withdrawn digit is still there: "${after}", expected "${before}"`);
+    // Back as the other stages expect it: dictation off, default settings.
     await runCommand(page(), title(COMMANDS.stop));
-    await changeSetting('fluentStrings back off', () => fs.rmSync(settingsFile));
+    await changeSetting('fluentStrings back to its default', () => fs.rmSync(settingsFile));
   });
 
   const PANEL = 'open the panel and screenshot it';

@@ -5,11 +5,11 @@ import { StringGate } from '../../src/stream/stringGate';
 import type { Decision } from '../../src/stream/types';
 
 const spike = (digit: number, frame: number): Spike => ({ digit, prob: 0.9, probs: new Float32Array(11), frame });
-const decision = (digit: number, stringIndex?: number): Decision => ({
+const decision = (digit: number, stringIndex?: number, decisionMs = 0): Decision => ({
   digit,
   confidence: 0.9,
   startMs: 0,
-  decisionMs: 0,
+  decisionMs,
   endMs: 0,
   earlyExit: true,
   top: [],
@@ -52,10 +52,24 @@ test('one spike leaves the word to the classifier; a second one makes a string, 
 
 test('a classifier digit the string decoder hears otherwise is withdrawn and replaced', () => {
   const { gate, log } = harness();
-  gate.classifierTyped(decision(1));
+  // Decided at 350 ms; the decoder's first spike at 400 ms is the same word, heard as 4.
+  gate.classifierTyped(decision(1, undefined, 350));
   gate.onSpike(spike(4, 40));
   gate.onSpike(spike(2, 70));
   assert.deepEqual(log, ['withdraw 1', 'type 4#0', 'type 2#1']);
+});
+
+test('a first spike well after the classifier decided is the next word: the classifier digit stays first', () => {
+  const { gate, log } = harness();
+  // Decided at 300 ms; the decoder's first spike comes at 600 ms: it missed the first word.
+  gate.classifierTyped(decision(4, undefined, 300));
+  gate.onSpike(spike(2, 60));
+  gate.onSpike(spike(7, 100));
+  assert.deepEqual(log, ['type 2#1', 'type 7#2']);
+  assert.deepEqual(
+    gate.typed.map((t) => t.decision.digit),
+    [4, 2, 7],
+  );
 });
 
 test('spikes closer than the minimum gap are one sound: a repeat is ignored, another digit revises the last one typed', () => {

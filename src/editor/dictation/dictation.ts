@@ -114,7 +114,7 @@ export class DictationController extends Disposable {
       const rt = await runtime();
       const { classifier, fallbackReason, store, problem } = await loadRecognizer(this.models, this.prototypes, cfg.model);
       const verifier = await this.models.verifier();
-      // Fluent strings are opt-in (digitDictation.fluentStrings) while the string model is weak.
+      // Fluent strings (digitDictation.fluentStrings, on by default): isolated words are decided as without them.
       const stringModel = cfg.fluentStrings ? await this.models.stringModel() : undefined;
       source = await rt.openMicrophone(microphoneOptions(cfg, classifier.meta.featureConfig.sampleRate));
       if (this.isDisposed) throw new DigitDictationError('DISPOSED', 'the extension is shutting down');

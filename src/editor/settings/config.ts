@@ -44,7 +44,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   model: 'bundled',
   earlyExit: { thresh: 0.95, consec: 3, every: 2 },
   withdrawEarlyDigits: true,
-  fluentStrings: false,
+  fluentStrings: true,
   vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
   enrollment: { takes: 3 },
   training: { epochs: 40 },

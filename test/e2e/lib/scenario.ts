@@ -47,18 +47,19 @@ export const DICTATION = {
 };
 
 /**
- * Four digits back to back with no pause: one utterance far longer than a digit. The engine exits
- * early on its first word, then withdraws that digit when the speech runs on; the editor must show
- * the digit and then delete it again.
+ * Four digits back to back with no pause, with fluent strings turned off: one utterance far longer
+ * than a digit. The engine exits early on its first word, then withdraws that digit when the
+ * speech runs on; the editor must show the digit and then delete it again.
  */
 export const RUN_ON = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_jackson_1.wav', '8_jackson_1.wav'], gapMs: 0 };
 
 /**
- * Four test-split words back to back with fluent strings on (digitDictation.fluentStrings): one
- * string, typed digit by digit while it is spoken, undone in one step. The string model is
- * sensitive to where its 40 ms step grid falls on the audio, and the microphone's start is
- * arbitrary: these words came out right at all 16 offsets of 2.5 ms across a step offline, where
- * RUN_ON's came out right at 4 (models/digit-strings.onnx c16961b7).
+ * Four test-split words back to back with fluent strings on (digitDictation.fluentStrings, the
+ * default): one string, typed digit by digit while it is spoken, undone in one step. The string
+ * model is sensitive to where its 40 ms step grid falls on the audio, and the microphone's start
+ * is arbitrary: these words come out right at all 16 offsets of 2.5 ms across a step offline
+ * (RUN_ON's at 15; with the previous string model, c16961b7, at 4), models/digit-strings.onnx
+ * 7778e3ac.
  */
 export const FLUENT = {
   expected: '4271',
