@@ -25,6 +25,7 @@
  * --set key=value: an engine option (stream/options.ts), repeatable.
  *
  * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence,
+ * --reasons (tally the withdrawals and rejections in strings not typed exactly),
  * --steps-per-run N (the engine's stringStepsPerRun).
  */
 import { fileSource } from '../src/audio/source';
@@ -121,6 +122,10 @@ const ENGINE_OPTIONS: Record<string, number> = {
   ...engineSetFlags(args),
 };
 
+/** With --reasons: why digits were withdrawn or utterances rejected, per set (numbers masked). */
+const REASONS = flag('--reasons');
+let heardReasons: string[] = [];
+
 async function typedDigits(classifier: Classifier, verifier: Verifier | undefined, samples: Float32Array): Promise<Decision[]> {
   const engine = new DictationEngine(classifier, ENGINE_OPTIONS);
   engine.setVerifier(verifier);
@@ -130,10 +135,27 @@ async function typedDigits(classifier: Classifier, verifier: Verifier | undefine
   engine.on('retraction', (r) => {
     const last = typed[typed.length - 1];
     if (last && last.decision === r.decision) typed.pop();
+    heardReasons.push(`withdrawn: ${r.reason}`);
+  });
+  engine.on('utterance', (u) => {
+    if (u.rejection && !u.retracted) heardReasons.push(`rejected: ${u.rejection.reason}`);
   });
   await engine.run(await fileSource(samples, RATE));
   engine.dispose();
   return typed.map((t) => t.decision);
+}
+
+function tallyReasons(reasons: string[]): string {
+  const n = new Map<string, number>();
+  for (const r of reasons) {
+    const k = r.replace(/"[^"]*"/g, '"…"').replace(/\d+(\.\d+)?/g, 'N');
+    n.set(k, (n.get(k) ?? 0) + 1);
+  }
+  return [...n]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([k, v]) => `      ${String(v).padStart(4)}  ${k}`)
+    .join('\n');
 }
 
 /**
@@ -159,11 +181,14 @@ interface SetScore {
   ins: number;
   delays: number[];
   examples: string[];
+  /** With --reasons: withdrawals and rejections in strings not typed exactly. */
+  reasons: string[];
 }
 
 async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, cases: StringCase[]): Promise<SetScore> {
-  const s: SetScore = { strings: cases.length, exact: 0, n: 0, sub: 0, del: 0, ins: 0, delays: [], examples: [] };
+  const s: SetScore = { strings: cases.length, exact: 0, n: 0, sub: 0, del: 0, ins: 0, delays: [], examples: [], reasons: [] };
   for (const c of cases) {
+    heardReasons = [];
     const typed = await typedDigits(classifier, verifier, c.audio.samples);
     const hyp = typed.map((d) => d.digit);
     const a = alignDigits(c.audio.digits, hyp);
@@ -172,7 +197,10 @@ async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, 
     s.del += a.del;
     s.ins += a.ins;
     if (a.sub + a.del + a.ins === 0) s.exact++;
-    else if (s.examples.length < 4) s.examples.push(`${c.audio.digits.join('')} → "${hyp.join('')}" (${c.label})`);
+    else {
+      s.reasons.push(...heardReasons);
+      if (s.examples.length < 4) s.examples.push(`${c.audio.digits.join('')} → "${hyp.join('')}" (${c.label})`);
+    }
     if (c.audio.words) for (const [r, h] of a.matches) s.delays.push(typed[h].decisionMs - c.audio.words[r].endMs);
     if (STRING_MODEL) {
       const o = alignDigits(c.audio.digits, await offlineDigits(c.audio.samples));
@@ -251,6 +279,7 @@ async function main() {
       `${name.padEnd(44)} ${String(s.strings).padStart(7)} ${pct(row.exactShare).padStart(8)} ${String(s.n).padStart(5)} ${pct(accuracy).padStart(9)} ${String(s.sub).padStart(4)} ${String(s.del).padStart(4)} ${String(s.ins).padStart(4)} ${ms(row.medianMs).padStart(12)} ${ms(row.p95Ms).padStart(7)} ${(s.offline ? `${pct((s.n - s.offline.err) / s.n)} / ${pct(s.offline.exact / s.strings)}` : '–').padStart(16)}`,
     );
     for (const e of s.examples) log(`    e.g. ${e}`);
+    if (REASONS && s.reasons.length) log(`    in strings not typed exactly:\n${tallyReasons(s.reasons)}`);
   }
   const negDir = value('--negatives');
   let nonDigit: { typed: number; minutes: number; falsePer10Min: number } | undefined;
