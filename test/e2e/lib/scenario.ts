@@ -58,8 +58,7 @@ export const RUN_ON = { recordings: ['9_jackson_1.wav', '5_jackson_1.wav', '3_ja
  * default): one string, typed digit by digit while it is spoken, undone in one step. The string
  * model is sensitive to where its 40 ms step grid falls on the audio, and the microphone's start
  * is arbitrary: these words come out right at all 16 offsets of 2.5 ms across a step offline
- * (RUN_ON's at 15; with the previous string model, c16961b7, at 4), models/digit-strings.onnx
- * 7778e3ac.
+ * (RUN_ON's too; with string model c16961b7, at 4), models/digit-strings.onnx d0c7622b.
  */
 export const FLUENT = {
   expected: '4271',
