@@ -19,13 +19,11 @@ import { Classifier } from '../src/model/classifier';
 import { Clip, loadClips } from '../src/train/dataset';
 import { recipeDevSpeaker } from '../src/train/folds';
 import { argmax } from '../src/train/metrics';
-import { mulberry32 } from '../src/train/rng';
-import { FSDD_DIR } from '../test/fixtures/fsddDir';
+import { mulberry32, shuffle } from '../src/train/rng';
 import { loadVerifier, Verifier } from '../src/stream/verifier';
-import { shuffle } from '../src/train/rng';
+import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { Clip as NamedClip, digitStream, loadFsdd } from '../test/fixtures/corpus';
-import { runStream, score } from './streamScoring';
-import { wholeClipsRight } from './streamScoring';
+import { runStream, score, wholeClipsRight, withNoise } from './streamScoring';
 
 const GSC_DIR = resolve(FSDD_DIR, '..', '..', 'gsc-digits', 'recordings');
 const models = process.argv.slice(2).filter((a) => !a.startsWith('--'));
@@ -73,16 +71,10 @@ async function noiseStreamsRight(
       fsdd.filter((x) => x.speaker === sp && x.take <= 9),
       mulberry32(7 + si),
     ).slice(0, 30);
-    const stream = digitStream(own, { seed: 500 + si, wordLevelDb: -26 });
     // Babble of the other speakers' training takes, as bench:robust builds it.
     const babble = fsdd.filter((x) => x.speaker !== sp && x.take >= 10 && x.take % 5 === 0).map((x) => x.samples);
-    const noise = makeNoise(kind, stream.samples.length, mulberry32(900 + si), stream.sampleRate, {
-      babblePool: babble,
-      babbleTalkers: [8, 8],
-    });
-    const g = Math.sqrt(Math.pow(10, (-26 - 10) / 10));
-    const samples = stream.samples.map((v, i) => v + g * noise[i]);
-    const run = await runStream(model, samples, {}, verifier);
+    const stream = withNoise(digitStream(own, { seed: 500 + si, wordLevelDb: -26 }), kind, 10, -26, 900 + si, babble);
+    const run = await runStream(model, stream.samples, {}, verifier);
     right += score(stream, run.utterances).correct;
   }
   return right;

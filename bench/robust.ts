@@ -28,11 +28,11 @@ import { defaultCorpusDir } from '../src/train/corpus';
 import { evaluate } from '../src/train/evaluate';
 import { loadClips } from '../src/train/dataset';
 import { HELD_OUT_FOLD, speakerFold } from '../src/train/folds';
-import { makeNoise, NoiseKind } from '../src/audio/effects';
+import type { NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
-import { digitStream, loadFsdd, Stream } from '../test/fixtures/corpus';
+import { digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { merge, quantile, runStream, score, Score, wholeClipsRight } from './streamScoring';
+import { merge, quantile, runStream, score, Score, wholeClipsRight, withNoise } from './streamScoring';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => {
@@ -53,7 +53,6 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
  * Babble in the usual sense (a room of talkers, as NOISEX-92's canteen), not one competing
  * voice: eight talkers, each a loop of one FSDD training word of another speaker.
  */
-const BABBLE_TALKERS = 8;
 
 interface Condition {
   name: string;
@@ -69,18 +68,6 @@ const CONDITIONS: Condition[] = [
   ),
   { name: 'quiet speaker (−45 dBFS), pink 20 dB', noise: 'pink', snrDb: 20, wordLevelDb: -45 },
 ];
-
-/** Adds `kind` noise to a levelled stream at `snrDb` below the mean power of its words. */
-function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelDb: number, seed: number, babble: Float32Array[]) {
-  const rng = mulberry32(seed);
-  const noise = makeNoise(kind, stream.samples.length, rng, stream.sampleRate, {
-    babblePool: babble,
-    babbleTalkers: [BABBLE_TALKERS, BABBLE_TALKERS],
-  });
-  const g = Math.sqrt(Math.pow(10, (levelDb - snrDb) / 10));
-  const samples = stream.samples.map((v, i) => v + g * noise[i]);
-  return { ...stream, samples };
-}
 
 /** gsc-digits speakers the shipped model never trained on (the other fold trains, folds.ts). */
 const heldOutSpeaker = (speaker: string) => speakerFold(speaker) === HELD_OUT_FOLD;

@@ -15,6 +15,8 @@ import type { Decision, UtteranceEvent } from '../src/stream/types';
 import type { Verifier } from '../src/stream/verifier';
 import { FEATURE_CONFIG } from '../src/features/config';
 import type { Stream } from '../test/fixtures/corpus';
+import { makeNoise, NoiseKind } from '../src/audio/effects';
+import { mulberry32 } from '../src/train/rng';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 
@@ -24,6 +26,21 @@ export interface RunResult {
   audioS: number;
   wallS: number;
   cpuS: number;
+}
+
+/** Babble noise: eight talkers. */
+const BABBLE_TALKERS = 8;
+
+/** Adds `kind` noise to a levelled stream at `snrDb` below the mean power of its words (`levelDb`). */
+export function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelDb: number, seed: number, babble: Float32Array[]): Stream {
+  const rng = mulberry32(seed);
+  const noise = makeNoise(kind, stream.samples.length, rng, stream.sampleRate, {
+    babblePool: babble,
+    babbleTalkers: [BABBLE_TALKERS, BABBLE_TALKERS],
+  });
+  const g = Math.sqrt(Math.pow(10, (levelDb - snrDb) / 10));
+  const samples = stream.samples.map((v, i) => v + g * noise[i]);
+  return { ...stream, samples };
 }
 
 /** The `--set key=value` flags (repeatable) of a bench's arguments, as engine options; the engine validates them. */

@@ -349,9 +349,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     if (!this.strings) return;
     if (this.tail && index > this.tail.untilFrame) this.closeTail();
     const owner = this.utt ?? this.tail?.u;
-    if (owner && !owner.stringHeard && owner === this.utt && (index - owner.onsetFrame + 1) * this.hopMs >= this.opts.stringStartMs)
-      owner.stringHeard = true;
-    const listen = !owner ? 'off' : owner.stringHeard ? 'on' : owner === this.utt ? 'wait' : 'off';
+    const u = this.utt;
+    if (u && !u.stringHeard && (index - u.onsetFrame + 1) * this.hopMs >= this.opts.stringStartMs) u.stringHeard = true;
+    // After the utterance (its tail), only a decoder that already heard it goes on.
+    const listen = owner?.stringHeard ? 'on' : owner === u && u ? 'wait' : 'off';
     for (const spike of await this.strings.push((i) => this.melOf(i), listen)) if (owner?.gate) await this.onSpike(owner, spike);
   }
 

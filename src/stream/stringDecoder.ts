@@ -86,12 +86,11 @@ export class StringDecoder {
    * 'wait') need, asked of `melOf` (so silence costs no features), and returns their spikes,
    * oldest first. Steps heard 'off' count as blank (silence).
    */
-  async push(melOf: (frame: number) => Float32Array, listen: StringListen | boolean): Promise<Spike[]> {
-    const mode: StringListen = listen === true ? 'on' : listen === false ? 'off' : listen;
+  async push(melOf: (frame: number) => Float32Array, listen: StringListen): Promise<Spike[]> {
     const B = this.bands;
     const index = this.frames++;
     if (this.frames % this.stride !== 0) return [];
-    if (mode === 'off') {
+    if (listen === 'off') {
       this.pending = 0;
       this.prevClass = this.blank;
       this.stepsSinceSpike++;
@@ -104,7 +103,7 @@ export class StringDecoder {
       this.stepsSinceSpike++;
     }
     this.pending++;
-    if (mode === 'wait' || this.pending < this.stepsPerRun) return [];
+    if (listen === 'wait' || this.pending < this.stepsPerRun) return [];
     const steps = this.pending;
     this.pending = 0;
     const span = this.window - (this.maxPending - steps) * this.stride;

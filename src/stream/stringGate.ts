@@ -79,16 +79,16 @@ export class StringGate {
     this.isString = true;
     const first = this.spikes[0];
     const classic = this.typed[0];
+    if (!classic) this.type(first);
+    else if (classic.decision.digit === first.digit) classic.spike = first;
     // A first spike this long after the classifier decided is the next word's: the decoder missed
     // the first word (seen live), which the classifier's digit then stands for.
-    const missedFirst = classic && first.frame * this.opts.hopMs - classic.decision.decisionMs >= this.opts.minSpikeGapMs;
-    if (classic && classic.decision.digit !== first.digit && !missedFirst) {
+    else if (first.frame * this.opts.hopMs - classic.decision.decisionMs >= this.opts.minSpikeGapMs) this.type(first);
+    else {
       this.host.withdraw(classic.decision, `the string decoder heard ${first.digit} first`);
       this.typed.length = 0;
+      this.type(first);
     }
-    if (this.typed.length === 0) this.type(first);
-    else if (missedFirst && classic.decision.digit !== first.digit) this.type(first);
-    else this.typed[0].spike = first;
     for (const sp of this.spikes.slice(1)) this.type(sp);
   }
 

@@ -101,7 +101,7 @@ test('smoke training writes a string model whose streamed steps equal the model 
         const decoder = new StringDecoder(model, 0.5, stepsPerRun);
         let compared = 0;
         for (let f = 0; f < usable; f++) {
-          await decoder.push((i) => data.subarray(i * 40, i * 40 + 40), true);
+          await decoder.push((i) => data.subarray(i * 40, i * 40 + 40), 'on');
           const step = (f + 1) / stride - 1;
           if ((f + 1) % (stride * stepsPerRun) !== 0 || f + 1 < decoder.window) continue;
           const ref = whole.subarray(step * C, step * C + C);
