@@ -14,8 +14,9 @@
  *   trained on these speakers' other takes, so they are not new voices: reported apart, labelled.
  * --dev runs the development voices instead (the adaptation's settings are chosen there).
  *
- * Flags: --quick (fewer voices), --json, --model FILE, --no-verifier, --dev, --takes N,
- * --loso speaker=FILE, --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options).
+ * Flags: --quick (fewer voices), --json, --model FILE, --no-verifier, --no-sequence, --strings N (per voice, default 12), --dev, --takes N,
+ * --loso speaker=FILE, --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options),
+ * --set-engine key=value (engine options, stream/options.ts).
  */
 import { fileSource } from '../src/audio/source';
 import { AdaptOptions, DEFAULT_ADAPT_OPTIONS } from '../src/enroll/adapt';
@@ -23,6 +24,7 @@ import { modeProbs } from '../src/enroll/head';
 import { enrollTakes } from '../src/enroll/review';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
+import { loadBundledSequenceModel, SequenceModel } from '../src/model/sequenceModel';
 import { DictationEngine } from '../src/stream/engine';
 import { recordUtterance } from '../src/stream/record';
 import type { RecognitionMode } from '../src/model/types';
@@ -33,7 +35,12 @@ import { mulberry32, shuffle } from '../src/train/rng';
 import { atLevel, Clip, concatWithGaps, digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { BENCH_WORDS } from '../test/fixtures/nonDigitText';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { score, Score } from './streamScoring';
+import { padFluent, score, Score, trackTyped } from './streamScoring';
+import { digitText, randomDigits } from '../src/train/strings';
+import { alignDigits } from '../src/train/stringScore';
+import { tts } from '../src/train/tts';
+import { atSpeed } from '../src/train/ttsVoices';
+import type { TtsVoice } from '../src/train/voices';
 import { DEV_VOICES, HELD_OUT_VOICES, voiceName, voiceTakes, voiceWords } from './voiceTakes';
 
 const RATE = FEATURE_CONFIG.sampleRate;
@@ -47,6 +54,7 @@ const TTS_TAKES = Number(opt('--takes') ?? 8);
 const ENROLL_TAKES = [1, 3];
 /** Words (enrollment takes, streamed takes, non-digit words) at this mean power, dBFS: a microphone with gain control. */
 const WORD_LEVEL_DB = -26;
+const STRINGS_PER_VOICE = Number(opt('--strings') ?? 12);
 const MODES = (opt('--modes')?.split(',') ?? ['base', 'proto', 'hybrid', 'adapted']) as RecognitionMode[];
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
@@ -69,6 +77,19 @@ interface Subject {
   clips: Clip[];
   /** Non-digit words in the same voice (TTS voices), streamed to count false digits. */
   nonDigits?: Float32Array[];
+  /** Fluent strings in the same voice (TTS voices). */
+  strings?: Array<{ samples: Float32Array; digits: number[] }>;
+}
+
+/** `n` fluent strings of 3–8 digits in voice `v`, at 0.85×, 1× and 1.25× its tempo (like bench:strings), from the voice's name. */
+function fluentStrings(v: TtsVoice, n: number): Subject['strings'] {
+  const rng = mulberry32([...v.id].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 11));
+  const family = { engine: v.engine === 'espeak-ng' ? ('espeak' as const) : v.engine, voice: v.name };
+  return Array.from({ length: n }, (_, i) => {
+    const digits = randomDigits(rng, 3, 8);
+    const speech = atLevel(tts(digitText(digits, rng), atSpeed(family, [0.85, 1, 1.25][i % 3])), WORD_LEVEL_DB);
+    return { samples: padFluent(speech, rng), digits };
+  });
 }
 
 interface Row {
@@ -84,9 +105,40 @@ interface Row {
   /** Digits typed on the voice's own non-digit words, per mode (out of nonDigitWords). */
   falseDigits: Partial<Record<RecognitionMode, number>>;
   nonDigitWords: number;
+  /** Fluent strings (TTS voices): digit accuracy (N − S − D − I) / N and exact strings, per mode. */
+  stringAccuracy: Partial<Record<RecognitionMode, number>>;
+  stringExact: Partial<Record<RecognitionMode, number>>;
+  strings: number;
 }
 
 let VERIFIER: Verifier | undefined;
+let STRING_MODEL: SequenceModel | undefined;
+/** `--set-engine key=value`: engine options for every run (stream/options.ts). */
+const ENGINE_OPTIONS: Record<string, number> = Object.fromEntries(
+  opts('--set-engine').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]),
+);
+
+function newEngine(classifier: Classifier, mode: RecognitionMode, store: Parameters<DictationEngine['setPrototypes']>[0]) {
+  const engine = new DictationEngine(classifier, { ...ENGINE_OPTIONS, mode, hybridWeight: 0.5, explain: false }, modeProbs);
+  engine.setVerifier(VERIFIER);
+  engine.setStringModel(STRING_MODEL);
+  engine.setPrototypes(store);
+  return engine;
+}
+
+/** One fluent string through a fresh engine: the digits typed, as an editor would hold them. */
+async function typedString(
+  classifier: Classifier,
+  samples: Float32Array,
+  mode: RecognitionMode,
+  store: Parameters<DictationEngine['setPrototypes']>[0],
+): Promise<number[]> {
+  const engine = newEngine(classifier, mode, store);
+  const typed = trackTyped(engine);
+  await engine.run(await fileSource(samples, RATE));
+  engine.dispose();
+  return typed.map((d) => d.digit);
+}
 
 async function transcribe(
   classifier: Classifier,
@@ -94,9 +146,7 @@ async function transcribe(
   mode: RecognitionMode,
   store: Parameters<DictationEngine['setPrototypes']>[0],
 ) {
-  const engine = new DictationEngine(classifier, { mode, hybridWeight: 0.5, explain: false }, modeProbs);
-  engine.setVerifier(VERIFIER);
-  engine.setPrototypes(store);
+  const engine = newEngine(classifier, mode, store);
   const utterances: UtteranceEvent[] = [];
   engine.on('utterance', (u) => utterances.push(u));
   await engine.run(await fileSource(samples, RATE));
@@ -132,6 +182,9 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
     scores: {},
     falseDigits: {},
     nonDigitWords: s.nonDigits?.length ?? 0,
+    stringAccuracy: {},
+    stringExact: {},
+    strings: STRING_MODEL ? (s.strings?.length ?? 0) : 0,
   };
   const nonDigitStream =
     s.nonDigits &&
@@ -148,6 +201,19 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
     if (nonDigitStream) {
       const heard = await transcribe(s.classifier, nonDigitStream, mode, mode === 'base' ? undefined : store);
       row.falseDigits[mode] = heard.filter((u) => u.decision).length;
+    }
+    if (row.strings) {
+      let n = 0;
+      let errors = 0;
+      let exact = 0;
+      for (const c of s.strings!) {
+        const a = alignDigits(c.digits, await typedString(s.classifier, c.samples, mode, mode === 'base' ? undefined : store));
+        n += c.digits.length;
+        errors += a.sub + a.del + a.ins;
+        if (a.sub + a.del + a.ins === 0) exact++;
+      }
+      row.stringAccuracy[mode] = (n - errors) / n;
+      row.stringExact[mode] = exact / row.strings;
     }
     if (flag('--verbose')) {
       const reasons = new Map<string, number>();
@@ -179,6 +245,17 @@ function summary(rows: Row[]) {
       const checkMaxS = Math.max(...rs.map((r) => r.checkSeconds));
       const nonDigitWords = rs.reduce((a, r) => a + r.nonDigitWords, 0);
       const falseDigits = Object.fromEntries(MODES.map((m) => [m, rs.reduce((a, r) => a + (r.falseDigits[m] ?? 0), 0)]));
+      const withStrings = rs.filter((r) => r.strings > 0);
+      const stringMean = (get: (r: Row) => number | undefined) =>
+        withStrings.length ? withStrings.reduce((a, r) => a + (get(r) ?? 0), 0) / withStrings.length : undefined;
+      const strings = withStrings.length
+        ? {
+            voices: withStrings.length,
+            perVoice: withStrings[0].strings,
+            accuracy: Object.fromEntries(MODES.map((m) => [m, stringMean((r) => r.stringAccuracy[m])])),
+            exact: Object.fromEntries(MODES.map((m) => [m, stringMean((r) => r.stringExact[m])])),
+          }
+        : undefined;
       out.push({
         group,
         enrolled: k,
@@ -190,6 +267,7 @@ function summary(rows: Row[]) {
         checkMaxS,
         nonDigitWords,
         falseDigits,
+        strings,
       });
     }
   }
@@ -200,9 +278,11 @@ async function main() {
   const modelPath = opt('--model') ?? bundledModelPath();
   const shipped = await Classifier.load(modelPath);
   VERIFIER = flag('--no-verifier') ? undefined : await loadVerifier();
+  // As the product runs by default (digitDictation.fluentStrings).
+  STRING_MODEL = flag('--no-sequence') ? undefined : await loadBundledSequenceModel();
   const o = adaptOptions();
   log(
-    `model ${modelPath} (id ${shipped.meta.modelId}); verifier ${VERIFIER ? VERIFIER.path : 'none'}; modes ${MODES.join(', ')}; adapt ${JSON.stringify(o)}`,
+    `model ${modelPath} (id ${shipped.meta.modelId}); verifier ${VERIFIER ? VERIFIER.path : 'none'}; string model ${STRING_MODEL ? STRING_MODEL.meta.modelId : 'none'}; modes ${MODES.join(', ')}; adapt ${JSON.stringify(o)}`,
   );
   const subjects: Subject[] = [];
   const voices = flag('--dev') ? DEV_VOICES : HELD_OUT_VOICES;
@@ -214,6 +294,7 @@ async function main() {
         classifier: shipped,
         clips: voiceTakes(v, TTS_TAKES),
         nonDigits: voiceWords(v, BENCH_WORDS),
+        strings: STRING_MODEL ? fluentStrings(v, STRINGS_PER_VOICE) : undefined,
       });
     }
   }
@@ -248,7 +329,7 @@ async function main() {
       const row = await runSubject(s, k, o, seed++ * 10);
       rows.push(row);
       log(
-        `${s.group.padEnd(40)} ${s.name.padEnd(30)} ${k} ${String(row.words).padStart(5)} ${MODES.map((m) => pct(row.accuracy[m]).padStart(7)).join(' ')}  ${row.adaptSeconds.toFixed(2)}${row.nonDigitWords ? `  false digits ${MODES.map((m) => row.falseDigits[m]).join('/')}` : ''}`,
+        `${s.group.padEnd(40)} ${s.name.padEnd(30)} ${k} ${String(row.words).padStart(5)} ${MODES.map((m) => pct(row.accuracy[m]).padStart(7)).join(' ')}  ${row.adaptSeconds.toFixed(2)}${row.nonDigitWords ? `  false digits ${MODES.map((m) => row.falseDigits[m]).join('/')}` : ''}${row.strings ? `  strings ${MODES.map((m) => pct(row.stringAccuracy[m]).trim()).join('/')}` : ''}`,
       );
     }
   }
@@ -262,10 +343,15 @@ async function main() {
       log(
         `${''.padEnd(40)}      digits typed on ${g.nonDigitWords} own-voice non-digit words: ${MODES.map((m) => `${m} ${g.falseDigits[m]}`).join('  ')}`,
       );
+    if (g.strings)
+      log(
+        `${''.padEnd(40)}      fluent strings (${g.strings.perVoice} a voice), digit accuracy: ${MODES.map((m) => `${m} ${pct(g.strings!.accuracy[m])}`).join('  ')}; exact: ${MODES.map((m) => `${m} ${pct(g.strings!.exact[m])}`).join('  ')}`,
+      );
   }
   if (JSON_OUT)
     console.log(JSON.stringify({ model: shipped.meta.modelId, adapt: o, rows: rows.map(({ scores: _scores, ...r }) => r), summary: sum }));
   for (const c of new Set(subjects.map((s) => s.classifier))) await c.dispose();
+  await STRING_MODEL?.dispose();
 }
 
 main().catch((err) => {

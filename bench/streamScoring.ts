@@ -71,6 +71,30 @@ export async function wholeClipsRight(
   return right;
 }
 
+/**
+ * The digits an editor holds as `engine` runs: each decision appended, each withdrawal deleting
+ * its digit while it is the last one typed (the editor's rule). `onWithdraw` hears every reason.
+ */
+export function trackTyped(engine: DictationEngine, onWithdraw?: (reason: string) => void): Decision[] {
+  const typed: Decision[] = [];
+  engine.on('decision', (d) => typed.push(d));
+  engine.on('retraction', (r) => {
+    if (typed[typed.length - 1] === r.decision) typed.pop();
+    onWithdraw?.(r.reason);
+  });
+  return typed;
+}
+
+/** A fluent recording as a file would hold it: half a second of quiet each side, a −70 dBFS floor (no digital silence). */
+export function padFluent(speech: Float32Array, rng: () => number): Float32Array {
+  const pad = Math.round(0.5 * RATE);
+  const samples = new Float32Array(pad * 2 + speech.length);
+  samples.set(speech, pad);
+  const floor = Math.pow(10, -70 / 20);
+  for (let k = 0; k < samples.length; k++) samples[k] += floor * (rng() * 2 - 1) * 1.73;
+  return samples;
+}
+
 /** Runs one stream through a fresh engine (with `verifier`, if given) and times it. */
 export async function runStream(
   classifier: Classifier,

@@ -48,7 +48,7 @@ import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold } from '../src/train/folds
 import { alignDigits, quantile } from '../src/train/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
-import { engineSetFlags } from './streamScoring';
+import { engineSetFlags, padFluent, trackTyped } from './streamScoring';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
@@ -99,22 +99,12 @@ function ttsSet(n: number, rng: Rng, voices: readonly VoiceFamily[] = HELDOUT_VO
     const family = voices[i % voices.length];
     const spec = atSpeed(family, speeds[Math.floor(i / voices.length) % speeds.length]);
     const digits = randomDigits(rng, 3, 8);
-    const speech = atLevel(tts(digitText(digits, rng), spec), -26);
-    const pad = new Float32Array(Math.round(0.5 * RATE));
-    const samples = new Float32Array(pad.length * 2 + speech.length);
-    samples.set(speech, pad.length);
-    const floor = Math.pow(10, -70 / 20);
-    for (let k = 0; k < samples.length; k++) samples[k] += floor * (rng() * 2 - 1) * 1.73;
+    const samples = padFluent(atLevel(tts(digitText(digits, rng), spec), -26), rng);
     out.push({ audio: { samples, digits }, label: `${family.engine} ${family.voice}` });
   }
   return out;
 }
 
-interface Typed {
-  decision: Decision;
-}
-
-/** Runs one string through a fresh engine; returns the text as an editor would hold it. */
 let STRING_MODEL: SequenceModel | undefined;
 /** `--set key=value` (repeatable): engine options (stream/options.ts), validated by the engine. */
 const ENGINE_OPTIONS: Record<string, number> = {
@@ -126,23 +116,18 @@ const ENGINE_OPTIONS: Record<string, number> = {
 const REASONS = flag('--reasons');
 let heardReasons: string[] = [];
 
+/** Runs one string through a fresh engine; returns the text as an editor would hold it. */
 async function typedDigits(classifier: Classifier, verifier: Verifier | undefined, samples: Float32Array): Promise<Decision[]> {
   const engine = new DictationEngine(classifier, ENGINE_OPTIONS);
   engine.setVerifier(verifier);
   engine.setStringModel(STRING_MODEL);
-  const typed: Typed[] = [];
-  engine.on('decision', (decision) => typed.push({ decision }));
-  engine.on('retraction', (r) => {
-    const last = typed[typed.length - 1];
-    if (last && last.decision === r.decision) typed.pop();
-    heardReasons.push(`withdrawn: ${r.reason}`);
-  });
+  const typed = trackTyped(engine, (reason) => heardReasons.push(`withdrawn: ${reason}`));
   engine.on('utterance', (u) => {
     if (u.rejection && !u.retracted) heardReasons.push(`rejected: ${u.rejection.reason}`);
   });
   await engine.run(await fileSource(samples, RATE));
   engine.dispose();
-  return typed.map((t) => t.decision);
+  return typed;
 }
 
 function tallyReasons(reasons: string[]): string {
