@@ -8,9 +8,8 @@ import { FEATURE_CONFIG, FeatureConfig } from '../features/config';
 import { EngineError } from './engine';
 import { FrameBuffer } from './frames';
 import { DEFAULT_ENGINE_OPTIONS, EngineOptionsPatch, mergeOptions } from './options';
+import { TAIL_FRAMES } from './utterance';
 import { EnergyVad } from './vad';
-
-const TAIL_FRAMES = 3;
 
 export interface RecordedUtterance {
   samples: Float32Array;

@@ -1,0 +1,226 @@
+/**
+ * The engine's fluent-string path: feeds every frame to the string decoder (stringDecoder.ts),
+ * hands each spike to the string gate (stringGate.ts) of the utterance it belongs to (the one in
+ * progress, or the last one during its tail), asks the word classifier and verifier to confirm a
+ * string's first words, types a string's digits, and holds back the last utterance's 'utterance'
+ * events until its tail is over.
+ */
+import type { FeatureConfig } from '../features/config';
+import { argmax, topN } from '../model/types';
+import type { EngineOptions } from './options';
+import { SequenceModelLike, Spike, StringDecoder } from './stringDecoder';
+import { StringGate } from './stringGate';
+import type { Decision, Retraction, UtteranceEvent } from './types';
+import { Utterance, wordInput } from './utterance';
+
+const DIGIT_COUNT = 10;
+
+/** The engine's events this path emits. */
+export interface StringEvents {
+  decision: [Decision];
+  retraction: [Retraction];
+  utterance: [UtteranceEvent];
+}
+
+/** What the string path needs of the engine. */
+export interface StringListenerHost {
+  readonly cfg: FeatureConfig;
+  readonly hopMs: number;
+  /** The engine's options as they are now (they change live). */
+  options(): Readonly<EngineOptions>;
+  /** The newest frame the engine has heard. */
+  lastFrame(): number;
+  frameStartMs(i: number): number;
+  frameEndMs(i: number): number;
+  /** Log-mel of frame `i` (the ring shared with the utterance). */
+  melOf(i: number): Float32Array;
+  /** The word classifier in the engine's mode. */
+  classify(features: Float32Array): Promise<{ probs: Float32Array }>;
+  /** The verifier's objection to taking the input for `digit` at probability `min`, if any. */
+  verify(features: Float32Array, digit: number, min: number): Promise<string | undefined>;
+  emit<K extends keyof StringEvents>(event: K, ...args: StringEvents[K]): void;
+}
+
+export class StringListener {
+  private readonly strings: StringDecoder;
+  /** The utterance that ended last, while the string decoder may still hear its last digit. */
+  private tail: { u: Utterance; untilFrame: number } | undefined;
+
+  constructor(
+    model: SequenceModelLike,
+    private readonly host: StringListenerHost,
+  ) {
+    const o = host.options();
+    this.strings = new StringDecoder(
+      model,
+      o.stringMinProb,
+      o.stringStepsPerRun,
+      Math.ceil(o.stringStartMs / (host.hopMs * model.meta.stride)) + 1,
+    );
+  }
+
+  /** Frames the string decoder looks back from wherever speech starts. */
+  get window(): number {
+    return this.strings.window;
+  }
+
+  /** Feeds the frame to the string decoder; a spike goes to the utterance it belongs to (`u`, in progress, or the tail's). */
+  async hear(index: number, u: Utterance | undefined): Promise<void> {
+    if (this.tail && index > this.tail.untilFrame) this.closeTail();
+    const owner = u ?? this.tail?.u;
+    if (u && !u.stringHeard && (index - u.onsetFrame + 1) * this.host.hopMs >= this.host.options().stringStartMs) u.stringHeard = true;
+    // After the utterance (its tail), only a decoder that already heard it goes on.
+    const listen = owner?.stringHeard ? 'on' : owner === u && u ? 'wait' : 'off';
+    for (const spike of await this.strings.push((i) => this.host.melOf(i), listen)) if (owner?.gate) await this.onSpike(owner, spike);
+  }
+
+  /**
+   * The utterance `u` ended at `nowFrame`: the string decoder may still hear its last digit for
+   * stringTailMs. Returns the tail's length in frames (0: no tail, its events go out now).
+   */
+  holdTail(u: Utterance, nowFrame: number): number {
+    // An utterance the string decoder never heard has no spike to wait for.
+    const tailFrames = u.stringHeard ? Math.round(this.host.options().stringTailMs / this.host.hopMs) : 0;
+    if (tailFrames > 0) this.tail = { u, untilFrame: nowFrame + tailFrames };
+    return tailFrames;
+  }
+
+  /** Emits the held-back 'utterance' events of the last utterance: one per digit for a string. */
+  closeTail(): void {
+    const t = this.tail;
+    this.tail = undefined;
+    if (!t) return;
+    const { u } = t;
+    const h = this.host;
+    if (u.gate?.string) {
+      const typed = u.gate.typed;
+      const ends = typed.map(({ decision, spike }) => (spike ? h.frameEndMs(spike.frame) : decision.endMs));
+      typed.forEach(({ decision }, i) => {
+        const startMs = i > 0 ? ends[i - 1] : h.frameStartMs(u.onsetFrame);
+        const endMs = ends[i];
+        h.emit('utterance', { startMs, endMs, decision: { ...decision, startMs, endMs, stringIndex: i } });
+      });
+      return;
+    }
+    for (const e of u.summary ?? []) h.emit('utterance', e);
+  }
+
+  /** The string gate of a new utterance. */
+  newGate(u: Utterance): StringGate {
+    const h = this.host;
+    return new StringGate(
+      {
+        typeDigit: (spike, index) => this.typeStringDigit(u, spike, index),
+        withdraw: (decision, reason) => {
+          if (decision === u.decision && !u.retracted) u.retracted = reason;
+          h.emit('retraction', { decision, timeMs: h.frameEndMs(h.lastFrame()), reason });
+        },
+        mayBeString: () => {
+          const o = h.options();
+          return (
+            u.stringConfirmed === true &&
+            u.voicedMs >= o.reject.minVoicedMs &&
+            (o.vad.kind !== 'silero' || (u.speechProb ?? 0) >= o.vad.sileroThreshold)
+          );
+        },
+      },
+      { minSpikeGapMs: h.options().stringMinGapMs, hopMs: h.hopMs },
+    );
+  }
+
+  /** Why a long utterance with a string model is not a string, for the withdrawal's reason (logs). */
+  notAString(u: Utterance): string {
+    if (!u.gate) return '';
+    const heard = u.gate.heard.map((s) => s.digit).join('');
+    if (!u.stringHeard) return '; the string decoder had not started';
+    if (heard.length < 2) return `; the string decoder heard ${heard ? `only "${heard}"` : 'no digit'}`;
+    return `; the string decoder heard "${heard}", ${u.confirmedWords ?? 0} of its words confirmed (${this.host.options().stringConfirmWords} needed)`;
+  }
+
+  private async onSpike(owner: Utterance, spike: Spike): Promise<void> {
+    if (!owner.gate) return;
+    // Asked only once a further digit makes a string possible: isolated words never pay for it.
+    const heard = owner.gate.heard;
+    const prev = heard[heard.length - 1];
+    if (
+      prev &&
+      owner.stringConfirmed === undefined &&
+      !owner.gate.string &&
+      (spike.frame - prev.frame) * this.host.hopMs >= this.host.options().stringMinGapMs
+    )
+      owner.stringConfirmed = await this.confirmString(owner, heard.length, prev, spike);
+    owner.gate.onSpike(spike);
+  }
+
+  /**
+   * Whether the utterance may become a string now that word `k + 1` spiked: `stringConfirmWords`
+   * of its first `stringConfirmTries + 1` words must be confirmed by the classifier and verifier
+   * (with `stringConfirmFirst`, the first word among them). Undefined: not decided yet.
+   */
+  private async confirmString(u: Utterance, k: number, prev: Spike, spike: Spike): Promise<boolean | undefined> {
+    const o = this.host.options();
+    if (o.stringConfirmWords === 0) return true;
+    if (u.confirmedWords === undefined) {
+      u.confirmedWords = (await this.firstWordIsDigit(u, u.gate!.heard[0])) ? 1 : 0;
+      if (u.confirmedWords === 0 && o.stringConfirmFirst) return false;
+    }
+    if (u.confirmedWords < o.stringConfirmWords && (await this.wordIsDigit(u, prev.frame + 1, spike))) u.confirmedWords++;
+    const confirmed = u.confirmedWords;
+    if (confirmed >= o.stringConfirmWords) return true;
+    // Words asked so far: k + 1 of the first stringConfirmTries + 1.
+    return o.stringConfirmWords - confirmed > o.stringConfirmTries - k ? false : undefined;
+  }
+
+  /**
+   * The word classifier's second opinion on the first digit the string decoder hears, which a
+   * string needs: the string model alone spikes on ordinary sentences (the first trained model
+   * typed 160 digits per 10 min of bench:stream's sentences), while the classifier and the
+   * verifier reject most of them. An early digit of the classifier counts as yes (it passed the
+   * verifier); otherwise the classifier hears the utterance up to the spike and must name the same
+   * digit, confidently, and the verifier agree.
+   */
+  private async firstWordIsDigit(u: Utterance, spike: Spike): Promise<boolean> {
+    if (u.decision && !u.retracted) return true;
+    return this.wordIsDigit(u, u.startFrame, spike);
+  }
+
+  /**
+   * Whether frames `from` … the spike are the spike's digit: the verifier at
+   * stringConfirmVerifierProb, and the classifier (naming it at stringConfirmProb) unless that is 0.
+   * Two words are asked, not one: two digit words in a row are rarer in ordinary speech than one
+   * (bench:stream's noisy sentences still typed strings with the first word checked alone).
+   */
+  private async wordIsDigit(u: Utterance, from: number, spike: Spike): Promise<boolean> {
+    const features = wordInput(u, from, spike.frame, this.host.cfg);
+    if (!features) return false;
+    const p = this.host.options().stringConfirmProb;
+    if (p > 0) {
+      const r = await this.host.classify(features);
+      if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p) return false;
+    }
+    // Like an early check, the verifier hears a word cut where the next begins.
+    return (await this.host.verify(features, spike.digit, this.host.options().stringConfirmVerifierProb)) === undefined;
+  }
+
+  private typeStringDigit(u: Utterance, spike: Spike, index: number): Decision {
+    const h = this.host;
+    const prev = index > 0 ? u.gate?.typed[index - 1]?.decision : undefined;
+    // Typed now, not at the step that heard it: a run covers several steps, and a string's first
+    // digits wait for its confirmation.
+    const decisionMs = h.frameEndMs(Math.max(spike.frame, h.lastFrame()));
+    const d: Decision = {
+      digit: spike.digit,
+      confidence: spike.prob,
+      startMs: prev ? prev.endMs : h.frameStartMs(u.onsetFrame),
+      decisionMs,
+      endMs: h.frameEndMs(spike.frame),
+      earlyExit: false,
+      top: topN(spike.probs.subarray(0, DIGIT_COUNT), 3),
+      why: [],
+      mode: 'base',
+      stringIndex: index,
+    };
+    h.emit('decision', d);
+    return d;
+  }
+}
