@@ -108,6 +108,8 @@ interface Row {
   /** Fluent strings (TTS voices): digit accuracy (N − S − D − I) / N and exact strings, per mode. */
   stringAccuracy: Partial<Record<RecognitionMode, number>>;
   stringExact: Partial<Record<RecognitionMode, number>>;
+  /** Substitutions, deletions, insertions over the strings' digits, per mode. */
+  stringErrors: Partial<Record<RecognitionMode, { sub: number; del: number; ins: number }>>;
   strings: number;
 }
 
@@ -184,6 +186,7 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
     nonDigitWords: s.nonDigits?.length ?? 0,
     stringAccuracy: {},
     stringExact: {},
+    stringErrors: {},
     strings: STRING_MODEL ? (s.strings?.length ?? 0) : 0,
   };
   const nonDigitStream =
@@ -204,15 +207,18 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
     }
     if (row.strings) {
       let n = 0;
-      let errors = 0;
       let exact = 0;
+      const e = { sub: 0, del: 0, ins: 0 };
       for (const c of s.strings!) {
         const a = alignDigits(c.digits, await typedString(s.classifier, c.samples, mode, mode === 'base' ? undefined : store));
         n += c.digits.length;
-        errors += a.sub + a.del + a.ins;
+        e.sub += a.sub;
+        e.del += a.del;
+        e.ins += a.ins;
         if (a.sub + a.del + a.ins === 0) exact++;
       }
-      row.stringAccuracy[mode] = (n - errors) / n;
+      row.stringErrors[mode] = e;
+      row.stringAccuracy[mode] = (n - e.sub - e.del - e.ins) / n;
       row.stringExact[mode] = exact / row.strings;
     }
     if (flag('--verbose')) {
@@ -329,7 +335,7 @@ async function main() {
       const row = await runSubject(s, k, o, seed++ * 10);
       rows.push(row);
       log(
-        `${s.group.padEnd(40)} ${s.name.padEnd(30)} ${k} ${String(row.words).padStart(5)} ${MODES.map((m) => pct(row.accuracy[m]).padStart(7)).join(' ')}  ${row.adaptSeconds.toFixed(2)}${row.nonDigitWords ? `  false digits ${MODES.map((m) => row.falseDigits[m]).join('/')}` : ''}${row.strings ? `  strings ${MODES.map((m) => pct(row.stringAccuracy[m]).trim()).join('/')}` : ''}`,
+        `${s.group.padEnd(40)} ${s.name.padEnd(30)} ${k} ${String(row.words).padStart(5)} ${MODES.map((m) => pct(row.accuracy[m]).padStart(7)).join(' ')}  ${row.adaptSeconds.toFixed(2)}${row.nonDigitWords ? `  false digits ${MODES.map((m) => row.falseDigits[m]).join('/')}` : ''}${row.strings ? `  strings ${MODES.map((m) => `${pct(row.stringAccuracy[m]).trim()} (S${row.stringErrors[m]?.sub} D${row.stringErrors[m]?.del} I${row.stringErrors[m]?.ins})`).join(' / ')}` : ''}`,
       );
     }
   }

@@ -246,6 +246,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       frameEndMs: (i) => this.frameEndMs(i),
       melOf: (i) => this.streamFrames!.mels!.of(i),
       classify: (features) => this.classify(features),
+      enrolled: () => this.store !== undefined && this.opts.mode !== 'base',
       verify: (features, digit, min) => this.verify(features, digit, min),
       emit: this.emit.bind(this),
     };

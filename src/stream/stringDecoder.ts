@@ -61,6 +61,11 @@ export class StringDecoder {
     readonly stepsPerRun = 2,
     /** Steps of 'wait' the first run may have to catch up on. */
     catchUpSteps = 0,
+    /**
+     * The blank's probability is multiplied by this before the greedy choice: under 1, a digit
+     * the model is unsure of beats the blank sooner (fewer dropped digits, more spurious ones).
+     */
+    private readonly blankScale = 1,
   ) {
     const m = model.meta;
     this.stride = m.stride;
@@ -124,8 +129,10 @@ export class StringDecoder {
 
   /** Greedy CTC over one step's probabilities. */
   step(probs: Float32Array, frame: number): Spike | undefined {
+    const blank = this.blank;
+    const score = (k: number) => (k === blank ? probs[k] * this.blankScale : probs[k]);
     let best = 0;
-    for (let k = 1; k < probs.length; k++) if (probs[k] > probs[best]) best = k;
+    for (let k = 1; k < probs.length; k++) if (score(k) > score(best)) best = k;
     // Written so that NaN fails: a broken model's output is blank, never a typed digit.
     if (best !== this.blank && !(probs[best] >= this.minProb)) best = this.blank;
     const prev = this.prevClass;

@@ -9,6 +9,7 @@ import type { FeatureConfig } from '../features/config';
 import { argmax, topN } from '../model/types';
 import type { EngineOptions } from './options';
 import { SequenceModelLike, Spike, StringDecoder } from './stringDecoder';
+import { fuseSpike } from './stringFusion';
 import { StringGate } from './stringGate';
 import type { Decision, Retraction, UtteranceEvent } from './types';
 import { Utterance, wordInput } from './utterance';
@@ -36,6 +37,8 @@ export interface StringListenerHost {
   melOf(i: number): Float32Array;
   /** The word classifier in the engine's mode. */
   classify(features: Float32Array): Promise<{ probs: Float32Array }>;
+  /** Whether the user is enrolled and the mode uses it (the classifier then knows the user's voice). */
+  enrolled(): boolean;
   /** The verifier's objection to taking the input for `digit` at probability `min`, if any. */
   verify(features: Float32Array, digit: number, min: number): Promise<string | undefined>;
   emit<K extends keyof StringEvents>(event: K, ...args: StringEvents[K]): void;
@@ -56,6 +59,7 @@ export class StringListener {
       o.stringMinProb,
       o.stringStepsPerRun,
       Math.ceil(o.stringStartMs / (host.hopMs * model.meta.stride)) + 1,
+      o.stringBlankScale,
     );
   }
 
@@ -137,8 +141,9 @@ export class StringListener {
     return `; the string decoder heard "${heard}", ${u.confirmedWords ?? 0} of its words confirmed (${this.host.options().stringConfirmWords} needed)`;
   }
 
-  private async onSpike(owner: Utterance, spike: Spike): Promise<void> {
+  private async onSpike(owner: Utterance, heardSpike: Spike): Promise<void> {
     if (!owner.gate) return;
+    const spike = await this.forUser(owner, heardSpike);
     // Asked only once a further digit makes a string possible: isolated words never pay for it.
     const heard = owner.gate.heard;
     const prev = heard[heard.length - 1];
@@ -150,6 +155,20 @@ export class StringListener {
     )
       owner.stringConfirmed = await this.confirmString(owner, heard.length, prev, spike);
     owner.gate.onSpike(spike);
+  }
+
+  /**
+   * The spike with an enrolled user's classifier joined in (stringFusion.ts), heard on the digit's
+   * own frames: from the last digit heard at least stringMinGapMs before (or the utterance's start).
+   */
+  private async forUser(u: Utterance, spike: Spike): Promise<Spike> {
+    const h = this.host;
+    const o = h.options();
+    if (!(o.stringUserWeight > 0) || !h.enrolled()) return spike;
+    const before = u.gate!.heard.filter((s) => (spike.frame - s.frame) * h.hopMs >= o.stringMinGapMs).at(-1);
+    const features = wordInput(u, before ? before.frame + 1 : u.startFrame, spike.frame, h.cfg);
+    if (!features) return spike;
+    return fuseSpike(spike, (await h.classify(features)).probs, o.stringUserWeight);
   }
 
   /**
@@ -217,7 +236,7 @@ export class StringListener {
       earlyExit: false,
       top: topN(spike.probs.subarray(0, DIGIT_COUNT), 3),
       why: [],
-      mode: 'base',
+      mode: h.options().stringUserWeight > 0 && h.enrolled() ? h.options().mode : 'base',
       stringIndex: index,
     };
     h.emit('decision', d);

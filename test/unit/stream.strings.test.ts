@@ -9,8 +9,11 @@ import { fileSource } from '../../src/audio/source';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { bundledSequenceModelPath, SequenceModel } from '../../src/model/sequenceModel';
 import { DictationEngine } from '../../src/stream/engine';
+import { modeProbs } from '../../src/enroll/head';
+import type { PrototypeSet } from '../../src/model/types';
+import { utteranceFeatures } from '../../src/features/logmel';
 import { logMelFrames } from '../../src/features/logmel';
-import { StringDecoder, StringListen } from '../../src/stream/stringDecoder';
+import { SequenceModelLike, StringDecoder, StringListen } from '../../src/stream/stringDecoder';
 import type { EngineOptionsPatch } from '../../src/stream/options';
 import type { Decision } from '../../src/stream/types';
 import { mulberry32 } from '../../src/train/rng';
@@ -21,11 +24,16 @@ import { FSDD } from './helpers';
 const skip = (!existsSync(bundledModelPath()) || !existsSync(bundledSequenceModelPath())) && 'models not trained yet';
 
 /** The text an editor would hold: decisions appended, a withdrawal deleting its digit. */
-async function typed(samples: Float32Array, options: EngineOptionsPatch): Promise<Decision[]> {
+async function typed(
+  samples: Float32Array,
+  options: EngineOptionsPatch,
+  user?: (c: Classifier) => Promise<PrototypeSet>,
+): Promise<Decision[]> {
   const classifier = await Classifier.load();
   const strings = await SequenceModel.load();
-  const engine = new DictationEngine(classifier, options);
+  const engine = new DictationEngine(classifier, options, modeProbs);
   engine.setStringModel(strings);
+  if (user) engine.setPrototypes(await user(classifier));
   const out: Decision[] = [];
   engine.on('decision', (d) => out.push(d));
   engine.on('retraction', (r) => {
@@ -80,6 +88,34 @@ test('a spliced string becomes a string only as far as the confirmation settings
   });
 });
 
+test("an enrolled user's classifier has its say in a string's digits (stringUserWeight)", { skip }, async () => {
+  const clips = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 1);
+  const digits = [4, 2, 7, 9];
+  const audio = spliceDigits(
+    digits.map((d) => ({ digit: d, samples: clips.find((c) => c.digit === d)!.samples })),
+    mulberry32(4),
+    { gapMs: [0, 60], floorDb: -70 },
+  );
+  // A user whose "two" and "four" prototypes are swapped: where the user's opinion counts, the
+  // string's 2 becomes 4 (and its 4 a 2); where it does not, the string model's digits stand.
+  const swapped = async (c: Classifier): Promise<PrototypeSet> => {
+    const protos: Float32Array[] = [];
+    for (const clip of clips) {
+      const d = clip.digit === 2 ? 4 : clip.digit === 4 ? 2 : clip.digit;
+      protos[d] = (await c.classify(utteranceFeatures(clip.samples))).embedding;
+    }
+    return { modelId: c.meta.modelId, isComplete: true, enrolled: () => [...protos.keys()], prototypes: () => protos };
+  };
+  const options = { stringConfirmWords: 0, mode: 'proto' as const };
+  const alone = await typed(audio.samples, { ...options, stringUserWeight: 0 }, swapped);
+  const joined = await typed(audio.samples, { ...options, stringUserWeight: 10 }, swapped);
+  const second = (ds: Decision[]) => ds.find((d) => d.stringIndex === 1);
+  assert.equal(second(alone)?.digit, 2, `string model alone typed ${alone.map((d) => d.digit).join('')}`);
+  assert.equal(second(alone)?.mode, 'base');
+  assert.equal(second(joined)?.digit, 4, `with the user's say typed ${joined.map((d) => d.digit).join('')}`);
+  assert.equal(second(joined)?.mode, 'proto');
+});
+
 test('steps kept while the decoder waits are decoded by its first run, as if it had run all along', { skip }, async () => {
   const clips = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 1);
   const audio = spliceDigits(
@@ -106,4 +142,20 @@ test('steps kept while the decoder waits are decoded by its first run, as if it 
   } finally {
     await model.dispose();
   }
+});
+
+test('a blank scale under 1 lets an unsure digit beat the blank; the digit must still reach its minimum', () => {
+  const meta = { stride: 4, receptiveField: 8, blank: 10, labels: new Array(11).fill(''), featureConfig: { melBands: 40 } };
+  const model = { meta, probs: () => Promise.resolve(new Float32Array(11)) } as unknown as SequenceModelLike;
+  const step = (digitProb: number) => {
+    const p = new Float32Array(11);
+    p[10] = 1 - digitProb;
+    p[6] = digitProb;
+    return p;
+  };
+  assert.equal(new StringDecoder(model, 0.2, 2, 0, 1).step(step(0.3), 40), undefined);
+  assert.equal(new StringDecoder(model, 0.2, 2, 0, 0.25).step(step(0.3), 40)?.digit, 6);
+  assert.equal(new StringDecoder(model, 0.2, 2, 0, 0.25).step(step(0.15), 40), undefined);
+  // NaN stays blank whatever the scale.
+  assert.equal(new StringDecoder(model, 0.2, 2, 0, 0.25).step(new Float32Array(11).fill(NaN), 40), undefined);
 });
