@@ -225,7 +225,7 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
       const reasons = new Map<string, number>();
       for (const u of utterances)
         if (u.rejection) {
-          const r = u.rejection.reason.replace(/[\d.]+/g, '#');
+          const r = u.rejection.reason.replace(/[\d.]+/g, '#').replace(/"[^"]*"/g, '"…"');
           reasons.set(r, (reasons.get(r) ?? 0) + 1);
         }
       console.error(
