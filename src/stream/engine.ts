@@ -1,25 +1,23 @@
 /**
- * The live dictation engine: audio source → frames → VAD → utterance (utterance.ts) → early-exit
- * word classifier, rejection and verifier → decisions; beside it, with a string model, the
- * fluent-string path (stringListener.ts). The same object serves the microphone, files and tests;
- * it has no editor dependency.
+ * The live dictation engine: audio source → frames → VAD → utterance (utterance.ts) → the
+ * isolated-word path (wordDecider.ts: early-exit classifier, rejection and verifier → decisions);
+ * beside it, with a string model, the fluent-string path (stringListener.ts). The same object
+ * serves the microphone, files and tests; it has no editor dependency.
  */
 import { EventEmitter } from 'node:events';
 import type { AudioSource } from '../audio/source';
 import { DigitDictationError, PrototypeStoreError } from '../errors';
 import { FeatureConfig, featureConfigDiff } from '../features/config';
-import { bandSaliency, topBands } from '../explain/saliency';
-import { argmax, baseModeHead, topN, type ClassifierLike, type DigitVerifier, type ModeHead, type PrototypeSet } from '../model/types';
+import { baseModeHead, type ClassifierLike, type DigitVerifier, type ModeHead, type PrototypeSet } from '../model/types';
 import { FrameBuffer, FrameInfo } from './frames';
 import { MelRing } from './melRing';
 import { DEFAULT_ENGINE_OPTIONS, EngineOptions, EngineOptionsPatch, mergeOptions } from './options';
-import { rejectReason } from './reject';
 import type { SequenceModelLike } from './stringDecoder';
 import { StringListener, StringListenerHost } from './stringListener';
 import type { Decision, EngineState, Hypothesis, LevelEvent, Rejection, Retraction, UtteranceEvent } from './types';
-import { addFrame, createUtterance, inputSoFar, StreamFrames, Utterance, wholeUtterance } from './utterance';
+import { addFrame, createUtterance, StreamFrames, Utterance } from './utterance';
 import { EnergyVad } from './vad';
-import { shiftProbability } from './verifier';
+import { WordDecider, WordDeciderHost } from './wordDecider';
 
 export type { EngineOptions, EngineOptionsPatch } from './options';
 
@@ -56,6 +54,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
   private lastFrame = 0;
   private stringModel: SequenceModelLike | undefined;
   private strings: StringListener | undefined;
+  private readonly words: WordDecider;
   /** The stream's samples and, with a string model, the log-mel ring shared by the utterance and the string decoder. */
   private streamFrames: StreamFrames | undefined;
 
@@ -73,6 +72,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.opts = mergeOptions(DEFAULT_ENGINE_OPTIONS, options);
     this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
     this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
+    this.words = new WordDecider(this.wordHost());
   }
 
   get options(): Readonly<EngineOptions> {
@@ -245,9 +245,24 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       frameStartMs: (i) => this.frameStartMs(i),
       frameEndMs: (i) => this.frameEndMs(i),
       melOf: (i) => this.streamFrames!.mels!.of(i),
-      classify: (features) => this.classify(features),
+      classify: (features) => this.words.classify(features),
       enrolled: () => this.store !== undefined && this.opts.mode !== 'base',
-      verify: (features, digit, min) => this.verify(features, digit, min),
+      verify: (features, digit, min) => this.words.verify(features, digit, min),
+      emit: this.emit.bind(this),
+    };
+  }
+
+  /** What the word path needs of the engine. */
+  private wordHost(): WordDeciderHost {
+    return {
+      cfg: this.cfg,
+      classifier: this.classifier,
+      modeProbs: this.modeProbs,
+      options: () => this.opts,
+      prototypes: () => this.store,
+      verifier: () => this.verifier,
+      frameStartMs: (i) => this.frameStartMs(i),
+      frameEndMs: (i) => this.frameEndMs(i),
       emit: this.emit.bind(this),
     };
   }
@@ -270,12 +285,16 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     addFrame(u, f.index, this.streamFrames!, this.opts.reject.minVoicedMs);
     const elapsedMs = this.frameEndMs(f.index) - this.frameStartMs(u.onsetFrame);
     if (u.decoder.frameArrived() && u.count <= this.cfg.frames && elapsedMs >= this.opts.eeMinMs && !u.gate?.string)
-      await this.check(u, f.index);
+      await this.words.check(u, f.index);
     // A digit is over by now: speech running on past a word's length was a phrase, not a digit,
     // unless it may still become a string (its confirmation undecided), for stringWaitMs more.
     const wait = u.gate && u.stringConfirmed === undefined ? this.opts.stringWaitMs : 0;
     if (u.decision && !u.retracted && !u.gate?.string && elapsedMs > this.opts.reject.maxWordMs + wait)
-      this.retract(u, f.index, `too long for one digit (over ${this.opts.reject.maxWordMs + wait} ms)${this.strings?.notAString(u) ?? ''}`);
+      this.words.retract(
+        u,
+        f.index,
+        `too long for one digit (over ${this.opts.reject.maxWordMs + wait} ms)${this.strings?.notAString(u) ?? ''}`,
+      );
     if (ev.type === 'end') await this.finishUtterance(ev.lastSpeechFrame, ev.tooShort, f.index);
   }
 
@@ -292,56 +311,6 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.emit('level', event);
   }
 
-  private async classify(features: Float32Array) {
-    const c = await this.classifier.classify(features);
-    const m = this.modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight);
-    return { ...m, embedding: c.embedding, baseProbs: c.probs };
-  }
-
-  /** One early-exit check on the utterance so far. */
-  private async check(u: Utterance, frame: number): Promise<void> {
-    const features = inputSoFar(u, this.cfg);
-    const r = await this.classify(features);
-    const digit = argmax(r.probs);
-    const durationMs = this.frameEndMs(frame) - this.frameStartMs(u.onsetFrame);
-    let reason = rejectReason(
-      {
-        confidence: r.probs[digit],
-        durationMs,
-        voicedMs: u.voicedMs,
-        speechProb: this.sileroProb(u),
-        final: false,
-        prototypeCosine: r.cosines?.[digit],
-      },
-      this.opts.reject,
-      this.opts.vad,
-    );
-    // The verifier hears only the check that would decide (the last of eeConsec confident ones): a
-    // veto there is a miss and the run starts over. Asking it on every confident check cost a third
-    // of the engine's CPU for the same decisions.
-    if (!reason && u.decoder.wouldDecide(r.probs)) reason = await this.verify(features, digit, this.opts.reject.minDigitProbEarly);
-    const out = u.decoder.check(r.probs, reason === undefined);
-    this.emit('hypothesis', { timeMs: this.frameEndMs(frame), probs: Array.from(r.probs), consecutive: out.consecutive });
-    if (out.type !== 'decide') return;
-    u.decision = await this.decision(u, features, r.probs, r.mode, frame, frame, true, r.cosines);
-    u.gate?.classifierTyped(u.decision);
-    this.emit('decision', u.decision);
-  }
-
-  /** The Silero score that counts for this utterance: only with vad.kind 'silero'. */
-  private sileroProb(u: Utterance): number | undefined {
-    return this.opts.vad.kind === 'silero' ? (u.speechProb ?? 0) : undefined;
-  }
-
-  /** The verifier's objection to taking the input for `digit`, if any. */
-  private async verify(features: Float32Array, digit: number, min = this.opts.reject.minDigitProb): Promise<string | undefined> {
-    if (!this.verifier) return undefined;
-    // An enrolled user's adapted head lifts the verifier for their own voice (enroll/adapt.ts).
-    const shift = this.opts.mode === 'adapted' ? (this.store?.head?.verifierShift[digit] ?? 0) : 0;
-    const p = shiftProbability(await this.verifier.digitProbability(features, digit), shift);
-    return !(p >= min) ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
-  }
-
   private async finishUtterance(lastSpeechFrame: number, tooShort: boolean, nowFrame: number): Promise<void> {
     const u = this.utt;
     this.utt = undefined;
@@ -353,109 +322,6 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       if (tailFrames > 0) u.summary!.push(e);
       else this.emit('utterance', e);
     };
-    await this.decideUtterance(u, lastSpeechFrame, tooShort, nowFrame, emitUtterance);
-  }
-
-  /** The word classifier's part at an utterance's end: the second look at an early digit, or the final decision. */
-  private async decideUtterance(
-    u: Utterance,
-    lastSpeechFrame: number,
-    tooShort: boolean,
-    nowFrame: number,
-    emitUtterance: (e: UtteranceEvent) => void,
-  ): Promise<void> {
-    if (u.gate?.string) return;
-    const startMs = this.frameStartMs(u.onsetFrame);
-    const endMs = this.frameEndMs(lastSpeechFrame);
-    if (u.decision && !u.retracted && this.opts.reject.retract) {
-      // The early decision heard a few hundred ms; now the verifier hears the whole utterance.
-      const objection = await this.verify(wholeUtterance(u, lastSpeechFrame, this.cfg), u.decision.digit);
-      if (objection) this.retract(u, nowFrame, objection);
-    }
-    if (u.decision && u.retracted) {
-      const rejection: Rejection = {
-        startMs,
-        endMs,
-        reason: `withdrew the early "${u.decision.digit}": ${u.retracted}`,
-        top: u.decision.top,
-      };
-      emitUtterance({ startMs, endMs, rejection, retracted: { ...u.decision, endMs } });
-      return;
-    }
-    if (u.decision) {
-      emitUtterance({ startMs, endMs, decision: { ...u.decision, endMs } });
-      return;
-    }
-    const reject = (reason: string, top: Array<[number, number]>) => {
-      const rejection: Rejection = { startMs, endMs, reason, top };
-      this.emit('rejection', rejection);
-      emitUtterance({ startMs, endMs, rejection });
-    };
-    if (tooShort) return reject(`too short for a word (click or noise)`, []);
-    const features = wholeUtterance(u, lastSpeechFrame, this.cfg);
-    const r = await this.classify(features);
-    const digit = argmax(r.probs);
-    const reason =
-      rejectReason(
-        {
-          confidence: r.probs[digit],
-          durationMs: endMs - startMs,
-          voicedMs: u.voicedMs,
-          speechProb: this.sileroProb(u),
-          final: true,
-          prototypeCosine: r.cosines?.[digit],
-        },
-        this.opts.reject,
-        this.opts.vad,
-      ) ?? (await this.verify(features, digit));
-    if (reason) return reject(reason, topN(r.probs, 3));
-    const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
-    decision.endMs = endMs;
-    u.decoder.markDecided(decision.digit);
-    u.decision = decision;
-    u.gate?.classifierTyped(decision);
-    this.emit('decision', decision);
-    emitUtterance({ startMs, endMs, decision });
-  }
-
-  /** Withdraws an early-exit decision (once per utterance). */
-  private retract(u: Utterance, frame: number, reason: string): void {
-    if (!u.decision || u.retracted || !this.opts.reject.retract) return;
-    u.retracted = reason;
-    u.gate?.classifierWithdrawn();
-    this.emit('retraction', { decision: u.decision, timeMs: this.frameEndMs(frame), reason });
-  }
-
-  private async decision(
-    u: Utterance,
-    features: Float32Array,
-    probs: Float32Array,
-    mode: Decision['mode'],
-    lastFrame: number,
-    decisionFrame: number,
-    earlyExit: boolean,
-    cosines: Float32Array | undefined,
-  ): Promise<Decision> {
-    const digit = argmax(probs);
-    const decisionMs = this.frameEndMs(decisionFrame);
-    const d: Decision = {
-      digit,
-      confidence: probs[digit],
-      startMs: this.frameStartMs(u.onsetFrame),
-      decisionMs,
-      endMs: earlyExit ? decisionMs : this.frameEndMs(lastFrame),
-      earlyExit,
-      top: topN(probs, 3),
-      why: [],
-      mode,
-    };
-    if (cosines && !Number.isNaN(cosines[digit])) d.prototypeCosine = cosines[digit];
-    if (this.opts.explain) {
-      const probsOf = (c: { probs: Float32Array; embedding: Float32Array }) =>
-        this.modeProbs(this.opts.mode, c.probs, c.embedding, this.store, this.opts.hybridWeight).probs;
-      d.saliency = await bandSaliency(this.classifier, features, digit, probsOf);
-      d.why = topBands(d.saliency, this.opts.whyBands, this.cfg.melBands);
-    }
-    return d;
+    await this.words.decideUtterance(u, lastSpeechFrame, tooShort, nowFrame, emitUtterance);
   }
 }
