@@ -248,6 +248,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       classify: (features) => this.words.classify(features),
       enrolled: () => this.store !== undefined && this.opts.mode !== 'base',
       verify: (features, digit, min) => this.words.verify(features, digit, min),
+      explain: (features, digit) => this.words.explain(features, digit),
       emit: this.emit.bind(this),
     };
   }

@@ -39,6 +39,8 @@ export interface StringListenerHost {
   classify(features: Float32Array): Promise<{ probs: Float32Array }>;
   /** Whether the user is enrolled and the mode uses it (the classifier then knows the user's voice). */
   enrolled(): boolean;
+  /** The "why" of taking the input for `digit` (saliency), or undefined when the engine does not explain. */
+  explain(features: Float32Array, digit: number): Promise<Pick<Decision, 'saliency' | 'why'> | undefined>;
   /** The verifier's objection to taking the input for `digit` at probability `min`, if any. */
   verify(features: Float32Array, digit: number, min: number): Promise<string | undefined>;
   emit<K extends keyof StringEvents>(event: K, ...args: StringEvents[K]): void;
@@ -46,6 +48,8 @@ export interface StringListenerHost {
 
 export class StringListener {
   private readonly strings: StringDecoder;
+  /** The "why" of spikes that may be typed as string digits (explainString). */
+  private readonly why = new WeakMap<Spike, Pick<Decision, 'saliency' | 'why'>>();
   /** The utterance that ended last, while the string decoder may still hear its last digit. */
   private tail: { u: Utterance; untilFrame: number } | undefined;
 
@@ -154,21 +158,43 @@ export class StringListener {
       (spike.frame - prev.frame) * this.host.hopMs >= this.host.options().stringMinGapMs
     )
       owner.stringConfirmed = await this.confirmString(owner, heard.length, prev, spike);
+    await this.explainString(owner, spike);
     owner.gate.onSpike(spike);
   }
 
-  /**
-   * The spike with an enrolled user's classifier joined in (stringFusion.ts), heard on the digit's
-   * own frames: from the last digit heard at least stringMinGapMs before (or the utterance's start).
-   */
+  /** Model input for a spike's own frames: from the last digit heard at least stringMinGapMs before it (or the utterance's start). */
+  private ownFrames(u: Utterance, spike: Spike): Float32Array | undefined {
+    const h = this.host;
+    const gap = h.options().stringMinGapMs;
+    const before = u.gate!.heard.filter((s) => (spike.frame - s.frame) * h.hopMs >= gap).at(-1);
+    return wordInput(u, before ? before.frame + 1 : u.startFrame, spike.frame, h.cfg);
+  }
+
+  /** The spike with an enrolled user's classifier joined in (stringFusion.ts), heard on the digit's own frames. */
   private async forUser(u: Utterance, spike: Spike): Promise<Spike> {
     const h = this.host;
     const o = h.options();
     if (!(o.stringUserWeight > 0) || !h.enrolled()) return spike;
-    const before = u.gate!.heard.filter((s) => (spike.frame - s.frame) * h.hopMs >= o.stringMinGapMs).at(-1);
-    const features = wordInput(u, before ? before.frame + 1 : u.startFrame, spike.frame, h.cfg);
+    const features = this.ownFrames(u, spike);
     if (!features) return spike;
     return fuseSpike(spike, (await h.classify(features)).probs, o.stringUserWeight);
+  }
+
+  /**
+   * The "why" of each digit of a string, on the digit's own frames: asked once the string is
+   * confirmed (then for the digits heard before too), so words that stay words, which the word path
+   * explains, cost nothing more.
+   */
+  private async explainString(u: Utterance, spike: Spike): Promise<void> {
+    if (u.stringConfirmed !== true) return;
+    const heard = u.gate!.heard;
+    for (const s of [...heard, spike]) {
+      if (this.why.has(s)) continue;
+      const features = this.ownFrames(u, s);
+      const e = features && (await this.host.explain(features, s.digit));
+      if (!e) return;
+      this.why.set(s, e);
+    }
   }
 
   /**
@@ -238,6 +264,7 @@ export class StringListener {
       why: [],
       mode: h.options().stringUserWeight > 0 && h.enrolled() ? h.options().mode : 'base',
       stringIndex: index,
+      ...this.why.get(spike),
     };
     h.emit('decision', d);
     return d;

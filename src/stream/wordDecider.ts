@@ -191,12 +191,18 @@ export class WordDecider {
       mode,
     };
     if (cosines && !Number.isNaN(cosines[digit])) d.prototypeCosine = cosines[digit];
-    if (h.options().explain) {
-      const probsOf = (c: { probs: Float32Array; embedding: Float32Array }) =>
-        h.modeProbs(h.options().mode, c.probs, c.embedding, h.prototypes(), h.options().hybridWeight).probs;
-      d.saliency = await bandSaliency(h.classifier, features, digit, probsOf);
-      d.why = topBands(d.saliency, h.options().whyBands, h.cfg.melBands);
-    }
+    const e = await this.explain(features, digit);
+    if (e) Object.assign(d, e);
     return d;
+  }
+
+  /** The "why" of taking `features` for `digit` (saliency over the bands, in the engine's mode); undefined without `explain`. */
+  async explain(features: Float32Array, digit: number): Promise<Pick<Decision, 'saliency' | 'why'> | undefined> {
+    const h = this.host;
+    if (!h.options().explain) return undefined;
+    const probsOf = (c: { probs: Float32Array; embedding: Float32Array }) =>
+      h.modeProbs(h.options().mode, c.probs, c.embedding, h.prototypes(), h.options().hybridWeight).probs;
+    const saliency = await bandSaliency(h.classifier, features, digit, probsOf);
+    return { saliency, why: topBands(saliency, h.options().whyBands, h.cfg.melBands) };
   }
 }

@@ -86,6 +86,13 @@ test('a spliced string becomes a string only as far as the confirmation settings
     assert.ok(d.decisionMs >= d.endMs || d.stringIndex === undefined, `digit ${i}: decided ${d.decisionMs} ms, heard until ${d.endMs} ms`);
     if (i > 0) assert.ok(d.decisionMs >= confirmed[i - 1].decisionMs, `digit ${i} decided before digit ${i - 1}`);
   });
+  // Each string digit carries its "why" (saliency over its own frames), as an isolated word does;
+  // without `explain` none is computed.
+  const stringDigits = confirmed.filter((d) => d.stringIndex !== undefined);
+  assert.ok(stringDigits.length >= 3, `string digits ${stringDigits.length}`);
+  for (const d of stringDigits) assert.ok(d.why.length > 0 && d.saliency?.length === 40, `digit ${d.digit}: why ${JSON.stringify(d.why)}`);
+  const unexplained = await typed(audio.samples, { explain: false });
+  assert.ok(unexplained.every((d) => d.why.length === 0 && d.saliency === undefined));
 });
 
 test("an enrolled user's classifier has its say in a string's digits (stringUserWeight)", { skip }, async () => {
