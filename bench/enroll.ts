@@ -35,11 +35,10 @@ import { mulberry32, shuffle } from '../src/train/rng';
 import { atLevel, Clip, concatWithGaps, digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { BENCH_WORDS } from '../test/fixtures/nonDigitText';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { padFluent, score, Score, trackTyped } from './streamScoring';
-import { digitText, randomDigits } from '../src/train/strings';
+import { engineSetFlags, fluentTtsString, score, Score, trackTyped } from './streamScoring';
+import { randomDigits } from '../src/train/strings';
 import { alignDigits } from '../src/train/stringScore';
-import { tts } from '../src/train/tts';
-import { atSpeed } from '../src/train/ttsVoices';
+import { atSpeed, voiceFamily } from '../src/train/ttsVoices';
 import type { TtsVoice } from '../src/train/voices';
 import { DEV_VOICES, HELD_OUT_VOICES, voiceName, voiceTakes, voiceWords } from './voiceTakes';
 
@@ -84,11 +83,9 @@ interface Subject {
 /** `n` fluent strings of 3–8 digits in voice `v`, at 0.85×, 1× and 1.25× its tempo (like bench:strings), from the voice's name. */
 function fluentStrings(v: TtsVoice, n: number): Subject['strings'] {
   const rng = mulberry32([...v.id].reduce((a, c) => (a * 31 + c.charCodeAt(0)) >>> 0, 11));
-  const family = { engine: v.engine === 'espeak-ng' ? ('espeak' as const) : v.engine, voice: v.name };
   return Array.from({ length: n }, (_, i) => {
     const digits = randomDigits(rng, 3, 8);
-    const speech = atLevel(tts(digitText(digits, rng), atSpeed(family, [0.85, 1, 1.25][i % 3])), WORD_LEVEL_DB);
-    return { samples: padFluent(speech, rng), digits };
+    return { samples: fluentTtsString(digits, atSpeed(voiceFamily(v), [0.85, 1, 1.25][i % 3]), WORD_LEVEL_DB, rng), digits };
   });
 }
 
@@ -116,9 +113,7 @@ interface Row {
 let VERIFIER: Verifier | undefined;
 let STRING_MODEL: SequenceModel | undefined;
 /** `--set-engine key=value`: engine options for every run (stream/options.ts). */
-const ENGINE_OPTIONS: Record<string, number> = Object.fromEntries(
-  opts('--set-engine').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]),
-);
+const ENGINE_OPTIONS = engineSetFlags(args, '--set-engine');
 
 function newEngine(classifier: Classifier, mode: RecognitionMode, store: Parameters<DictationEngine['setPrototypes']>[0]) {
   const engine = new DictationEngine(classifier, { ...ENGINE_OPTIONS, mode, hybridWeight: 0.5, explain: false }, modeProbs);

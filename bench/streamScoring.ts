@@ -14,7 +14,10 @@ import type { EngineOptionsPatch } from '../src/stream/options';
 import type { Decision, UtteranceEvent } from '../src/stream/types';
 import type { Verifier } from '../src/stream/verifier';
 import { FEATURE_CONFIG } from '../src/features/config';
-import type { Stream } from '../test/fixtures/corpus';
+import { atLevel, type Stream } from '../test/fixtures/corpus';
+import { digitText } from '../src/train/strings';
+import { tts, type TtsSpec } from '../src/train/tts';
+import type { Rng } from '../src/train/rng';
 import { makeNoise, NoiseKind } from '../src/audio/effects';
 import { mulberry32 } from '../src/train/rng';
 
@@ -43,10 +46,10 @@ export function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelD
   return { ...stream, samples };
 }
 
-/** The `--set key=value` flags (repeatable) of a bench's arguments, as engine options; the engine validates them. */
-export function engineSetFlags(argv: readonly string[]): Record<string, number> {
+/** The `--set key=value` flags (or another flag's, repeatable) of a bench's arguments, as engine options; the engine validates them. */
+export function engineSetFlags(argv: readonly string[], flag = '--set'): Record<string, number> {
   return Object.fromEntries(
-    argv.flatMap((a, i) => (a === '--set' && argv[i + 1] ? [argv[i + 1].split('=')] : [])).map(([k, v]) => [k, Number(v)]),
+    argv.flatMap((a, i) => (a === flag && argv[i + 1] ? [argv[i + 1].split('=')] : [])).map(([k, v]) => [k, Number(v)]),
   );
 }
 
@@ -85,8 +88,16 @@ export function trackTyped(engine: DictationEngine, onWithdraw?: (reason: string
   return typed;
 }
 
-/** A fluent recording as a file would hold it: half a second of quiet each side, a −70 dBFS floor (no digital silence). */
-export function padFluent(speech: Float32Array, rng: () => number): Float32Array {
+/**
+ * `digits` said fluently by a synthetic voice ("four two seven", zero sometimes "oh"), levelled to
+ * `levelDb`, as a file would hold it: half a second of quiet each side, a −70 dBFS floor (no
+ * digital silence). Shared by bench:strings and bench:enroll.
+ */
+export function fluentTtsString(digits: number[], spec: TtsSpec, levelDb: number, rng: Rng): Float32Array {
+  return padFluent(atLevel(tts(digitText(digits, rng), spec), levelDb), rng);
+}
+
+function padFluent(speech: Float32Array, rng: () => number): Float32Array {
   const pad = Math.round(0.5 * RATE);
   const samples = new Float32Array(pad * 2 + speech.length);
   samples.set(speech, pad);

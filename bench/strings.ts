@@ -39,8 +39,7 @@ import { loadVerifier, Verifier } from '../src/stream/verifier';
 import type { Decision } from '../src/stream/types';
 import { loadClips } from '../src/train/dataset';
 import { mulberry32, Rng } from '../src/train/rng';
-import { digitText, randomDigits, spliceDigits, StringAudio } from '../src/train/strings';
-import { tts } from '../src/train/tts';
+import { randomDigits, spliceDigits, StringAudio } from '../src/train/strings';
 import { atSpeed, HELDOUT_VOICES, TRAIN_VOICES, VoiceFamily } from '../src/train/ttsVoices';
 import { atLevel, Clip, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
@@ -48,7 +47,7 @@ import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold } from '../src/train/folds
 import { alignDigits, quantile } from '../src/train/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
-import { engineSetFlags, padFluent, trackTyped } from './streamScoring';
+import { engineSetFlags, fluentTtsString, trackTyped } from './streamScoring';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
@@ -99,7 +98,7 @@ function ttsSet(n: number, rng: Rng, voices: readonly VoiceFamily[] = HELDOUT_VO
     const family = voices[i % voices.length];
     const spec = atSpeed(family, speeds[Math.floor(i / voices.length) % speeds.length]);
     const digits = randomDigits(rng, 3, 8);
-    const samples = padFluent(atLevel(tts(digitText(digits, rng), spec), -26), rng);
+    const samples = fluentTtsString(digits, spec, -26, rng);
     out.push({ audio: { samples, digits }, label: `${family.engine} ${family.voice}` });
   }
   return out;

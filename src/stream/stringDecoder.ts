@@ -130,9 +130,15 @@ export class StringDecoder {
   /** Greedy CTC over one step's probabilities. */
   step(probs: Float32Array, frame: number): Spike | undefined {
     const blank = this.blank;
-    const score = (k: number) => (k === blank ? probs[k] * this.blankScale : probs[k]);
     let best = 0;
-    for (let k = 1; k < probs.length; k++) if (score(k) > score(best)) best = k;
+    let bestScore = best === blank ? probs[0] * this.blankScale : probs[0];
+    for (let k = 1; k < probs.length; k++) {
+      const score = k === blank ? probs[k] * this.blankScale : probs[k];
+      if (score > bestScore) {
+        best = k;
+        bestScore = score;
+      }
+    }
     // Written so that NaN fails: a broken model's output is blank, never a typed digit.
     if (best !== this.blank && !(probs[best] >= this.minProb)) best = this.blank;
     const prev = this.prevClass;

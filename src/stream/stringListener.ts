@@ -186,14 +186,12 @@ export class StringListener {
    * explains, cost nothing more.
    */
   private async explainString(u: Utterance, spike: Spike): Promise<void> {
-    if (u.stringConfirmed !== true) return;
-    const heard = u.gate!.heard;
-    for (const s of [...heard, spike]) {
+    if (u.stringConfirmed !== true || !this.host.options().explain) return;
+    for (const s of [...u.gate!.heard, spike]) {
       if (this.why.has(s)) continue;
       const features = this.ownFrames(u, s);
       const e = features && (await this.host.explain(features, s.digit));
-      if (!e) return;
-      this.why.set(s, e);
+      if (e) this.why.set(s, e);
     }
   }
 

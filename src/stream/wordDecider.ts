@@ -56,18 +56,7 @@ export class WordDecider {
     const r = await this.classify(features);
     const digit = argmax(r.probs);
     const durationMs = h.frameEndMs(frame) - h.frameStartMs(u.onsetFrame);
-    let reason = rejectReason(
-      {
-        confidence: r.probs[digit],
-        durationMs,
-        voicedMs: u.voicedMs,
-        speechProb: this.sileroProb(u),
-        final: false,
-        prototypeCosine: r.cosines?.[digit],
-      },
-      h.options().reject,
-      h.options().vad,
-    );
+    let reason = this.ruleReason(u, r, digit, durationMs, false);
     // The verifier hears only the check that would decide (the last of eeConsec confident ones): a
     // veto there is a miss and the run starts over. Asking it on every confident check cost a third
     // of the engine's CPU for the same decisions.
@@ -80,9 +69,22 @@ export class WordDecider {
     h.emit('decision', u.decision);
   }
 
-  /** The Silero score that counts for this utterance: only with vad.kind 'silero'. */
-  private sileroProb(u: Utterance): number | undefined {
-    return this.host.options().vad.kind === 'silero' ? (u.speechProb ?? 0) : undefined;
+  /** Why the rejection rules (reject.ts: confidence, duration, voicing, Silero, prototype distance) refuse `digit`, if they do. */
+  private ruleReason(
+    u: Utterance,
+    r: { probs: Float32Array; cosines?: Float32Array },
+    digit: number,
+    durationMs: number,
+    final: boolean,
+  ): string | undefined {
+    const o = this.host.options();
+    // Silero's score counts only with vad.kind 'silero'.
+    const speechProb = o.vad.kind === 'silero' ? (u.speechProb ?? 0) : undefined;
+    return rejectReason(
+      { confidence: r.probs[digit], durationMs, voicedMs: u.voicedMs, speechProb, final, prototypeCosine: r.cosines?.[digit] },
+      o.reject,
+      o.vad,
+    );
   }
 
   /** The verifier's objection to taking the input for `digit`, if any. */
@@ -135,19 +137,7 @@ export class WordDecider {
     const features = wholeUtterance(u, lastSpeechFrame, h.cfg);
     const r = await this.classify(features);
     const digit = argmax(r.probs);
-    const reason =
-      rejectReason(
-        {
-          confidence: r.probs[digit],
-          durationMs: endMs - startMs,
-          voicedMs: u.voicedMs,
-          speechProb: this.sileroProb(u),
-          final: true,
-          prototypeCosine: r.cosines?.[digit],
-        },
-        h.options().reject,
-        h.options().vad,
-      ) ?? (await this.verify(features, digit));
+    const reason = this.ruleReason(u, r, digit, endMs - startMs, true) ?? (await this.verify(features, digit));
     if (reason) return reject(reason, topN(r.probs, 3));
     const decision = await this.decision(u, features, r.probs, r.mode, lastSpeechFrame, nowFrame, false, r.cosines);
     decision.endMs = endMs;

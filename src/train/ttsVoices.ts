@@ -10,10 +10,11 @@ export interface VoiceFamily {
   voice: string;
 }
 
-const family = (v: TtsVoice): VoiceFamily => ({ engine: v.engine === 'espeak-ng' ? 'espeak' : v.engine, voice: v.name });
+/** A voice of the split as synthesiser settings. */
+export const voiceFamily = (v: TtsVoice): VoiceFamily => ({ engine: v.engine === 'espeak-ng' ? 'espeak' : v.engine, voice: v.name });
 
-export const TRAIN_VOICES: readonly VoiceFamily[] = TRAIN.map(family);
-export const HELDOUT_VOICES: readonly VoiceFamily[] = HELD_OUT_VOICES.map(family);
+export const TRAIN_VOICES: readonly VoiceFamily[] = TRAIN.map(voiceFamily);
+export const HELDOUT_VOICES: readonly VoiceFamily[] = HELD_OUT_VOICES.map(voiceFamily);
 
 /**
  * A voice family at a tempo: `speed` 1 is the engine's normal rate, 1.3 is 30 % faster (espeak

@@ -50,7 +50,8 @@ async function typed(
   return out;
 }
 
-test('a spliced string becomes a string only as far as the confirmation settings allow', { skip }, async () => {
+/** "4 2 7 9" from jackson's test take 1 (never trained on), spliced with 0–60 ms gaps. */
+function jacksonString() {
   const clips = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 1);
   const digits = [4, 2, 7, 9];
   const audio = spliceDigits(
@@ -58,6 +59,11 @@ test('a spliced string becomes a string only as far as the confirmation settings
     mulberry32(4),
     { gapMs: [0, 60], floorDb: -70 },
   );
+  return { clips, digits, audio };
+}
+
+test('a spliced string becomes a string only as far as the confirmation settings allow', { skip }, async () => {
+  const { digits, audio } = jacksonString();
   // No classifier can confirm a word at probability 1: the utterance never becomes a string.
   const refused = await typed(audio.samples, { stringConfirmWords: 2, stringConfirmProb: 1 });
   assert.ok(
@@ -96,13 +102,7 @@ test('a spliced string becomes a string only as far as the confirmation settings
 });
 
 test("an enrolled user's classifier has its say in a string's digits (stringUserWeight)", { skip }, async () => {
-  const clips = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 1);
-  const digits = [4, 2, 7, 9];
-  const audio = spliceDigits(
-    digits.map((d) => ({ digit: d, samples: clips.find((c) => c.digit === d)!.samples })),
-    mulberry32(4),
-    { gapMs: [0, 60], floorDb: -70 },
-  );
+  const { clips, audio } = jacksonString();
   // A user whose "two" and "four" prototypes are swapped: where the user's opinion counts, the
   // string's 2 becomes 4 (and its 4 a 2); where it does not, the string model's digits stand.
   const swapped = async (c: Classifier): Promise<PrototypeSet> => {
