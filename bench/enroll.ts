@@ -15,12 +15,14 @@
  * --dev runs the development voices instead (the adaptation's settings are chosen there).
  *
  * Flags: --quick (fewer voices), --json, --model FILE, --no-verifier, --no-sequence, --strings N (per voice, default 12), --dev, --takes N,
- * --loso speaker=FILE, --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options),
+ * --loso speaker=FILE, --only NAME (TTS voices whose name contains it), --no-string-adapt, --set-strings key=value
+ * (string adaptation options, enroll/stringAdapt.ts), --trace (each string digit typed, with the words near it), --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options),
  * --set-engine key=value (engine options, stream/options.ts).
  */
 import { fileSource } from '../src/audio/source';
 import { AdaptOptions, DEFAULT_ADAPT_OPTIONS } from '../src/enroll/adapt';
 import { modeProbs } from '../src/enroll/head';
+import { DEFAULT_STRING_ADAPT_OPTIONS, StringAdaptOptions } from '../src/enroll/stringAdapt';
 import { enrollTakes } from '../src/enroll/review';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { bundledModelPath, Classifier } from '../src/model/classifier';
@@ -65,6 +67,16 @@ function adaptOptions(): AdaptOptions {
     const [k, v] = kv.split('=');
     if (!(k in o)) throw new Error(`--set ${kv}: no adaptation option "${k}" (have ${Object.keys(o).join(', ')})`);
     (o as unknown as Record<string, number>)[k] = Number(v);
+  }
+  return o;
+}
+
+function stringAdaptOptions(): StringAdaptOptions {
+  const o: StringAdaptOptions = { ...DEFAULT_STRING_ADAPT_OPTIONS };
+  for (const kv of opts('--set-strings')) {
+    const [k, v] = kv.split('=');
+    if (!(k in o)) throw new Error(`--set-strings ${kv}: no string adaptation option "${k}" (have ${Object.keys(o).join(', ')})`);
+    (o as unknown as Record<string, unknown>)[k] = v.includes(',') ? v.split(',').map(Number) : Number(v);
   }
   return o;
 }
@@ -167,7 +179,17 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
     mulberry32(seed),
   );
   const stream = digitStream(test, { seed: seed + 1, wordLevelDb: WORD_LEVEL_DB });
-  const { store, head, adaptSeconds, checkSeconds } = await enrollTakes(s.classifier, enroll, verifierLogOdds(VERIFIER), o);
+  const { store, head, stringAdaptation, adaptSeconds, checkSeconds } = await enrollTakes(
+    s.classifier,
+    enroll,
+    verifierLogOdds(VERIFIER),
+    o,
+    STRING_MODEL && !flag('--no-string-adapt') ? { model: STRING_MODEL, opts: stringAdaptOptions() } : undefined,
+  );
+  if (stringAdaptation && flag('--verbose'))
+    console.error(
+      `  ${s.name} k=${k} string head: spliced-take digit errors ${stringAdaptation.errorsBefore} -> ${stringAdaptation.errorsAfter} of ${stringAdaptation.digits} (${stringAdaptation.seconds.toFixed(2)} s)`,
+    );
   const row: Row = {
     group: s.group,
     voice: s.name,
@@ -194,6 +216,15 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
   for (const mode of MODES) {
     const utterances = await transcribe(s.classifier, stream.samples, mode, mode === 'base' ? undefined : store);
     const sc = score(stream, utterances);
+    if (flag('--trace'))
+      for (const u of utterances.filter((u) => u.decision?.stringIndex !== undefined)) {
+        const near = stream.words
+          .filter((w) => w.endMs > u.startMs - 300 && w.startMs < u.endMs + 300)
+          .map((w) => `${w.digit}@${Math.round(w.startMs)}-${Math.round(w.endMs)}`);
+        console.error(
+          `    ${mode} string digit ${u.decision!.digit} #${u.decision!.stringIndex} ${Math.round(u.startMs)}-${Math.round(u.endMs)} near ${near.join(' ')}`,
+        );
+      }
     row.scores[mode] = sc;
     row.accuracy[mode] = sc.accuracy;
     if (nonDigitStream) {
@@ -224,7 +255,7 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
           reasons.set(r, (reasons.get(r) ?? 0) + 1);
         }
       console.error(
-        `  ${s.name} k=${k} ${mode}: S ${sc.sub} D ${sc.del} I ${sc.ins} early ${sc.early}/${sc.decisions} head scale ${head.scale.toFixed(2)} shift ${Array.from(head.verifierShift, (x) => x.toFixed(0)).join(',')} ${[...reasons].map(([r, n]) => `${n}× ${r}`).join('; ')}`,
+        `  ${s.name} k=${k} ${mode}: S ${sc.sub} D ${sc.del} I ${sc.ins} early ${sc.early}/${sc.decisions} string digits ${utterances.filter((u) => u.decision?.stringIndex !== undefined).length} head scale ${head.scale.toFixed(2)} shift ${Array.from(head.verifierShift, (x) => x.toFixed(0)).join(',')} ${[...reasons].map(([r, n]) => `${n}× ${r}`).join('; ')}`,
       );
     }
   }
@@ -288,7 +319,7 @@ async function main() {
   const subjects: Subject[] = [];
   const voices = flag('--dev') ? DEV_VOICES : HELD_OUT_VOICES;
   if (!flag('--no-tts')) {
-    for (const v of QUICK ? voices.filter((_, i) => i % 3 === 0) : voices) {
+    for (const v of (QUICK ? voices.filter((_, i) => i % 3 === 0) : voices).filter((v) => voiceName(v).includes(opt('--only') ?? ''))) {
       subjects.push({
         group: flag('--dev') ? 'dev TTS' : 'held-out TTS',
         name: voiceName(v),

@@ -11,6 +11,8 @@ import { DIGIT_WORDS as WORDS, MAX_TAKES } from '../shared/constants';
 import { Classifier } from '../model/classifier';
 import { recordUtterance } from '../stream/record';
 import { loadVerifier, verifierLogOdds } from '../stream/verifier';
+import { loadBundledSequenceModel } from '../model/sequenceModel';
+import { stringAdaptationSummary } from '../enroll/stringAdapt';
 import { intArg, numberArg, pathArg, textArg } from './args';
 
 interface EnrollOptions {
@@ -22,6 +24,7 @@ interface EnrollOptions {
   device?: string;
   timeout: number;
   verifier: boolean;
+  strings: boolean;
 }
 
 /**
@@ -72,6 +75,7 @@ export function registerEnroll(program: Command): void {
       6,
     )
     .option('--no-verifier', "adapt without the bundled verifier's per-voice shift")
+    .option('--no-strings', 'do not adapt the bundled string model (fluent strings) to the voice')
     .action(async (o: EnrollOptions) => {
       // Before any work: an output that cannot be replaced safely (a device, FIFO, symlink, folder) is refused now.
       checkOutputFile(o.out);
@@ -79,6 +83,7 @@ export function registerEnroll(program: Command): void {
       const classifier = await Classifier.load(o.model);
       const rate = classifier.meta.featureConfig.sampleRate;
       const verifier = o.verifier ? await loadVerifier() : undefined;
+      const strings = o.strings ? await loadBundledSequenceModel() : undefined;
       try {
         let takes: Take[];
         if (o.fromDir) {
@@ -101,7 +106,13 @@ export function registerEnroll(program: Command): void {
           }
         }
         console.error('adapting to the voice…');
-        const { store, check, adaptSeconds, checkSeconds } = await enrollTakes(classifier, takes, verifierLogOdds(verifier));
+        const { store, check, stringAdaptation, adaptSeconds, checkSeconds } = await enrollTakes(
+          classifier,
+          takes,
+          verifierLogOdds(verifier),
+          undefined,
+          strings && { model: strings },
+        );
         for (const d of store.enrolled()) {
           const p = store.get(d)!;
           console.log(`${d}  takes ${p.takes.length}  quality ${p.quality === null ? '–' : p.quality.toFixed(3)}`);
@@ -114,11 +125,15 @@ export function registerEnroll(program: Command): void {
         }
         for (const c of check.disagreeing) console.error(`take ${takes[c.take].name ?? c.take + 1} (digit ${c.digit}) ${disagreement(c)}`);
         console.error(`${checkSummary(check)} (adapted in ${adaptSeconds.toFixed(1)} s, checked in ${checkSeconds.toFixed(1)} s)`);
+        if (stringAdaptation) console.error(stringAdaptationSummary(stringAdaptation));
         store.save(o.out);
-        console.error(`wrote ${o.out} (model ${store.modelId}, ${store.enrolled().length} digits, adapted head; use --mode adapted)`);
+        console.error(
+          `wrote ${o.out} (model ${store.modelId}, ${store.enrolled().length} digits, adapted head${store.stringHead ? ' and string head' : ''}; use --mode adapted)`,
+        );
       } finally {
         await classifier.dispose();
         await verifier?.dispose();
+        await strings?.dispose();
       }
     });
 }

@@ -13,6 +13,7 @@ import {
   loadPrototypesOrWarn,
   toEnginePatch,
   stringModelFor,
+  warnStaleStringHead,
   verifierFor,
 } from './streamOptions';
 import { numberArg, textArg } from './args';
@@ -43,11 +44,13 @@ export function registerLive(program: Command): void {
     const classifier = await Classifier.load(o.model);
     assertMicrophoneWorks({ device: o.device, sampleRate: classifier.meta.featureConfig.sampleRate });
     const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);
-    engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
+    const store = loadPrototypesOrWarn(o.prototypes, classifier, o.mode);
+    engine.setPrototypes(store);
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);
     const strings = await stringModelFor(o);
     engine.setStringModel(strings);
+    warnStaleStringHead(o, store, strings);
     engine.on('decision', (d) => console.log(o.json ? JSON.stringify(decisionJson(d)) : formatDecision(d)));
     // Live output cannot unprint a line: a withdrawn early digit is announced instead.
     engine.on('retraction', (r) =>

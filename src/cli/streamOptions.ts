@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { DigitDictationError, OptionError } from '../errors';
 import { engineArg, pathArg, shown } from './args';
 import { truncateMessage } from './failure';
+import { staleStringHead } from '../enroll/stringAdapt';
 import { PrototypeStore } from '../enroll/store';
 import { Classifier } from '../model/classifier';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../stream/options';
@@ -191,6 +192,12 @@ export async function stringModelFor(o: EngineCliOptions): Promise<SequenceModel
   if (!o.strings) return undefined;
   if (typeof o.strings === 'string') return SequenceModel.load(o.strings);
   return loadBundledSequenceModel();
+}
+
+/** Says so when mode 'adapted' cannot use the enrollment's string head (made for another string model). */
+export function warnStaleStringHead(o: EngineCliOptions, store: PrototypeStore | undefined, strings: SequenceModel | undefined): void {
+  const stale = o.mode === 'adapted' && staleStringHead(store?.stringHead, strings?.meta.modelId);
+  if (stale) console.error(`warning: ${stale}`);
 }
 
 export function decisionJson(d: Decision): Record<string, unknown> {

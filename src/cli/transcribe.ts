@@ -13,6 +13,7 @@ import {
   loadPrototypesOrWarn,
   toEnginePatch,
   stringModelFor,
+  warnStaleStringHead,
   verifierFor,
 } from './streamOptions';
 import { pathArg } from './args';
@@ -26,11 +27,13 @@ export function registerTranscribe(program: Command): void {
   ).action(async (file: string, o: EngineCliOptions) => {
     const classifier = await Classifier.load(o.model);
     const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);
-    engine.setPrototypes(loadPrototypesOrWarn(o.prototypes, classifier, o.mode));
+    const store = loadPrototypesOrWarn(o.prototypes, classifier, o.mode);
+    engine.setPrototypes(store);
     const verifier = await verifierFor(o);
     engine.setVerifier(verifier);
     const strings = await stringModelFor(o);
     engine.setStringModel(strings);
+    warnStaleStringHead(o, store, strings);
     // Printed when each utterance ends, so early decisions carry the word's real end time.
     engine.on('utterance', (u) => {
       if (u.decision) console.log(o.json ? JSON.stringify(decisionJson(u.decision)) : formatDecision(u.decision));

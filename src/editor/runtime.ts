@@ -8,7 +8,7 @@
 import { DigitDictationError } from '../errors';
 
 export async function loadRuntime() {
-  const [engine, classifier, microphone, store, head, review, record, logmel, verifier, sequenceModel] = await Promise.all([
+  const [engine, classifier, microphone, store, head, review, record, logmel, verifier, sequenceModel, stringAdapt] = await Promise.all([
     import('../stream/engine'),
     import('../model/classifier'),
     import('../audio/microphone'),
@@ -19,6 +19,7 @@ export async function loadRuntime() {
     import('../features/logmel'),
     import('../stream/verifier'),
     import('../model/sequenceModel'),
+    import('../enroll/stringAdapt'),
   ]);
   return {
     DictationEngine: engine.DictationEngine,
@@ -32,6 +33,8 @@ export async function loadRuntime() {
     enrollTakes: review.enrollTakes,
     checkSummary: review.checkSummary,
     disagreement: review.disagreement,
+    stringAdaptationSummary: stringAdapt.stringAdaptationSummary,
+    staleStringHead: stringAdapt.staleStringHead,
     recordUtterance: record.recordUtterance,
     utteranceFeatures: logmel.utteranceFeatures,
     loadVerifier: verifier.loadVerifier,

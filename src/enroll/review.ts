@@ -8,6 +8,7 @@ import type { ClassifierLike } from '../model/types';
 import { AdaptedHead, adaptationExamples, AdaptOptions, DEFAULT_ADAPT_OPTIONS, headProbs, trainHead, VerifierScore } from './adapt';
 import type { Take } from './embed';
 import { PrototypeStore } from './store';
+import { adaptStrings, DEFAULT_STRING_ADAPT_OPTIONS, StringAdaptation, StringAdaptOptions, StringModelLike } from './stringAdapt';
 
 /**
  * Each leave-one-out head trains on this many copies per take, for this many steps: the check
@@ -45,6 +46,8 @@ export interface EnrollmentCheck {
 export interface Enrollment {
   store: PrototypeStore;
   head: AdaptedHead;
+  /** The string head, when a string model was given. */
+  stringAdaptation?: StringAdaptation;
   check: EnrollmentCheck;
   /** Wall time of the adaptation proper (examples and head), and of the check. */
   adaptSeconds: number;
@@ -76,6 +79,7 @@ export async function enrollTakes(
   takes: readonly Take[],
   verifier?: VerifierScore,
   opts: AdaptOptions = DEFAULT_ADAPT_OPTIONS,
+  strings?: { model: StringModelLike; opts?: StringAdaptOptions },
 ): Promise<Enrollment> {
   const dim = classifier.meta.embeddingDim;
   const t0 = performance.now();
@@ -89,6 +93,8 @@ export async function enrollTakes(
   }
   const head = trainHead(examples, store.prototypes(), dim, opts);
   store.setHead(head);
+  const stringAdaptation = strings && (await adaptStrings(strings.model, takes, strings.opts ?? DEFAULT_STRING_ADAPT_OPTIONS));
+  store.setStringHead(stringAdaptation?.head);
   const t1 = performance.now();
   const seen = new Map<number, number>();
   const few = examples.filter((e) => {
@@ -115,7 +121,7 @@ export async function enrollTakes(
     after: judged.filter((c) => c.after === c.digit).length,
     disagreeing: judged.filter((c) => c.after !== c.digit),
   };
-  return { store, head, check, adaptSeconds: (t1 - t0) / 1000, checkSeconds: (performance.now() - t1) / 1000 };
+  return { store, head, stringAdaptation, check, adaptSeconds: (t1 - t0) / 1000, checkSeconds: (performance.now() - t1) / 1000 };
 }
 
 /** "7 of 10 → 10 of 10": the check's before → after, as the CLI and the panel say it. */

@@ -7,15 +7,20 @@
 import { readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../atomicWrite';
 import { OutputTargetError, PrototypeStoreError } from '../errors';
-import type { UserHead } from '../model/types';
+import type { StringHead, UserHead } from '../model/types';
 import { MAX_TAKES } from '../shared/constants';
 
 export const STORE_FORMAT = 'digit-dictation-prototypes';
 /** Largest store read: ten digits × three takes × a few thousand dimensions, with room to spare. */
 const MAX_STORE_BYTES = 16 * 1024 * 1024;
-/** Version 2 adds the adapted head (enroll/adapt.ts); version 1 files (prototypes only) are still read. */
-export const STORE_VERSION = 2;
-const READABLE_VERSIONS: readonly unknown[] = [1, 2];
+/**
+ * Version 2 adds the adapted head (enroll/adapt.ts), version 3 the string head
+ * (enroll/stringAdapt.ts); older files (without them) are still read.
+ */
+export const STORE_VERSION = 3;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2, 3];
+/** The string model's classes: ten digits and the blank. */
+const STRING_CLASSES = 11;
 
 export interface DigitPrototype {
   /** The embeddings of the takes (L2-normalised). */
@@ -35,6 +40,14 @@ interface HeadFile {
   verifierShift: number[];
 }
 
+/** The string head as stored, learned from the same takes for string model `modelId`. */
+interface StringHeadFile {
+  modelId: string;
+  /** One row per class (ten digits and the blank), STRING_CLASSES values each. */
+  weights: number[][];
+  bias: number[];
+}
+
 interface StoreFile {
   format: typeof STORE_FORMAT;
   version: number;
@@ -43,11 +56,13 @@ interface StoreFile {
   updatedAt: string;
   digits: Record<string, DigitPrototype>;
   head?: HeadFile;
+  stringHead?: StringHeadFile;
 }
 
 export class PrototypeStore {
   private readonly digits = new Map<number, DigitPrototype>();
   private adapted: UserHead | undefined;
+  private adaptedStrings: StringHead | undefined;
 
   constructor(
     readonly modelId: string,
@@ -149,7 +164,33 @@ export class PrototypeStore {
         verifierShift: Float32Array.from(h.verifierShift),
       });
     }
+    if (data.stringHead !== undefined) {
+      const why = stringHeadProblem(data.stringHead);
+      if (why) throw corrupt(`the string head ${why}`);
+      const h = data.stringHead as StringHeadFile;
+      store.setStringHead({ modelId: h.modelId, weights: Float32Array.from(h.weights.flat()), bias: Float32Array.from(h.bias) });
+    }
     return store;
+  }
+
+  /** The string head adapted to these takes (enroll/stringAdapt.ts), if one was learned. */
+  get stringHead(): StringHead | undefined {
+    return this.adaptedStrings;
+  }
+
+  /** Installs the string head learned from the current takes; changing any take removes it again. */
+  setStringHead(head: StringHead | undefined): void {
+    if (
+      head &&
+      (head.weights.length !== STRING_CLASSES * STRING_CLASSES ||
+        head.bias.length !== STRING_CLASSES ||
+        typeof head.modelId !== 'string' ||
+        firstNonFinite(head.weights) >= 0 ||
+        firstNonFinite(head.bias) >= 0)
+    ) {
+      throw new RangeError(`string head is not ${STRING_CLASSES} × ${STRING_CLASSES} finite values with a model id`);
+    }
+    this.adaptedStrings = head;
   }
 
   /** The head adapted to these takes (enroll/adapt.ts), if one was learned. */
@@ -191,6 +232,7 @@ export class PrototypeStore {
     const takes = kept.map(normalise);
     // A head learned from other takes would no longer describe this enrollment.
     this.adapted = undefined;
+    this.adaptedStrings = undefined;
     const entry: DigitPrototype = {
       takes: takes.map((t) => Array.from(t)),
       prototype: Array.from(normalise(mean(takes))),
@@ -209,6 +251,7 @@ export class PrototypeStore {
   remove(digit: number): void {
     this.digits.delete(digit);
     this.adapted = undefined;
+    this.adaptedStrings = undefined;
   }
 
   get(digit: number): DigitPrototype | undefined {
@@ -236,6 +279,7 @@ export class PrototypeStore {
     const digits: Record<string, DigitPrototype> = {};
     for (const d of this.enrolled()) digits[String(d)] = this.digits.get(d)!;
     const h = this.adapted;
+    const sh = this.adaptedStrings;
     const dim = this.embeddingDim;
     return {
       format: STORE_FORMAT,
@@ -250,6 +294,15 @@ export class PrototypeStore {
           weights: Array.from({ length: 10 }, (_, d) => Array.from(h.weights.subarray(d * dim, (d + 1) * dim))),
           bias: Array.from(h.bias),
           verifierShift: Array.from(h.verifierShift),
+        },
+      }),
+      ...(sh && {
+        stringHead: {
+          modelId: sh.modelId,
+          weights: Array.from({ length: STRING_CLASSES }, (_, k) =>
+            Array.from(sh.weights.subarray(k * STRING_CLASSES, (k + 1) * STRING_CLASSES)),
+          ),
+          bias: Array.from(sh.bias),
         },
       }),
     };
@@ -291,6 +344,18 @@ function headProblem(h: unknown, dim: number): string | undefined {
     return `does not fit ${dim}-value embeddings (10 rows of ${dim} finite numbers expected)`;
   if (!finite(bias, 10)) return 'has no 10 finite biases';
   if (!finite(verifierShift, 10) || !(verifierShift as number[]).every((x) => x >= 0)) return 'has no 10 verifier shifts ≥ 0';
+  return undefined;
+}
+
+function stringHeadProblem(h: unknown): string | undefined {
+  const finite = (v: unknown, n: number) =>
+    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+  if (typeof h !== 'object' || h === null) return 'is not an object';
+  const { modelId, weights, bias } = h as Record<string, unknown>;
+  if (typeof modelId !== 'string' || modelId.length === 0) return 'names no string model';
+  if (!Array.isArray(weights) || weights.length !== STRING_CLASSES || !weights.every((r) => finite(r, STRING_CLASSES)))
+    return `is not ${STRING_CLASSES} rows of ${STRING_CLASSES} finite numbers`;
+  if (!finite(bias, STRING_CLASSES)) return `has no ${STRING_CLASSES} finite biases`;
   return undefined;
 }
 

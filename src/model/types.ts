@@ -53,6 +53,18 @@ export interface UserHead {
   verifierShift: Float32Array;
 }
 
+/**
+ * The string model adapted to one user at enrollment (enroll/stringAdapt.ts): each step's
+ * logits = weights · log p + bias, over the string model's classes (ten digits and the blank).
+ */
+export interface StringHead {
+  /** The string model it was learned on; another model's outputs mean something else. */
+  modelId: string;
+  /** [classes × classes], row k = class k. */
+  weights: Float32Array;
+  bias: Float32Array;
+}
+
 /** The user's prototypes as the mode head reads them (enroll/store.ts `PrototypeStore` is one). */
 export interface PrototypeSet {
   /** The model whose embeddings the prototypes are. */
@@ -62,6 +74,8 @@ export interface PrototypeSet {
   prototypes(): Array<Float32Array | undefined>;
   /** The head adapted to the same takes, when one was learned. */
   readonly head?: UserHead;
+  /** The string head learned from the same takes, when one was (used in mode 'adapted'). */
+  readonly stringHead?: StringHead;
 }
 
 export interface ModeProbs {

@@ -247,6 +247,10 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       melOf: (i) => this.streamFrames!.mels!.of(i),
       classify: (features) => this.words.classify(features),
       enrolled: () => this.store !== undefined && this.opts.mode !== 'base',
+      stringHead: () => {
+        const h = this.store?.stringHead;
+        return this.opts.mode === 'adapted' && h && h.modelId === this.stringModel?.meta.modelId ? h : undefined;
+      },
       verify: (features, digit, min) => this.words.verify(features, digit, min),
       explain: (features, digit) => this.words.explain(features, digit),
       emit: this.emit.bind(this),

@@ -6,7 +6,8 @@
  * events until its tail is over.
  */
 import type { FeatureConfig } from '../features/config';
-import { argmax, topN } from '../model/types';
+import { stringHeadProbs } from '../model/stringHead';
+import { argmax, StringHead, topN } from '../model/types';
 import type { EngineOptions } from './options';
 import { SequenceModelLike, Spike, StringDecoder } from './stringDecoder';
 import { fuseSpike } from './stringFusion';
@@ -39,6 +40,8 @@ export interface StringListenerHost {
   classify(features: Float32Array): Promise<{ probs: Float32Array }>;
   /** Whether the user is enrolled and the mode uses it (the classifier then knows the user's voice). */
   enrolled(): boolean;
+  /** The user's string head (enroll/stringAdapt.ts) when the mode uses it and it fits the string model. */
+  stringHead(): StringHead | undefined;
   /** The "why" of taking the input for `digit` (saliency), or undefined when the engine does not explain. */
   explain(features: Float32Array, digit: number): Promise<Pick<Decision, 'saliency' | 'why'> | undefined>;
   /** The verifier's objection to taking the input for `digit` at probability `min`, if any. */
@@ -58,8 +61,18 @@ export class StringListener {
     private readonly host: StringListenerHost,
   ) {
     const o = host.options();
+    const classes = model.meta.labels.length;
+    // Asked at every run, so a new enrollment or mode takes effect at once.
+    const adapted: SequenceModelLike = {
+      meta: model.meta,
+      probs: async (features, frames) => {
+        const p = await model.probs(features, frames);
+        const head = host.stringHead();
+        return head ? stringHeadProbs(head, p, classes) : p;
+      },
+    };
     this.strings = new StringDecoder(
-      model,
+      adapted,
       o.stringMinProb,
       o.stringStepsPerRun,
       Math.ceil(o.stringStartMs / (host.hopMs * model.meta.stride)) + 1,

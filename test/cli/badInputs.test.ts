@@ -433,6 +433,19 @@ const STORES: Array<[string, (s: Record<string, unknown>) => void, string]> = [
     'PROTOTYPES_CORRUPT',
   ],
   ['embeddingDim "64"', (s) => void (s.embeddingDim = String(s.embeddingDim)), 'PROTOTYPES_CORRUPT'],
+  [
+    'a string head of 10 rows',
+    (s) =>
+      void Object.assign(s, {
+        version: 3,
+        stringHead: {
+          modelId: 'strings',
+          weights: Array.from({ length: 10 }, () => Array<number>(11).fill(0)),
+          bias: Array<number>(11).fill(0),
+        },
+      }),
+    'PROTOTYPES_CORRUPT',
+  ],
   ['version 99', (s) => void (s.version = 99), 'PROTOTYPES_VERSION'],
   ['another model', (s) => void (s.modelId = '0123456789abcdef'), 'PROTOTYPES_OTHER_MODEL'],
   ['null', (s) => void Object.keys(s).forEach((k) => delete s[k]), 'PROTOTYPES_CORRUPT'],

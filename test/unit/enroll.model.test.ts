@@ -14,6 +14,7 @@ import { enrollTakes } from '../../src/enroll/review';
 import { modeProbs } from '../../src/enroll/head';
 import { cosine, PrototypeStore } from '../../src/enroll/store';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
+import { SequenceModel } from '../../src/model/sequenceModel';
 import { argmax } from '../../src/model/types';
 import { DictationEngine } from '../../src/stream/engine';
 import type { Decision } from '../../src/stream/types';
@@ -100,6 +101,11 @@ test(
       const store = PrototypeStore.load(out, classifier.meta.modelId, classifier.meta.embeddingDim);
       await classifier.dispose();
       assert.ok(store.isComplete && store.get(3)!.takes.length === 2);
+      // The bundled string model is adapted too (enroll/stringAdapt.ts), and the head names it.
+      const strings = await SequenceModel.load();
+      assert.equal(store.stringHead?.modelId, strings.meta.modelId);
+      await strings.dispose();
+      assert.match(enroll.stderr, /string model: \d+ → \d+ digit errors/);
       assert.equal(takesFromDir(takesDir, 8000, { perDigit: 1 }).length, 10);
 
       const test_ = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 3);
@@ -117,6 +123,15 @@ test(
       assert.ok(lines.filter((l, i) => l.digit === stream.words[i]?.digit).length >= 9, proto.stdout);
       for (const l of lines)
         for (const k of ['digit', 'confidence', 'startMs', 'decisionMs', 'endMs', 'earlyExit', 'top', 'why']) assert.ok(k in l, k);
+
+      // A string head made for another string model is not used in mode adapted, and the user is told.
+      const otherStrings = join(dir, 'other-strings.json');
+      const file = JSON.parse(readFileSync(out, 'utf8')) as { stringHead: { modelId: string } };
+      file.stringHead.modelId = 'an-older-string-model';
+      writeFileSync(otherStrings, JSON.stringify(file));
+      const stale = run('--mode', 'adapted', '--prototypes', otherStrings);
+      assert.equal(stale.status, 0, stale.stderr);
+      assert.match(stale.stderr, /adapted string model an-older-string-model, not the current/);
 
       const damaged = join(dir, 'damaged.json');
       writeFileSync(damaged, readFileSync(out, 'utf8').slice(0, 100));

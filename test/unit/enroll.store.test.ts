@@ -83,7 +83,7 @@ test('corrupt, foreign-model, future-version and missing files give typed errors
     const cases: Array<[string, string | undefined, string]> = [
       ['truncated.json', readFileSync(good, 'utf8').slice(0, 200), 'PROTOTYPES_CORRUPT'],
       ['other.json', undefined, 'PROTOTYPES_OTHER_MODEL'],
-      ['future.json', readFileSync(good, 'utf8').replace('"version": 2', '"version": 99'), 'PROTOTYPES_VERSION'],
+      ['future.json', readFileSync(good, 'utf8').replace('"version": 3', '"version": 99'), 'PROTOTYPES_VERSION'],
       ['wrongdim.json', readFileSync(good, 'utf8').replace(`"embeddingDim": ${dim}`, '"embeddingDim": 3'), 'PROTOTYPES_CORRUPT'],
       ['notours.json', '{"hello": "world"}', 'PROTOTYPES_CORRUPT'],
     ];
@@ -189,6 +189,54 @@ test('the adapted head is saved and read back, dropped when a take changes, and 
     // Mode 'adapted' without a head is hybrid, and says so.
     const probs = new Float32Array(10).fill(0.1);
     assert.equal(modeProbs('adapted', probs, unit(randVec()), old, 0.5).mode, 'hybrid');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the string head is saved and read back, dropped when a take changes, and a damaged one is refused', () => {
+  const dir = tmp();
+  try {
+    const s = filledStore();
+    const C = 11;
+    const stringHead = {
+      modelId: 'strings-a',
+      weights: Float32Array.from({ length: C * C }, (_, i) => (i % (C + 1) === 0 ? 1.2 : 0)),
+      bias: Float32Array.from({ length: C }, (_, k) => k / 10),
+    };
+    s.setStringHead(stringHead);
+    const path = join(dir, 'p.json');
+    s.save(path);
+    const back = PrototypeStore.load(path, 'model-a', dim);
+    assert.equal(back.stringHead?.modelId, 'strings-a');
+    assert.deepEqual(Array.from(back.stringHead.weights), Array.from(stringHead.weights));
+    for (let k = 0; k < C; k++) assert.ok(Math.abs(back.stringHead.bias[k] - stringHead.bias[k]) < 1e-6);
+    back.addTake(5, randVec());
+    assert.equal(back.stringHead, undefined, 'a string head learned from other takes must not survive a new take');
+    assert.throws(() => s.setStringHead({ ...stringHead, weights: new Float32Array(C * C - 1) }), RangeError);
+    assert.throws(() => s.setStringHead({ ...stringHead, bias: Float32Array.from({ length: C }, () => NaN) }), RangeError);
+
+    const file = JSON.parse(readFileSync(path, 'utf8')) as { version: number; stringHead?: { weights: number[][]; modelId?: string } };
+    assert.equal(file.version, 3);
+    (file.stringHead!.weights[2] as unknown[])[7] = 'x';
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify(file));
+    assert.throws(
+      () => PrototypeStore.load(bad, 'model-a', dim),
+      (e: unknown) => e instanceof PrototypeStoreError && e.code === 'PROTOTYPES_CORRUPT' && /string head/.test(e.message),
+    );
+    delete file.stringHead!.modelId;
+    file.stringHead!.weights[2][7] = 0;
+    writeFileSync(bad, JSON.stringify(file));
+    assert.throws(
+      () => PrototypeStore.load(bad, 'model-a', dim),
+      (e: unknown) => e instanceof PrototypeStoreError && /string head names no string model/.test(e.message),
+    );
+    // A version 2 file (from before string heads) is still read, without one.
+    delete file.stringHead;
+    file.version = 2;
+    writeFileSync(bad, JSON.stringify(file));
+    assert.equal(PrototypeStore.load(bad, 'model-a', dim).stringHead, undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

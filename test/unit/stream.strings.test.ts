@@ -123,6 +123,40 @@ test("an enrolled user's classifier has its say in a string's digits (stringUser
   assert.equal(second(joined)?.mode, 'proto');
 });
 
+test(
+  "an enrolled user's string head shapes the string model's output, in mode 'adapted' and for its own model only",
+  { skip },
+  async () => {
+    const { clips, audio } = jacksonString();
+    const strings = await SequenceModel.load();
+    const modelId = strings.meta.modelId;
+    await strings.dispose();
+    // A head that swaps "two" and "four" (each class reads the other's probability).
+    const C = 11;
+    const weights = new Float32Array(C * C);
+    for (let k = 0; k < C; k++) weights[k * C + (k === 2 ? 4 : k === 4 ? 2 : k)] = 1;
+    const user =
+      (id: string) =>
+      async (c: Classifier): Promise<PrototypeSet> => {
+        const protos: Float32Array[] = [];
+        for (const clip of clips) protos[clip.digit] = (await c.classify(utteranceFeatures(clip.samples))).embedding;
+        return {
+          modelId: c.meta.modelId,
+          isComplete: true,
+          enrolled: () => [...protos.keys()],
+          prototypes: () => protos,
+          stringHead: { modelId: id, weights, bias: new Float32Array(C) },
+        };
+      };
+    const second = (ds: Decision[]) => ds.find((d) => d.stringIndex === 1)?.digit;
+    const run = async (mode: 'adapted' | 'hybrid', id: string) =>
+      second(await typed(audio.samples, { stringConfirmWords: 0, mode }, user(id)));
+    assert.equal(await run('adapted', modelId), 4, "the head swaps the string's 2 for a 4");
+    assert.equal(await run('hybrid', modelId), 2, 'other modes leave the string model alone');
+    assert.equal(await run('adapted', 'another string model'), 2, 'a head for another string model is not used');
+  },
+);
+
 test('steps kept while the decoder waits are decoded by its first run, as if it had run all along', { skip }, async () => {
   const clips = loadFsdd(FSDD, 'test').filter((c) => c.speaker === 'jackson' && c.take === 1);
   const audio = spliceDigits(

@@ -123,6 +123,8 @@ export class DictationController extends Disposable {
       engine.setPrototypes(store);
       engine.setVerifier(verifier);
       engine.setStringModel(stringModel);
+      const stale = cfg.mode === 'adapted' && rt.staleStringHead(store?.stringHead, stringModel?.meta.modelId);
+      if (stale) this.log.warn(`dictation: ${stale}`);
       this.wire(session);
       await engine.start(source);
       this.session = session;

@@ -283,7 +283,15 @@ export class EnrollmentController extends Disposable {
         return [{ digit, samples: t.samples }];
       }),
     );
-    const enrollment = await rt.enrollTakes(classifier, takes, rt.verifierLogOdds(await this.models.verifier()));
+    // The string model is adapted too, as dictation will use it (digitDictation.fluentStrings).
+    const stringModel = this.config.config.fluentStrings ? await this.models.stringModel() : undefined;
+    const enrollment = await rt.enrollTakes(
+      classifier,
+      takes,
+      rt.verifierLogOdds(await this.models.verifier()),
+      undefined,
+      stringModel && { model: stringModel },
+    );
     if (this.cancelled) throw new Cancelled();
     this.adapted = enrollment;
     const { check } = enrollment;
@@ -299,7 +307,7 @@ export class EnrollmentController extends Disposable {
     }
     const odd = check.disagreeing.map((c) => `take ${where[c.take].take} of "${c.digit}"`);
     this.log.info(
-      `enrollment: ${rt.checkSummary(check)}; adapted in ${enrollment.adaptSeconds.toFixed(1)} s; disagreeing: ${odd.join(', ') || 'none'}`,
+      `enrollment: ${rt.checkSummary(check)}; adapted in ${enrollment.adaptSeconds.toFixed(1)} s; disagreeing: ${odd.join(', ') || 'none'}${enrollment.stringAdaptation ? `; ${rt.stringAdaptationSummary(enrollment.stringAdaptation)}` : ''}`,
     );
     this.update({
       phase: 'review',
