@@ -170,6 +170,12 @@ export interface EngineOptions {
   /** 1: the first word must be one of the confirmed (0: any of them). */
   stringConfirmFirst: number;
   /**
+   * 1: the classifier's early digit confirms the first word only when it names the decoder's first
+   * digit, and refutes it otherwise (0: any early digit confirms it). Live, the string model spiked "5" on the /f/ of a lone "four"
+   * and the classifier's 4 confirmed it: 54 was typed (model card, round 9).
+   */
+  stringConfirmAgree: number;
+  /**
    * For an enrolled user (prototypes installed, mode not base): the weight of the classifier in the
    * user's mode, heard on each string digit's own frames, against the string model's spike
    * (stringFusion.ts); 0: string digits are the string model's alone.
@@ -206,6 +212,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringConfirmVerifierProb: 0.0002,
   stringConfirmTries: 5,
   stringConfirmFirst: 0,
+  stringConfirmAgree: 0,
   stringUserWeight: 0,
   vad: Object.freeze({
     kind: 'energy',
@@ -298,6 +305,7 @@ export const OPTION_RULES = {
   stringConfirmVerifierProb: { min: 0, max: 1 },
   stringConfirmTries: { min: 1, max: 8, integer: true },
   stringConfirmFirst: { min: 0, max: 1, integer: true },
+  stringConfirmAgree: { min: 0, max: 1, integer: true },
   stringUserWeight: { min: 0, max: 10 },
 } as const satisfies Record<string, NumberRule>;
 

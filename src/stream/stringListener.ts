@@ -232,11 +232,12 @@ export class StringListener {
    * string needs: the string model alone spikes on ordinary sentences (the first trained model
    * typed 160 digits per 10 min of bench:stream's sentences), while the classifier and the
    * verifier reject most of them. An early digit of the classifier counts as yes (it passed the
-   * verifier); otherwise the classifier hears the utterance up to the spike and must name the same
+   * verifier) — with stringConfirmAgree, only if it is the spike's digit, and as no otherwise (the
+   * classifier heard the word and named another digit); without an early digit, the classifier hears the utterance up to the spike and must name the same
    * digit, confidently, and the verifier agree.
    */
   private async firstWordIsDigit(u: Utterance, spike: Spike): Promise<boolean> {
-    if (u.decision && !u.retracted) return true;
+    if (u.decision && !u.retracted) return !this.host.options().stringConfirmAgree || u.decision.digit === spike.digit;
     return this.wordIsDigit(u, u.startFrame, spike);
   }
 
