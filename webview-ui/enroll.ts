@@ -99,6 +99,8 @@ export class EnrollView {
       : c.takes === 0
         ? `Adapted to your voice in ${c.seconds.toFixed(1)} s. With one take per digit no take can be judged by another of its digit; record 2–3 takes per digit to see what enrollment changes.`
         : `Your own takes, each judged by what the others taught: ${c.before} of ${c.takes} recognised before enrollment → ${c.after} of ${c.takes} after (adapted in ${c.seconds.toFixed(1)} s).`;
+    if (c?.strings)
+      this.checkLine.textContent += ` Fluent strings made of your takes: the string model missed or confused ${c.strings.before} of ${c.strings.digits} digits before adapting to them, ${c.strings.after} after.`;
 
     this.status.textContent = v.phase === 'saved' ? 'Saved' : (v.message ?? '');
     this.status.classList.toggle('error', v.phase === 'error');

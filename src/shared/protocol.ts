@@ -154,6 +154,11 @@ export interface EnrollmentCheckView {
   after: number;
   /** Seconds the adaptation took. */
   seconds: number;
+  /**
+   * The string model's adaptation: digits of the strings spliced from the takes it learnt on, and
+   * its digit errors on them before and after (the same takes: what it learnt, not a test).
+   */
+  strings?: { digits: number; before: number; after: number };
 }
 
 export interface EnrollmentView {

@@ -485,6 +485,11 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     const check = await frame.locator('[data-testid="enroll-check"]').first().textContent();
     log(`enroll-check: ${check}`);
     assert.match(check ?? '', /before enrollment → \d+ of \d+ after|one take per digit/);
+    // Fluent strings are on by default, so the string model was adapted to the takes as well.
+    assert.match(
+      check ?? '',
+      /Fluent strings made of your takes: the string model missed or confused \d+ of \d+ digits before adapting to them, \d+ after/,
+    );
     const save = frame.locator('[data-testid="enroll-save"]').first();
     await waitFor('the Save button to be enabled', async () => ((await save.isEnabled()) ? true : undefined), 10_000);
     await save.click();

@@ -311,7 +311,19 @@ export class EnrollmentController extends Disposable {
     );
     this.update({
       phase: 'review',
-      check: { takes: check.judged, before: check.before, after: check.after, seconds: enrollment.adaptSeconds },
+      check: {
+        takes: check.judged,
+        before: check.before,
+        after: check.after,
+        seconds: enrollment.adaptSeconds,
+        ...(enrollment.stringAdaptation && {
+          strings: {
+            digits: enrollment.stringAdaptation.digits,
+            before: enrollment.stringAdaptation.errorsBefore,
+            after: enrollment.stringAdaptation.errorsAfter,
+          },
+        }),
+      },
       message:
         prefix +
         (odd.length
