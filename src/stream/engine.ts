@@ -251,7 +251,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
         const h = this.store?.stringHead;
         return this.opts.mode === 'adapted' && h && h.modelId === this.stringModel?.meta.modelId ? h : undefined;
       },
-      verify: (features, digit, min) => this.words.verify(features, digit, min),
+      verify: (features, digit, min, maxShift) => this.words.verify(features, digit, min, maxShift),
       explain: (features, digit) => this.words.explain(features, digit),
       emit: this.emit.bind(this),
     };

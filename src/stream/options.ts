@@ -129,6 +129,11 @@ export interface EngineOptions {
    */
   stringMinGapMs: number;
   /**
+   * The same for the spikes before an utterance is a string (at least stringMinGapMs): a lone
+   * word's spikes this close stay one word.
+   */
+  stringFirstGapMs: number;
+  /**
    * Output steps (40 ms each) the string model computes per run: onnxruntime's per-run overhead
    * dominates a model this small, so fewer, larger runs save CPU at the cost of a later spike.
    */
@@ -182,6 +187,13 @@ export interface EngineOptions {
    */
   stringConfirmAgree: number;
   /**
+   * The cap on an enrolled user's verifier lift (enroll/adapt.ts, at most 20 log-odds) when the
+   * verifier confirms a string's words: with the whole lift, the tail of any word of the user's
+   * confirms at stringConfirmVerifierProb, and lone words were typed as two digits (a dev voice's
+   * "three" as 3 8).
+   */
+  stringConfirmMaxShift: number;
+  /**
    * For an enrolled user (prototypes installed, mode not base): the weight of the classifier in the
    * user's mode, heard on each string digit's own frames, against the string model's spike
    * (stringFusion.ts); 0: string digits are the string model's alone.
@@ -205,6 +217,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringMinProb: 0.5,
   stringBlankScale: 1,
   stringMinGapMs: 60,
+  stringFirstGapMs: 60,
   stringTailMs: 200,
   stringStepsPerRun: 2,
   stringStartMs: 300,
@@ -219,6 +232,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringConfirmTries: 5,
   stringConfirmFirst: 0,
   stringConfirmAgree: 0,
+  stringConfirmMaxShift: 20,
   stringUserWeight: 0,
   vad: Object.freeze({
     kind: 'energy',
@@ -302,6 +316,7 @@ export const OPTION_RULES = {
   stringMinProb: { min: 0, max: 1 },
   stringBlankScale: { min: 0, max: 1, exclusiveMin: true },
   stringMinGapMs: { min: 0, max: 60_000 },
+  stringFirstGapMs: { min: 0, max: 60_000 },
   stringTailMs: { min: 0, max: 60_000 },
   stringStepsPerRun: { min: 1, max: 8, integer: true },
   stringStartMs: { min: 0, max: 1000 },
@@ -312,6 +327,7 @@ export const OPTION_RULES = {
   stringConfirmTries: { min: 1, max: 8, integer: true },
   stringConfirmFirst: { min: 0, max: 1, integer: true },
   stringConfirmAgree: { min: 0, max: 1, integer: true },
+  stringConfirmMaxShift: { min: 0, max: 100 },
   stringUserWeight: { min: 0, max: 10 },
 } as const satisfies Record<string, NumberRule>;
 

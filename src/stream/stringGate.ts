@@ -28,6 +28,8 @@ export interface StringGateOptions {
    * stringMinGapMs, 60 ms: fast fluent speech has digit spikes closer than 150 ms, see options.ts).
    */
   minSpikeGapMs: number;
+  /** The same before the utterance is a string: a lone word's two close spikes stay one word. */
+  firstGapMs: number;
   hopMs: number;
 }
 
@@ -70,7 +72,8 @@ export class StringGate {
 
   onSpike(s: Spike): void {
     const last = this.spikes[this.spikes.length - 1];
-    if (last && (s.frame - last.frame) * this.opts.hopMs < this.opts.minSpikeGapMs) {
+    const gap = this.isString ? this.opts.minSpikeGapMs : Math.max(this.opts.minSpikeGapMs, this.opts.firstGapMs);
+    if (last && (s.frame - last.frame) * this.opts.hopMs < gap) {
       if (s.digit === last.digit) return;
       this.spikes[this.spikes.length - 1] = s;
       const t = this.typed[this.typed.length - 1];

@@ -44,8 +44,8 @@ export interface StringListenerHost {
   stringHead(): StringHead | undefined;
   /** The "why" of taking the input for `digit` (saliency), or undefined when the engine does not explain. */
   explain(features: Float32Array, digit: number): Promise<Pick<Decision, 'saliency' | 'why'> | undefined>;
-  /** The verifier's objection to taking the input for `digit` at probability `min`, if any. */
-  verify(features: Float32Array, digit: number, min: number): Promise<string | undefined>;
+  /** The verifier's objection to taking the input for `digit` at probability `min`, if any (an enrolled user's lift capped at `maxShift`). */
+  verify(features: Float32Array, digit: number, min: number, maxShift?: number): Promise<string | undefined>;
   emit<K extends keyof StringEvents>(event: K, ...args: StringEvents[K]): void;
 }
 
@@ -145,7 +145,7 @@ export class StringListener {
           );
         },
       },
-      { minSpikeGapMs: h.options().stringMinGapMs, hopMs: h.hopMs },
+      { minSpikeGapMs: h.options().stringMinGapMs, firstGapMs: h.options().stringFirstGapMs, hopMs: h.hopMs },
     );
   }
 
@@ -168,7 +168,7 @@ export class StringListener {
       prev &&
       owner.stringConfirmed === undefined &&
       !owner.gate.string &&
-      (spike.frame - prev.frame) * this.host.hopMs >= this.host.options().stringMinGapMs
+      (spike.frame - prev.frame) * this.host.hopMs >= Math.max(this.host.options().stringMinGapMs, this.host.options().stringFirstGapMs)
     )
       owner.stringConfirmed = await this.confirmString(owner, heard.length, prev, spike);
     await this.explainString(owner, spike);
@@ -256,7 +256,8 @@ export class StringListener {
       if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p) return false;
     }
     // Like an early check, the verifier hears a word cut where the next begins.
-    return (await this.host.verify(features, spike.digit, this.host.options().stringConfirmVerifierProb)) === undefined;
+    const o = this.host.options();
+    return (await this.host.verify(features, spike.digit, o.stringConfirmVerifierProb, o.stringConfirmMaxShift)) === undefined;
   }
 
   private typeStringDigit(u: Utterance, spike: Spike, index: number): Decision {

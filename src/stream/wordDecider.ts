@@ -87,12 +87,18 @@ export class WordDecider {
     );
   }
 
-  /** The verifier's objection to taking the input for `digit`, if any. */
-  async verify(features: Float32Array, digit: number, min = this.host.options().reject.minDigitProb): Promise<string | undefined> {
+  /** The verifier's objection to taking the input for `digit`, if any (the user's lift capped at `maxShift`). */
+  async verify(
+    features: Float32Array,
+    digit: number,
+    min = this.host.options().reject.minDigitProb,
+    maxShift = Infinity,
+  ): Promise<string | undefined> {
     const verifier = this.host.verifier();
     if (!verifier) return undefined;
     // An enrolled user's adapted head lifts the verifier for their own voice (enroll/adapt.ts).
-    const shift = this.host.options().mode === 'adapted' ? (this.host.prototypes()?.head?.verifierShift[digit] ?? 0) : 0;
+    const lift = this.host.options().mode === 'adapted' ? (this.host.prototypes()?.head?.verifierShift[digit] ?? 0) : 0;
+    const shift = Math.min(lift, maxShift);
     const p = shiftProbability(await verifier.digitProbability(features, digit), shift);
     return !(p >= min) ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
   }

@@ -29,7 +29,7 @@ function harness(mayBeString = true) {
       withdraw: (d) => log.push(`withdraw ${d.digit}`),
       mayBeString: () => mayBeString,
     },
-    { minSpikeGapMs: 150, hopMs: 10 },
+    { minSpikeGapMs: 150, firstGapMs: 150, hopMs: 10 },
   );
   return { gate, log };
 }
