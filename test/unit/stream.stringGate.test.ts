@@ -18,7 +18,7 @@ const decision = (digit: number, stringIndex?: number, decisionMs = 0): Decision
   stringIndex,
 });
 
-function harness(mayBeString = true) {
+function harness(mayBeString = true, gaps = { minSpikeGapMs: 150, firstGapMs: 150 }) {
   const log: string[] = [];
   const gate = new StringGate(
     {
@@ -29,7 +29,7 @@ function harness(mayBeString = true) {
       withdraw: (d) => log.push(`withdraw ${d.digit}`),
       mayBeString: () => mayBeString,
     },
-    { minSpikeGapMs: 150, firstGapMs: 150, hopMs: 10 },
+    { ...gaps, hopMs: 10 },
   );
   return { gate, log };
 }
@@ -94,4 +94,33 @@ test('no string when the rejection rules object (no voice), and the classifier k
   assert.deepEqual(log, []);
   gate.classifierWithdrawn();
   assert.equal(gate.typed.length, 0);
+});
+
+test('within a string, spikes 60 ms apart are two digits; before it, firstGapMs decides', () => {
+  // The shipped gaps: 60 ms both. A string 4 2, then 0 and 5 100 ms apart: both typed.
+  const fast = harness(true, { minSpikeGapMs: 60, firstGapMs: 60 });
+  for (const [d, f] of [
+    [4, 40],
+    [2, 70],
+    [0, 100],
+    [5, 110],
+  ])
+    fast.gate.onSpike(spike(d, f));
+  assert.deepEqual(
+    fast.gate.typed.map((t) => t.decision.digit),
+    [4, 2, 0, 5],
+  );
+  // A lone word's two spikes 100 ms apart: a string at 60 ms, one revised word at firstGapMs 150.
+  const loose = harness(true, { minSpikeGapMs: 60, firstGapMs: 60 });
+  loose.gate.onSpike(spike(3, 40));
+  loose.gate.onSpike(spike(8, 50));
+  assert.equal(loose.gate.string, true);
+  const strict = harness(true, { minSpikeGapMs: 60, firstGapMs: 150 });
+  strict.gate.onSpike(spike(3, 40));
+  strict.gate.onSpike(spike(8, 50));
+  assert.equal(strict.gate.string, false);
+  assert.deepEqual(
+    strict.gate.heard.map((s) => s.digit),
+    [8],
+  );
 });
