@@ -121,6 +121,12 @@ export interface EngineOptions {
    */
   stringBlankScale: number;
   /**
+   * The decoder's minimum and blank scale once an utterance is a confirmed string (stringMinProb
+   * and stringBlankScale before): a repeated digit's second peak often stays under the blank.
+   */
+  stringInMinProb: number;
+  stringInBlankScale: number;
+  /**
    * Two spikes closer than this are one sound, not two digits (stringGate.ts). 60 ms, not 150: fast
    * fluent speech has digit spikes closer than 150 ms, and the gate withdrew the first as a revision
    * ("heard 5, not 0") where the CTC decode keeps both; rule 31 on bench:strings --dev: 82.2 % →
@@ -219,6 +225,8 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   levelEveryMs: 50,
   stringMinProb: 0.5,
   stringBlankScale: 1,
+  stringInMinProb: 0.5,
+  stringInBlankScale: 1,
   stringMinGapMs: 60,
   stringFirstGapMs: 150,
   stringTailMs: 200,
@@ -318,6 +326,8 @@ export const OPTION_RULES = {
   'reject.minPrototypeCosine': { min: -1, max: 1 },
   stringMinProb: { min: 0, max: 1 },
   stringBlankScale: { min: 0, max: 1, exclusiveMin: true },
+  stringInMinProb: { min: 0, max: 1 },
+  stringInBlankScale: { min: 0, max: 1, exclusiveMin: true },
   stringMinGapMs: { min: 0, max: 60_000 },
   stringFirstGapMs: { min: 0, max: 60_000 },
   stringTailMs: { min: 0, max: 60_000 },

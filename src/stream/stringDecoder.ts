@@ -65,7 +65,7 @@ export class StringDecoder {
      * The blank's probability is multiplied by this before the greedy choice: under 1, a digit
      * the model is unsure of beats the blank sooner (fewer dropped digits, more spurious ones).
      */
-    private readonly blankScale = 1,
+    private blankScale = 1,
   ) {
     const m = model.meta;
     this.stride = m.stride;
@@ -78,6 +78,12 @@ export class StringDecoder {
 
   get blank(): number {
     return this.model.meta.blank;
+  }
+
+  /** Changes the spike rule (minimum probability, blank scale) for the steps decoded from now on. */
+  setRule(minProb: number, blankScale: number): void {
+    this.minProb = minProb;
+    this.blankScale = blankScale;
   }
 
   /** Frames received so far. */

@@ -92,6 +92,11 @@ export class StringListener {
     if (u && !u.stringHeard && (index - u.onsetFrame + 1) * this.host.hopMs >= this.host.options().stringStartMs) u.stringHeard = true;
     // After the utterance (its tail), only a decoder that already heard it goes on.
     const listen = owner?.stringHeard ? 'on' : owner === u && u ? 'wait' : 'off';
+    // Within a confirmed string the decoder may take unsure digits (a repeat's second peak); a lone
+    // word never, since live the looser rule spiked a 5 on the /f/ of "four" (options.ts).
+    const o = this.host.options();
+    if (owner?.gate?.string) this.strings.setRule(o.stringInMinProb, o.stringInBlankScale);
+    else this.strings.setRule(o.stringMinProb, o.stringBlankScale);
     for (const spike of await this.strings.push((i) => this.host.melOf(i), listen)) if (owner?.gate) await this.onSpike(owner, spike);
   }
 
