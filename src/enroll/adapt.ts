@@ -13,6 +13,7 @@
  */
 import { trimSilence, utteranceFeatures } from '../features/logmel';
 import type { ClassifierLike, UserHead } from '../model/types';
+import { Adam } from './adam';
 import { augmentTake } from './augment';
 import { mulberry32 } from '../shared/rng';
 import type { Take } from './embed';
@@ -154,14 +155,11 @@ export function trainHead(
   const trainable = Array.from({ length: K }, (_, d) => examples.some((e) => e.digit === d));
   const n = examples.length;
   if (n === 0) return { scale: s, weights: W, bias: b, verifierShift: new Float32Array(10) };
-  // Adam state for [W, b, s].
+  // Parameters [W, b, s].
   const P = K * dim + K + 1;
-  const m = new Float64Array(P);
-  const v = new Float64Array(P);
+  const adam = new Adam(P, opts.learningRate);
   const g = new Float64Array(P);
   const z = new Float64Array(K);
-  const B1 = 0.9;
-  const B2 = 0.999;
   for (let step = 1; step <= opts.steps; step++) {
     g.fill(0);
     for (const ex of examples) {
@@ -189,15 +187,11 @@ export function trainHead(
       g[K * dim + k] = trainable[k] ? g[K * dim + k] + 2 * opts.l2Bias * b[k] : 0;
     }
     g[P - 1] += 2 * opts.l2Scale * (s - 1);
-    const c1 = 1 - Math.pow(B1, step);
-    const c2 = 1 - Math.pow(B2, step);
+    const delta = adam.step(g);
     for (let i = 0; i < P; i++) {
-      m[i] = B1 * m[i] + (1 - B1) * g[i];
-      v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
-      const delta = (opts.learningRate * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + 1e-8);
-      if (i < K * dim) W[i] -= delta;
-      else if (i < P - 1) b[i - K * dim] -= delta;
-      else s -= delta;
+      if (i < K * dim) W[i] -= delta[i];
+      else if (i < P - 1) b[i - K * dim] -= delta[i];
+      else s -= delta[i];
     }
   }
   return { scale: s, weights: W, bias: b, verifierShift: verifierShift(examples, opts) };

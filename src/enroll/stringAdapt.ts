@@ -19,6 +19,7 @@ import type { StringHead } from '../model/types';
 import { mulberry32, Rng } from '../shared/rng';
 import { ctcLoss, greedyDecode } from '../model/ctcLoss';
 import { spliceDigits } from '../audio/splice';
+import { Adam } from './adam';
 import type { Take } from './embed';
 
 /** What adaptation needs of the string model (model/sequenceModel.ts `SequenceModel`). */
@@ -165,11 +166,8 @@ function train(examples: Example[], W: Float64Array, b: Float64Array, C: number,
   const n = examples.length;
   if (n === 0) return;
   const P = C * C + C;
-  const m = new Float64Array(P);
-  const v = new Float64Array(P);
+  const adam = new Adam(P, opts.learningRate);
   const g = new Float64Array(P);
-  const B1 = 0.9;
-  const B2 = 0.999;
   for (let step = 1; step <= opts.steps; step++) {
     g.fill(0);
     for (const e of examples) {
@@ -188,14 +186,10 @@ function train(examples: Example[], W: Float64Array, b: Float64Array, C: number,
         g[k * C + j] = opts.diagonal && j !== k ? 0 : g[k * C + j] + 2 * opts.l2Weights * (W[k * C + j] - (k === j ? 1 : 0));
       g[C * C + k] += 2 * opts.l2Bias * b[k];
     }
-    const c1 = 1 - Math.pow(B1, step);
-    const c2 = 1 - Math.pow(B2, step);
+    const delta = adam.step(g);
     for (let i = 0; i < P; i++) {
-      m[i] = B1 * m[i] + (1 - B1) * g[i];
-      v[i] = B2 * v[i] + (1 - B2) * g[i] * g[i];
-      const delta = (opts.learningRate * (m[i] / c1)) / (Math.sqrt(v[i] / c2) + 1e-8);
-      if (i < C * C) W[i] -= delta;
-      else b[i - C * C] -= delta;
+      if (i < C * C) W[i] -= delta[i];
+      else b[i - C * C] -= delta[i];
     }
   }
 }
