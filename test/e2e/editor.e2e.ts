@@ -485,6 +485,10 @@ describe('Digit Dictation in a real editor (code-server + Chromium + virtual mic
     const check = await frame.locator('[data-testid="enroll-check"]').first().textContent();
     log(`enroll-check: ${check}`);
     assert.match(check ?? '', /before enrollment → \d+ of \d+ after|one take per digit/);
+    // Only a take that another take of its digit can judge is marked as disagreeing: with one take
+    // per digit, none is (the review's message says all agree, and the grid must not say otherwise).
+    if (/one take per digit/.test(check ?? ''))
+      assert.equal(await frame.locator('.take.disagrees').count(), 0, 'takes marked as disagreeing with one take per digit');
     // Fluent strings are on by default, so the string model was adapted to the takes as well.
     assert.match(
       check ?? '',

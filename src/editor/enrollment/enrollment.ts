@@ -298,7 +298,9 @@ export class EnrollmentController extends Disposable {
     for (const c of check.takes) {
       const { digit, take } = where[c.take];
       const view = this.view.digits[digit].takes[take - 1];
-      const disagrees = c.after !== c.digit;
+      // A take with no other take of its digit cannot be judged by the others (one take per digit):
+      // the check's head has never heard that digit, so its "heard as" says nothing about the take.
+      const disagrees = c.judged && c.after !== c.digit;
       this.setTake(digit, take, {
         ...view,
         heardAs: disagrees ? c.after : undefined,
@@ -328,7 +330,9 @@ export class EnrollmentController extends Disposable {
         prefix +
         (odd.length
           ? `${odd.length === 1 ? 'One take disagrees' : `${odd.length} takes disagree`} with the rest (marked): ${odd.join(', ')}. Redo ${odd.length === 1 ? 'it' : 'them'}, or Save.`
-          : 'All takes agree with each other. Save to use them.'),
+          : check.judged === 0
+            ? 'All takes recorded; with one take per digit they cannot be checked against each other. Save to use them.'
+            : 'All takes agree with each other. Save to use them.'),
     });
   }
 
