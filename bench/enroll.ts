@@ -39,7 +39,7 @@ import { BENCH_WORDS } from '../test/fixtures/nonDigitText';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { engineSetFlags, fluentTtsString, score, Score, trackTyped } from './streamScoring';
 import { randomDigits } from '../src/train/strings';
-import { alignDigits } from '../src/train/stringScore';
+import { alignDigits } from '../src/shared/stringScore';
 import { atSpeed, voiceFamily } from '../src/train/ttsVoices';
 import type { TtsVoice } from '../src/train/voices';
 import { DEV_VOICES, HELD_OUT_VOICES, voiceName, voiceTakes, voiceWords } from './voiceTakes';
@@ -61,25 +61,19 @@ const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
 };
 
-function adaptOptions(): AdaptOptions {
-  const o: AdaptOptions = { ...DEFAULT_ADAPT_OPTIONS };
-  for (const kv of opts('--set')) {
+/** `defaults` with each `flag key=value` applied (an option whose default is a list takes `a,b`). */
+function withSetFlags<T extends object>(defaults: Readonly<T>, flag: string, what: string): T {
+  const o = { ...defaults } as Record<string, unknown>;
+  for (const kv of opts(flag)) {
     const [k, v] = kv.split('=');
-    if (!(k in o)) throw new Error(`--set ${kv}: no adaptation option "${k}" (have ${Object.keys(o).join(', ')})`);
-    (o as unknown as Record<string, number>)[k] = Number(v);
+    if (!(k in o)) throw new Error(`${flag} ${kv}: no ${what} option "${k}" (have ${Object.keys(o).join(', ')})`);
+    o[k] = Array.isArray(o[k]) ? v.split(',').map(Number) : Number(v);
   }
-  return o;
+  return o as T;
 }
 
-function stringAdaptOptions(): StringAdaptOptions {
-  const o: StringAdaptOptions = { ...DEFAULT_STRING_ADAPT_OPTIONS };
-  for (const kv of opts('--set-strings')) {
-    const [k, v] = kv.split('=');
-    if (!(k in o)) throw new Error(`--set-strings ${kv}: no string adaptation option "${k}" (have ${Object.keys(o).join(', ')})`);
-    (o as unknown as Record<string, unknown>)[k] = v.includes(',') ? v.split(',').map(Number) : Number(v);
-  }
-  return o;
-}
+const adaptOptions = () => withSetFlags<AdaptOptions>(DEFAULT_ADAPT_OPTIONS, '--set', 'adaptation');
+const stringAdaptOptions = () => withSetFlags<StringAdaptOptions>(DEFAULT_STRING_ADAPT_OPTIONS, '--set-strings', 'string adaptation');
 
 interface Subject {
   group: string;

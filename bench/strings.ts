@@ -44,7 +44,7 @@ import { atSpeed, HELDOUT_VOICES, TRAIN_VOICES, VoiceFamily } from '../src/train
 import { atLevel, Clip, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold } from '../src/train/folds';
-import { alignDigits, quantile } from '../src/train/stringScore';
+import { alignDigits, quantile } from '../src/shared/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
 import { engineSetFlags, fluentTtsString, trackTyped } from './streamScoring';

@@ -12,7 +12,7 @@
  * directions of the embedding separate this user's digits.
  */
 import { trimSilence, utteranceFeatures } from '../features/logmel';
-import type { ClassifierLike, UserHead } from '../model/types';
+import { LOG_FLOOR, type ClassifierLike, type UserHead } from '../model/types';
 import { Adam } from './adam';
 import { augmentTake } from './augment';
 import { mulberry32 } from '../shared/rng';
@@ -24,11 +24,7 @@ import type { Take } from './embed';
  */
 export type VerifierScore = (features: Float32Array, digit: number) => Promise<number>;
 
-/**
- * Log-probabilities below this are treated as this: the base model's "impossible" (log 1e-30)
- * would otherwise need an unbounded correction, and for a voice the model gets wrong it is wrong.
- */
-export const LOG_FLOOR = Math.log(1e-6);
+export { LOG_FLOOR };
 
 /** The head as enroll/ names it; its shape lives in model/types.ts so the engine can read the verifier shift. */
 export type AdaptedHead = UserHead;

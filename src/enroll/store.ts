@@ -334,9 +334,12 @@ function vectorProblem(v: unknown, dim: number): string | undefined {
 }
 
 /** Why a stored head does not fit `dim`-value embeddings, or undefined. */
+/** Whether `v` is an array of `n` finite numbers (as read from JSON). */
+function finite(v: unknown, n: number): boolean {
+  return Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
 function headProblem(h: unknown, dim: number): string | undefined {
-  const finite = (v: unknown, n: number) =>
-    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (typeof h !== 'object' || h === null) return 'is not an object';
   const { scale, weights, bias, verifierShift } = h as Record<string, unknown>;
   if (!(typeof scale === 'number' && Number.isFinite(scale))) return 'has no finite scale';
@@ -348,8 +351,6 @@ function headProblem(h: unknown, dim: number): string | undefined {
 }
 
 function stringHeadProblem(h: unknown): string | undefined {
-  const finite = (v: unknown, n: number) =>
-    Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
   if (typeof h !== 'object' || h === null) return 'is not an object';
   const { modelId, weights, bias } = h as Record<string, unknown>;
   if (typeof modelId !== 'string' || modelId.length === 0) return 'names no string model';

@@ -11,13 +11,12 @@
  * on any string model, and its 132 values train in well under a second. The L2 pull toward the
  * identity keeps it from learning more than the takes show.
  */
-import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames, trimSilence } from '../features/logmel';
 import type { SequenceMeta } from '../model/sequenceModel';
-import { STRING_LOG_FLOOR as LOG_FLOOR } from '../model/stringHead';
-import type { StringHead } from '../model/types';
+import { LOG_FLOOR, type StringHead } from '../model/types';
 import { mulberry32, Rng } from '../shared/rng';
 import { ctcLoss, greedyDecode } from '../model/ctcLoss';
+import { alignDigits } from '../shared/stringScore';
 import { spliceDigits } from '../audio/splice';
 import { Adam } from './adam';
 import type { Take } from './embed';
@@ -97,7 +96,7 @@ export async function adaptStrings(
   opts: StringAdaptOptions = DEFAULT_STRING_ADAPT_OPTIONS,
 ): Promise<StringAdaptation> {
   const t0 = performance.now();
-  const cfg = model.meta.featureConfig ?? FEATURE_CONFIG;
+  const cfg = model.meta.featureConfig;
   const C = model.meta.labels.length;
   const stride = model.meta.stride;
   const rng = mulberry32(opts.seed);
@@ -147,18 +146,10 @@ function logits(e: Example, W: Float64Array, b: Float64Array, C: number): Float6
   return z;
 }
 
-/** Edit distance between the greedy decode and the labels. */
+/** Digit errors (S + D + I) of the greedy decode against the labels. */
 function digitErrors(e: Example, W: Float64Array, b: Float64Array, C: number, blank: number): number {
-  const heard = greedyDecode(logits(e, W, b, C), e.steps, C, blank);
-  const n = e.labels.length;
-  let prev = Array.from({ length: heard.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= n; i++) {
-    const cur = [i];
-    for (let j = 1; j <= heard.length; j++)
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (e.labels[i - 1] === heard[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[heard.length];
+  const a = alignDigits(e.labels, greedyDecode(logits(e, W, b, C), e.steps, C, blank));
+  return a.sub + a.del + a.ins;
 }
 
 /** Full-batch Adam on the mean CTC loss plus the L2 pull toward the identity. */

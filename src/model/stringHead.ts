@@ -2,10 +2,7 @@
  * A user's string head (enroll/stringAdapt.ts learns it) applied to the string model's output;
  * here, below the engine, so the stream can use it without knowing how it was learned.
  */
-import type { StringHead } from './types';
-
-/** Log-probabilities below this count as this (as the adapted word head's LOG_FLOOR, enroll/adapt.ts). */
-export const STRING_LOG_FLOOR = Math.log(1e-6);
+import { LOG_FLOOR, type StringHead } from './types';
 
 /** The adapted per-step probabilities ([steps × classes], as the model gives them). */
 export function stringHeadProbs(head: StringHead, probs: Float32Array, classes: number): Float32Array {
@@ -13,7 +10,7 @@ export function stringHeadProbs(head: StringHead, probs: Float32Array, classes: 
   const l = new Float64Array(classes);
   const z = new Float64Array(classes);
   for (let t = 0; t < probs.length / classes; t++) {
-    for (let j = 0; j < classes; j++) l[j] = Math.max(STRING_LOG_FLOOR, Math.log(Math.max(probs[t * classes + j], 1e-30)));
+    for (let j = 0; j < classes; j++) l[j] = Math.max(LOG_FLOOR, Math.log(Math.max(probs[t * classes + j], 1e-30)));
     let max = -Infinity;
     for (let k = 0; k < classes; k++) {
       let acc = head.bias[k];

@@ -41,6 +41,11 @@ export interface BandSaliency {
 }
 
 /**
+ * Log-probabilities below this are treated as this by the user heads (enroll/adapt.ts, model/stringHead.ts): the base model's "impossible" (log 1e-30)
+ * would otherwise need an unbounded correction, and for a voice the model gets wrong it is wrong.
+ */
+export const LOG_FLOOR = Math.log(1e-6);
+/**
  * A head adapted to one user at enrollment (enroll/adapt.ts): logits = scale · log p_base +
  * weights · embedding + bias, and a per-digit shift of the verifier's log-odds.
  */

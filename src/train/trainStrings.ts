@@ -21,7 +21,7 @@ import { recipeDevSpeaker, speakerFold, TRAINING_FOLD } from './folds';
 import { exportSequenceOnnx } from './exportSequence';
 import { mulberry32 } from './rng';
 import { buildSources, Example, sampleExample } from './stringData';
-import { alignDigits } from './stringScore';
+import { alignDigits } from '../shared/stringScore';
 import { BLANK, DEFAULT_SEQ_NET, describeSeqNet, receptiveField, SeqSpec, SeqWeights, SequenceNet, totalStride } from './sequenceNet';
 import type { VoiceFamily } from './ttsVoices';
 

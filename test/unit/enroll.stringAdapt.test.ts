@@ -14,7 +14,7 @@ import { adaptStrings, DEFAULT_STRING_ADAPT_OPTIONS, StringModelLike } from '../
 import { greedyDecode } from '../../src/model/ctcLoss';
 import { mulberry32 } from '../../src/train/rng';
 import { spliceDigits } from '../../src/train/strings';
-import { alignDigits } from '../../src/train/stringScore';
+import { alignDigits } from '../../src/shared/stringScore';
 import { loadFsdd } from '../fixtures/corpus';
 import { FSDD } from './helpers';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { alignDigits } from '../../src/train/stringScore';
+import { alignDigits } from '../../src/shared/stringScore';
 import { mulberry32 } from '../../src/train/rng';
 import { changeSpeed } from '../../src/audio/effects';
 import { digitText, spliceDigits } from '../../src/train/strings';
