@@ -49,16 +49,6 @@ export interface AdaptOptions {
   verifierTarget: number;
   /** … by at most this much. */
   verifierMaxShift: number;
-  /**
-   * Augmented copies of each take played backwards (the user's voice and room saying no digit):
-   * a digit's lift is cut so that none of them the head takes for that digit passes the verifier.
-   * 0 turns the cap off.
-   */
-  reversedViewsPerTake: number;
-  /** The bar they must stay under, in log-odds: the engine's final verifier bar (reject.minDigitProb 0.02). */
-  reversedBar: number;
-  /** How far under it (log-odds). */
-  reversedMargin: number;
 }
 
 /** Chosen on the bench's development voices (bench/enroll.ts --dev), never on the reported ones. */
@@ -76,9 +66,6 @@ export const DEFAULT_ADAPT_OPTIONS: Readonly<AdaptOptions> = Object.freeze({
   verifierQuantile: 0,
   verifierTarget: 3,
   verifierMaxShift: 20,
-  reversedViewsPerTake: 0,
-  reversedBar: Math.log(0.02 / 0.98),
-  reversedMargin: 1,
 });
 
 export interface AdaptExample {
@@ -222,47 +209,6 @@ export function headProbs(head: AdaptedHead, baseProbs: ArrayLike<number>, embed
   let sum = 0;
   for (let k = 0; k < K; k++) sum += z[k] = Math.exp(z[k] - max);
   return Float32Array.from(z, (x) => x / sum);
-}
-
-/**
- * Cuts the head's verifier lift to what the user's own non-digit sound allows: augmented copies
- * of the takes played backwards keep the voice, microphone and room but say no digit, so a lift
- * that lets them through would type the user's ordinary speech too. Each copy is asked about the
- * digit the head takes it for, as the engine asks the verifier about the decided digit.
- */
-export async function capShiftByReversedTakes(
-  classifier: ClassifierLike,
-  takes: readonly Take[],
-  head: AdaptedHead,
-  verifier: VerifierScore,
-  opts: AdaptOptions = DEFAULT_ADAPT_OPTIONS,
-): Promise<Float32Array> {
-  const shift = Float32Array.from(head.verifierShift);
-  if (opts.reversedViewsPerTake <= 0 || takes.length === 0) return shift;
-  const cfg = classifier.meta.featureConfig;
-  const rng = mulberry32(opts.seed + 7919);
-  const inputs: Float32Array[] = [];
-  for (const t of takes) {
-    const reversed = trimSilence(t.samples, cfg).slice().reverse();
-    for (let v = 0; v < opts.reversedViewsPerTake; v++)
-      inputs.push(v === 0 ? utteranceFeatures(reversed, cfg) : augmentTake(reversed, rng, cfg, 0));
-  }
-  const worst = new Float64Array(10).fill(-Infinity);
-  const cs = [];
-  for (let i = 0; i < inputs.length; i += 64) cs.push(...(await classifier.classifyBatch(inputs.slice(i, i + 64))));
-  for (let i = 0; i < inputs.length; i++) {
-    const p = headProbs(head, cs[i].probs, cs[i].embedding);
-    let d = 0;
-    for (let k = 1; k < p.length; k++) if (p[k] > p[d]) d = k;
-    worst[d] = Math.max(worst[d], await verifier(inputs[i], d));
-  }
-  for (let d = 0; d < 10; d++) {
-    if (worst[d] === -Infinity) continue;
-    // A NaN score caps the lift to nothing rather than leaving it open.
-    const room = opts.reversedBar - opts.reversedMargin - worst[d];
-    shift[d] = Math.max(0, Math.min(shift[d], Number.isNaN(room) ? 0 : room));
-  }
-  return shift;
 }
 
 export interface Adaptation {

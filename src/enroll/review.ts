@@ -5,7 +5,7 @@
  * recognition of their own speech, measured on takes it did not learn from (before → after).
  */
 import type { ClassifierLike } from '../model/types';
-import { AdaptedHead, adaptationExamples, capShiftByReversedTakes, AdaptOptions, DEFAULT_ADAPT_OPTIONS, headProbs, trainHead, VerifierScore } from './adapt';
+import { AdaptedHead, adaptationExamples, AdaptOptions, DEFAULT_ADAPT_OPTIONS, headProbs, trainHead, VerifierScore } from './adapt';
 import type { Take } from './embed';
 import { PrototypeStore } from './store';
 import { adaptStrings, DEFAULT_STRING_ADAPT_OPTIONS, StringAdaptation, StringAdaptOptions, StringModelLike } from './stringAdapt';
@@ -91,8 +91,7 @@ export async function enrollTakes(
     const own = clean.filter((e) => e.digit === d).map((e) => e.embedding);
     if (own.length) store.setTakes(d, own);
   }
-  const trained = trainHead(examples, store.prototypes(), dim, opts);
-  const head = verifier ? { ...trained, verifierShift: await capShiftByReversedTakes(classifier, takes, trained, verifier, opts) } : trained;
+  const head = trainHead(examples, store.prototypes(), dim, opts);
   store.setHead(head);
   const stringAdaptation = strings && (await adaptStrings(strings.model, takes, strings.opts ?? DEFAULT_STRING_ADAPT_OPTIONS));
   store.setStringHead(stringAdaptation?.head);

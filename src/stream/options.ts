@@ -208,12 +208,6 @@ export interface EngineOptions {
    * (stringFusion.ts); 0: string digits are the string model's alone.
    */
   stringUserWeight: number;
-  /**
-   * An enrolled user's verifier lift (enroll/adapt.ts) counts only for an utterance whose embedding
-   * is at least this close (cosine) to the user's prototype of the decided digit: the lift is for
-   * the user's digits, not for any word of theirs the classifier takes for one. -1: always.
-   */
-  liftMinCosine: number;
   vad: VadOptions;
   reject: RejectOptions;
 }
@@ -251,7 +245,6 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringConfirmAgree: 0,
   stringConfirmMaxShift: 20,
   stringUserWeight: 0,
-  liftMinCosine: -1,
   vad: Object.freeze({
     kind: 'energy',
     thresholdMultiplier: 4,
@@ -349,7 +342,6 @@ export const OPTION_RULES = {
   stringConfirmAgree: { min: 0, max: 1, integer: true },
   stringConfirmMaxShift: { min: 0, max: 100 },
   stringUserWeight: { min: 0, max: 10 },
-  liftMinCosine: { min: -1, max: 1 },
 } as const satisfies Record<string, NumberRule>;
 
 export type NumericOption = keyof typeof OPTION_RULES;

@@ -12,7 +12,6 @@ import { rejectReason } from './reject';
 import type { Decision, Hypothesis, Rejection, Retraction, UtteranceEvent } from './types';
 import { inputSoFar, Utterance, wholeUtterance } from './utterance';
 import { shiftProbability } from './verifier';
-import { cosine } from '../enroll/store';
 
 /** The engine's events this path emits. */
 export interface WordEvents {
@@ -98,13 +97,7 @@ export class WordDecider {
     const verifier = this.host.verifier();
     if (!verifier) return undefined;
     // An enrolled user's adapted head lifts the verifier for their own voice (enroll/adapt.ts).
-    const o = this.host.options();
-    let lift = o.mode === 'adapted' ? (this.host.prototypes()?.head?.verifierShift[digit] ?? 0) : 0;
-    if (lift > 0 && o.liftMinCosine > -1) {
-      const proto = this.host.prototypes()?.prototypes()[digit];
-      const cos = proto ? cosine((await this.host.classifier.classify(features)).embedding, proto) : NaN;
-      if (!(cos >= o.liftMinCosine)) lift = 0;
-    }
+    const lift = this.host.options().mode === 'adapted' ? (this.host.prototypes()?.head?.verifierShift[digit] ?? 0) : 0;
     const shift = Math.min(lift, maxShift);
     const p = shiftProbability(await verifier.digitProbability(features, digit), shift);
     return !(p >= min) ? `not a digit word (verifier ${p.toFixed(2)} < ${min})` : undefined;
