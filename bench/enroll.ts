@@ -37,7 +37,7 @@ import { mulberry32, shuffle } from '../src/train/rng';
 import { atLevel, Clip, concatWithGaps, digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { BENCH_WORDS } from '../test/fixtures/nonDigitText';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { engineSetFlags, fluentTtsString, score, Score, trackTyped } from './streamScoring';
+import { engineSetFlags, fluentTtsString, patchOver, score, Score, trackTyped } from './streamScoring';
 import { randomDigits } from '../src/train/strings';
 import { alignDigits } from '../src/shared/stringScore';
 import { atSpeed, voiceFamily } from '../src/train/ttsVoices';
@@ -122,7 +122,7 @@ let STRING_MODEL: SequenceModel | undefined;
 const ENGINE_OPTIONS = engineSetFlags(args, '--set-engine');
 
 function newEngine(classifier: Classifier, mode: RecognitionMode, store: Parameters<DictationEngine['setPrototypes']>[0]) {
-  const engine = new DictationEngine(classifier, { ...ENGINE_OPTIONS, mode, hybridWeight: 0.5, explain: false }, modeProbs);
+  const engine = new DictationEngine(classifier, patchOver(ENGINE_OPTIONS, { mode, hybridWeight: 0.5, explain: false }), modeProbs);
   engine.setVerifier(VERIFIER);
   engine.setStringModel(STRING_MODEL);
   engine.setPrototypes(store);

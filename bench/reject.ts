@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid E/F,E/F,…] [--real-dev GSC_DIR]`: how the verifier's two
+ * `npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid E/F,E/F,…] [--real-dev GSC_DIR] [--set key=value]`: how the verifier's two
  * thresholds (reject.minDigitProbEarly / reject.minDigitProb) trade digits kept against non-digit
  * words typed, on the verifier's own held-out clips — never on the streaming benchmark's material,
  * so the defaults are not tuned on the figures `npm run bench:stream` reports.
@@ -22,10 +22,12 @@ import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
 import { verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
-import { wholeClipsRight } from './streamScoring';
+import { engineSetFlags, patchOver, wholeClipsRight } from './streamScoring';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 
 const RATE = FEATURE_CONFIG.sampleRate;
+/** `--set key=value` (repeatable): engine options under the grid's two bars. */
+const SET = engineSetFlags(process.argv);
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -72,17 +74,26 @@ async function main(): Promise<void> {
     'non-digit 20 dB': other.map((v, i) => v + noise[i]),
   };
   const minutes = other.length / RATE / 60;
+  const realDev = arg('--real-dev');
+  // Real speakers no verifier member trained on when the newest is trained with --real-hold-dev
+  // (the old members never heard gsc-digits at all), whole clips (bench/streamScoring.ts). The digit
+  // model did train on these speakers, so only the difference with and without the verifier (its
+  // vetoes) means anything here.
+  const realClips = realDev ? loadClips(realDev, undefined, (c) => verifierDevSpeaker(c.speaker)).clips : [];
   console.log(
     `verifier ${verifier.path} (id ${verifier.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`,
   );
   console.log(
-    'early/final   digits kept (clean, 20 dB, room)  median decision − word end (clean, 20 dB, room)  non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min',
+    `early/final   digits kept (clean, 20 dB, room)  median decision − word end (clean, 20 dB, room)  non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min${realDev ? '  real dev right' : ''}`,
   );
   for (const [early, final] of grid) {
     const cells: string[] = [];
     let withdrawn = 0;
     for (const [name, samples] of Object.entries(streams)) {
-      const engine = new DictationEngine(classifier, { explain: false, reject: { minDigitProbEarly: early, minDigitProb: final } });
+      const engine = new DictationEngine(
+        classifier,
+        patchOver(SET, { explain: false, reject: { minDigitProbEarly: early, minDigitProb: final } }),
+      );
       engine.setVerifier(verifier);
       let typed = 0;
       const latencies: number[] = [];
@@ -103,21 +114,16 @@ async function main(): Promise<void> {
         );
       else cells.push(((typed / minutes) * 10).toFixed(1));
     }
+    const bars = patchOver(SET, { reject: { minDigitProbEarly: early, minDigitProb: final } });
+    const real = realDev ? `  ${await wholeClipsRight(classifier, realDev, realClips, verifier, undefined, bars)}/${realClips.length}` : '';
     console.log(
-      `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1)}`,
+      `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1).padEnd(20)}${real}`,
     );
   }
-  const realDev = arg('--real-dev');
   if (realDev) {
-    // Real speakers no verifier member trained on when the newest is trained with --real-hold-dev
-    // (the old members never heard gsc-digits at all), whole clips (bench/streamScoring.ts). The digit
-    // model did train on these speakers, so only the difference with and without the verifier (its
-    // vetoes) means anything here.
-    const clips = loadClips(realDev, undefined, (c) => verifierDevSpeaker(c.speaker)).clips;
-    const right = (v: typeof verifier | undefined) => wholeClipsRight(classifier, realDev, clips, v);
-    const speakers = new Set(clips.map((c) => c.speaker)).size;
+    const speakers = new Set(realClips.map((c) => c.speaker)).size;
     console.log(
-      `real dev (${clips.length} gsc-digits clips, ${speakers} speakers of the training fold's verifier-dev quarter): ${await right(verifier)} right with the verifier, ${await right(undefined)} without`,
+      `real dev (${realClips.length} gsc-digits clips, ${speakers} speakers of the training fold's verifier-dev quarter): ${await wholeClipsRight(classifier, realDev, realClips, undefined, undefined, SET)} right without the verifier`,
     );
   }
   await verifier.dispose();

@@ -37,7 +37,7 @@ import {
   Stream,
 } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
-import { engineSetFlags, merge, quantile, runStream as runEngine, Score, score } from './streamScoring';
+import { engineSetFlags, merge, patchOver, quantile, runStream as runEngine, Score, score } from './streamScoring';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const args = process.argv.slice(2);
@@ -57,7 +57,7 @@ let STRING_MODEL: SequenceModel | undefined;
 /** `--set key=value` (repeatable): engine options under every condition's own. */
 const SET = engineSetFlags(process.argv);
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
-  runEngine(classifier, samples, { ...SET, ...options }, useVerifier ? VERIFIER : undefined, STRING_MODEL);
+  runEngine(classifier, samples, patchOver(SET, options), useVerifier ? VERIFIER : undefined, STRING_MODEL);
 
 /** One stream per speaker, shuffled, with the given background. */
 function speakerStreams(clips: Clip[], snrDb: number | undefined, seed: number): Stream[] {

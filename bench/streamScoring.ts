@@ -10,7 +10,7 @@ import { readWav } from '../src/audio/wav';
 import { Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
 import type { SequenceModelLike } from '../src/stream/stringDecoder';
-import type { EngineOptionsPatch } from '../src/stream/options';
+import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
 import type { Decision, UtteranceEvent } from '../src/stream/types';
 import type { Verifier } from '../src/stream/verifier';
 import { FEATURE_CONFIG } from '../src/features/config';
@@ -46,11 +46,28 @@ export function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelD
   return { ...stream, samples };
 }
 
-/** The `--set key=value` flags (or another flag's, repeatable) of a bench's arguments, as engine options; the engine validates them. */
-export function engineSetFlags(argv: readonly string[], flag = '--set'): Record<string, number> {
-  return Object.fromEntries(
-    argv.flatMap((a, i) => (a === flag && argv[i + 1] ? [argv[i + 1].split('=')] : [])).map(([k, v]) => [k, Number(v)]),
-  );
+/**
+ * The `--set key=value` flags (or another flag's, repeatable) of a bench's arguments, as an engine
+ * options patch: `reject.minConfidence=0.4` sets the reject group's option. A key that is not a
+ * numeric engine option (stream/options.ts OPTION_RULES) is refused, so a misspelt flag cannot
+ * silently measure the defaults; the engine checks the values.
+ */
+export function engineSetFlags(argv: readonly string[], flag = '--set'): EngineOptionsPatch {
+  const patch: Record<string, unknown> = {};
+  argv.forEach((a, i) => {
+    if (a !== flag || !argv[i + 1]) return;
+    const [key, v] = argv[i + 1].split('=');
+    if (!(key in OPTION_RULES)) throw new Error(`${flag} ${key}: not a numeric engine option (stream/options.ts)`);
+    const [group, name] = key.split('.');
+    if (name === undefined) patch[key] = Number(v);
+    else patch[group] = { ...(patch[group] as object | undefined), [name]: Number(v) };
+  });
+  return patch;
+}
+
+/** `over` on top of `base`, the vad and reject groups merged rather than replaced. */
+export function patchOver(base: EngineOptionsPatch, over: EngineOptionsPatch): EngineOptionsPatch {
+  return { ...base, ...over, vad: { ...base.vad, ...over.vad }, reject: { ...base.reject, ...over.reject } };
 }
 
 /**
@@ -64,11 +81,12 @@ export async function wholeClipsRight(
   clips: ReadonlyArray<{ file: string; digit: number }>,
   verifier?: Verifier,
   stringModel?: SequenceModelLike,
+  options: EngineOptionsPatch = {},
 ): Promise<number> {
   let right = 0;
   for (const clip of clips) {
     const raw = readWav(join(dir, clip.file), classifier.meta.featureConfig.sampleRate).samples;
-    const decided = (await runStream(classifier, raw, {}, verifier, stringModel)).utterances.filter((u) => u.decision);
+    const decided = (await runStream(classifier, raw, options, verifier, stringModel)).utterances.filter((u) => u.decision);
     if (decided.length === 1 && decided[0].decision!.digit === clip.digit) right++;
   }
   return right;

@@ -48,6 +48,7 @@ import { alignDigits, quantile } from '../src/shared/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
 import { engineSetFlags, fluentTtsString, trackTyped } from './streamScoring';
+import type { EngineOptionsPatch } from '../src/stream/options';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
@@ -106,7 +107,7 @@ function ttsSet(n: number, rng: Rng, voices: readonly VoiceFamily[] = HELDOUT_VO
 
 let STRING_MODEL: SequenceModel | undefined;
 /** `--set key=value` (repeatable): engine options (stream/options.ts), validated by the engine. */
-const ENGINE_OPTIONS: Record<string, number> = {
+const ENGINE_OPTIONS: EngineOptionsPatch = {
   ...(value('--steps-per-run') ? { stringStepsPerRun: Number(value('--steps-per-run')) } : {}),
   ...engineSetFlags(args),
 };
