@@ -35,6 +35,8 @@ export interface AdaptOptions {
   minViewsPerTake: number;
   /** Share of the copies cut to the word's start (what the early-exit checks see). */
   prefixCrops: number;
+  /** The copies' speaking rate varies by up to this fraction either way (enroll/augment.ts). */
+  speedSpread: number;
   /** Weights start (and are pulled back) at PROTO_START·prototype. */
   protoStart: number;
   /** L2 strengths toward the start: weights, bias, and scale toward 1. */
@@ -56,6 +58,7 @@ export const DEFAULT_ADAPT_OPTIONS: Readonly<AdaptOptions> = Object.freeze({
   totalViews: 360,
   minViewsPerTake: 12,
   prefixCrops: 0.3,
+  speedSpread: 0.08,
   protoStart: 10,
   l2Weights: 1e-4,
   l2Bias: 1e-2,
@@ -86,7 +89,7 @@ export interface AdaptExample {
 export async function adaptationExamples(
   classifier: ClassifierLike,
   takes: readonly Take[],
-  opts: Pick<AdaptOptions, 'totalViews' | 'minViewsPerTake' | 'seed' | 'prefixCrops'> = DEFAULT_ADAPT_OPTIONS,
+  opts: Pick<AdaptOptions, 'totalViews' | 'minViewsPerTake' | 'seed' | 'prefixCrops' | 'speedSpread'> = DEFAULT_ADAPT_OPTIONS,
   verifier?: VerifierScore,
 ): Promise<AdaptExample[]> {
   const cfg = classifier.meta.featureConfig;
@@ -96,7 +99,8 @@ export async function adaptationExamples(
   takes.forEach((t, take) => {
     const word = trimSilence(t.samples, cfg);
     inputs.push({ digit: t.digit, take, features: utteranceFeatures(word, cfg) });
-    for (let v = 1; v < views; v++) inputs.push({ digit: t.digit, take, features: augmentTake(word, rng, cfg, opts.prefixCrops) });
+    for (let v = 1; v < views; v++)
+      inputs.push({ digit: t.digit, take, features: augmentTake(word, rng, cfg, opts.prefixCrops, opts.speedSpread) });
   });
   const out: AdaptExample[] = [];
   const BATCH = 64;

@@ -1,6 +1,6 @@
 /**
  * Augmentation of enrollment takes. The takes come from the user's own microphone and room, so the
- * copies vary only what changes between one take and the next: speaking rate (±8 %), level
+ * copies vary only what changes between one take and the next: speaking rate (±8 % by default, AdaptOptions.speedSpread), level
  * (±6 dB), a little noise (25–45 dB SNR, half of the copies) and where the word starts (0–10
  * frames of shift), plus prefix crops for the early-exit checks, which see a word's beginning.
  * Training augmentation (train/augment.ts) is far rougher, for voices and rooms never heard.
@@ -11,8 +11,8 @@ import { changeSpeed } from '../audio/effects';
 import { gaussian, Rng } from '../shared/rng';
 
 /** One augmented copy of a (trimmed) take as model input. */
-export function augmentTake(word: Float32Array, rng: Rng, cfg: FeatureConfig, prefixCrops = 0.3): Float32Array {
-  let x = changeSpeed(word, 0.92 + 0.16 * rng());
+export function augmentTake(word: Float32Array, rng: Rng, cfg: FeatureConfig, prefixCrops = 0.3, speedSpread = 0.08): Float32Array {
+  let x = changeSpeed(word, 1 - speedSpread + 2 * speedSpread * rng());
   const gain = Math.pow(10, (-6 + 12 * rng()) / 20);
   let power = 0;
   for (const v of x) power += v * v;

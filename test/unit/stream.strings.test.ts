@@ -64,12 +64,26 @@ function jacksonString() {
 
 test('a spliced string becomes a string only as far as the confirmation settings allow', { skip }, async () => {
   const { digits, audio } = jacksonString();
-  // No classifier can confirm a word at probability 1: the utterance never becomes a string.
-  const refused = await typed(audio.samples, { stringConfirmWords: 2, stringConfirmProb: 1 });
+  // No classifier can confirm a word at probability 1, and a four-digit string has no eight sure
+  // spikes: the utterance never becomes a string.
+  const refused = await typed(audio.samples, { stringConfirmWords: 2, stringConfirmProb: 1, stringConfirmSure: 8 });
   assert.ok(
     refused.every((d) => d.stringIndex === undefined),
     `typed ${refused.map((d) => d.digit).join('')}`,
   );
+  // Its words still refused, its first three spikes confirm it (at 0.5, the decoder's own minimum,
+  // every spike is sure enough).
+  const bySpikes = await typed(audio.samples, {
+    stringConfirmWords: 2,
+    stringConfirmProb: 1,
+    stringConfirmSure: 3,
+    stringConfirmSureProb: 0.5,
+  });
+  assert.deepEqual(
+    bySpikes.map((d) => d.digit),
+    digits,
+  );
+  assert.ok(bySpikes.slice(1).every((d) => d.stringIndex !== undefined));
   // The string model alone: one string, each later digit typed at its spike (the classifier's
   // early digit, when it agrees, stands for the first).
   const alone = await typed(audio.samples, { stringConfirmWords: 0 });
