@@ -223,7 +223,8 @@ export class StringListener {
     if (o.stringConfirmWords === 0) return true;
     const sure = this.sureSpikes(u, spike);
     if (sure === true) return true;
-    const byWords = await this.confirmByWords(u, k, prev, spike);
+    const byWords = u.wordsRefused ? false : await this.confirmByWords(u, k, prev, spike);
+    if (byWords === false) u.wordsRefused = true;
     // Refused by its words, a string may still be confirmed by sure spikes still to come.
     return byWords === false && sure === undefined ? undefined : byWords;
   }
