@@ -230,8 +230,8 @@ export class StringListener {
   }
 
   /**
-   * The other way to confirm a string (stringConfirmSure): its first stringConfirmSure spikes all
-   * at stringConfirmSureProb or more. The verifier hears a fluent string's words cut between
+   * The other way to confirm a string (stringConfirmSure): stringConfirmSure of its first
+   * stringConfirmSureOf spikes at stringConfirmSureProb or more. The verifier hears a fluent string's words cut between
    * spikes and scores most of them as no digit (dev voices never trained on: 58 % of their fluent
    * digits typed gated, 73 % by the string model alone), while non-digit phrases rarely give
    * several sure spikes in a row. Undefined: not decided yet.
@@ -240,9 +240,12 @@ export class StringListener {
     const o = this.host.options();
     const n = o.stringConfirmSure;
     if (n === 0) return false;
-    const first = [...u.gate!.heard, spike].slice(0, n);
-    if (first.some((s) => !(s.prob >= o.stringConfirmSureProb))) return false;
-    return first.length >= n ? true : undefined;
+    // Of the first stringConfirmSureOf spikes (at least n), n must be sure.
+    const of = Math.max(n, o.stringConfirmSureOf);
+    const first = [...u.gate!.heard, spike].slice(0, of);
+    const sure = first.filter((s) => s.prob >= o.stringConfirmSureProb).length;
+    if (sure >= n) return true;
+    return n - sure > of - first.length ? false : undefined;
   }
 
   private async confirmByWords(u: Utterance, k: number, prev: Spike, spike: Spike): Promise<boolean | undefined> {

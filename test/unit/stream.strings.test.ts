@@ -84,6 +84,19 @@ test('a spliced string becomes a string only as far as the confirmation settings
     digits,
   );
   assert.ok(bySpikes.slice(1).every((d) => d.stringIndex !== undefined));
+  // Its second spike is unsure (about 0.6): at 0.9 the first three are not all sure, but three of
+  // the first four are.
+  const sure = { stringConfirmWords: 2, stringConfirmProb: 1, stringConfirmSure: 3, stringConfirmSureProb: 0.9 };
+  const ofThree = await typed(audio.samples, { ...sure, stringConfirmSureOf: 3 });
+  assert.ok(
+    ofThree.every((d) => d.stringIndex === undefined),
+    `typed ${ofThree.map((d) => d.digit).join('')}`,
+  );
+  const ofFour = await typed(audio.samples, { ...sure, stringConfirmSureOf: 4 });
+  assert.deepEqual(
+    ofFour.map((d) => d.digit),
+    digits,
+  );
   // The string model alone: one string, each later digit typed at its spike (the classifier's
   // early digit, when it agrees, stands for the first).
   const alone = await typed(audio.samples, { stringConfirmWords: 0 });
