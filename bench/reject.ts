@@ -87,13 +87,11 @@ async function main(): Promise<void> {
     `early/final   digits kept (clean, 20 dB, room)  median decision − word end (clean, 20 dB, room)  non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min${realDev ? '  real dev right' : ''}`,
   );
   for (const [early, final] of grid) {
+    const bars = patchOver(SET, { reject: { minDigitProbEarly: early, minDigitProb: final } });
     const cells: string[] = [];
     let withdrawn = 0;
     for (const [name, samples] of Object.entries(streams)) {
-      const engine = new DictationEngine(
-        classifier,
-        patchOver(SET, { explain: false, reject: { minDigitProbEarly: early, minDigitProb: final } }),
-      );
+      const engine = new DictationEngine(classifier, { ...bars, explain: false });
       engine.setVerifier(verifier);
       let typed = 0;
       const latencies: number[] = [];
@@ -114,7 +112,6 @@ async function main(): Promise<void> {
         );
       else cells.push(((typed / minutes) * 10).toFixed(1));
     }
-    const bars = patchOver(SET, { reject: { minDigitProbEarly: early, minDigitProb: final } });
     const real = realDev ? `  ${await wholeClipsRight(classifier, realDev, realClips, verifier, undefined, bars)}/${realClips.length}` : '';
     console.log(
       `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1).padEnd(20)}${real}`,

@@ -333,12 +333,12 @@ function vectorProblem(v: unknown, dim: number): string | undefined {
   return undefined;
 }
 
-/** Why a stored head does not fit `dim`-value embeddings, or undefined. */
 /** Whether `v` is an array of `n` finite numbers (as read from JSON). */
 function finite(v: unknown, n: number): boolean {
   return Array.isArray(v) && v.length === n && v.every((x) => typeof x === 'number' && Number.isFinite(x));
 }
 
+/** Why a stored head does not fit `dim`-value embeddings, or undefined. */
 function headProblem(h: unknown, dim: number): string | undefined {
   if (typeof h !== 'object' || h === null) return 'is not an object';
   const { scale, weights, bias, verifierShift } = h as Record<string, unknown>;

@@ -70,10 +70,14 @@ export class StringGate {
     if (!this.isString) this.typed.length = 0;
   }
 
+  /** How far apart (ms) two spikes must be to be two digits, now: closer ones are one sound. */
+  get spikeGapMs(): number {
+    return this.isString ? this.opts.minSpikeGapMs : Math.max(this.opts.minSpikeGapMs, this.opts.firstGapMs);
+  }
+
   onSpike(s: Spike): void {
     const last = this.spikes[this.spikes.length - 1];
-    const gap = this.isString ? this.opts.minSpikeGapMs : Math.max(this.opts.minSpikeGapMs, this.opts.firstGapMs);
-    if (last && (s.frame - last.frame) * this.opts.hopMs < gap) {
+    if (last && (s.frame - last.frame) * this.opts.hopMs < this.spikeGapMs) {
       if (s.digit === last.digit) return;
       this.spikes[this.spikes.length - 1] = s;
       const t = this.typed[this.typed.length - 1];

@@ -173,7 +173,7 @@ export class StringListener {
       prev &&
       owner.stringConfirmed === undefined &&
       !owner.gate.string &&
-      (spike.frame - prev.frame) * this.host.hopMs >= Math.max(this.host.options().stringMinGapMs, this.host.options().stringFirstGapMs)
+      (spike.frame - prev.frame) * this.host.hopMs >= owner.gate.spikeGapMs
     )
       owner.stringConfirmed = await this.confirmString(owner, heard.length, prev, spike);
     await this.explainString(owner, spike);
