@@ -25,7 +25,8 @@
  * --set key=value: an engine option (stream/options.ts), repeatable.
  *
  * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence,
- * --reasons (tally the withdrawals and rejections in strings not typed exactly),
+ * --reasons (tally the withdrawals and rejections in strings not typed exactly), --examples N
+ * (strings not typed exactly shown per set, with the string model's own decode; 4),
  * --steps-per-run N (the engine's stringStepsPerRun).
  */
 import { fileSource } from '../src/audio/source';
@@ -114,6 +115,8 @@ const ENGINE_OPTIONS: EngineOptionsPatch = {
 
 /** With --reasons: why digits were withdrawn or utterances rejected, per set (numbers masked). */
 const REASONS = flag('--reasons');
+/** --examples N: strings not typed exactly shown per set (4). */
+const EXAMPLES = Number(value('--examples') ?? 4);
 let heardReasons: string[] = [];
 
 /** Runs one string through a fresh engine; returns the text as an editor would hold it. */
@@ -177,6 +180,7 @@ async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, 
     const typed = await typedDigits(classifier, verifier, c.audio.samples);
     const hyp = typed.map((d) => d.digit);
     const a = alignDigits(c.audio.digits, hyp);
+    const alone = STRING_MODEL ? await offlineDigits(c.audio.samples) : undefined;
     s.n += c.audio.digits.length;
     s.sub += a.sub;
     s.del += a.del;
@@ -184,11 +188,12 @@ async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, 
     if (a.sub + a.del + a.ins === 0) s.exact++;
     else {
       s.reasons.push(...heardReasons);
-      if (s.examples.length < 4) s.examples.push(`${c.audio.digits.join('')} → "${hyp.join('')}" (${c.label})`);
+      const heard = alone ? `, the string model alone "${alone.join('')}"` : '';
+      if (s.examples.length < EXAMPLES) s.examples.push(`${c.audio.digits.join('')} → "${hyp.join('')}" (${c.label}${heard})`);
     }
     if (c.audio.words) for (const [r, h] of a.matches) s.delays.push(typed[h].decisionMs - c.audio.words[r].endMs);
-    if (STRING_MODEL) {
-      const o = alignDigits(c.audio.digits, await offlineDigits(c.audio.samples));
+    if (alone) {
+      const o = alignDigits(c.audio.digits, alone);
       s.offline ??= { err: 0, exact: 0 };
       s.offline.err += o.sub + o.del + o.ins;
       if (o.sub + o.del + o.ins === 0) s.offline.exact++;

@@ -30,6 +30,12 @@ export interface StringGateOptions {
   minSpikeGapMs: number;
   /** The same before the utterance is a string: a lone word's two close spikes stay one word. */
   firstGapMs: number;
+  /**
+   * Once the utterance is a string, the spikes merged before it (closer than firstGapMs) count
+   * again at minSpikeGapMs: fluent speech has digits closer than 150 ms (dev TTS strings: a
+   * decoder that heard 7 0 5 5 typed 7 5 5, the 0 replaced by the 5 120 ms after it).
+   */
+  keepClose?: boolean;
   hopMs: number;
 }
 
@@ -43,6 +49,8 @@ const NEXT_WORD_MS = 150;
 
 export class StringGate {
   private readonly spikes: Spike[] = [];
+  /** Every spike heard before the utterance is a string, none merged (keepClose). */
+  private readonly all: Spike[] = [];
   /** Digits typed for this utterance, in order, each with the spike it came from (none: the classifier's). */
   readonly typed: Array<{ decision: Decision; spike?: Spike }> = [];
   private isString = false;
@@ -58,6 +66,13 @@ export class StringGate {
 
   get heard(): readonly Spike[] {
     return this.spikes;
+  }
+
+  /** The spikes that would be typed if the utterance became a string with `next` (for their "why", sure spikes). */
+  candidates(next?: Spike): readonly Spike[] {
+    const heard = next ? [...this.spikes, next] : this.spikes;
+    if (this.isString || !this.opts.keepClose) return heard;
+    return this.atGap(next ? [...this.all, next] : this.all, this.opts.minSpikeGapMs);
   }
 
   /** The classifier typed its digit for this utterance. */
@@ -76,6 +91,7 @@ export class StringGate {
   }
 
   onSpike(s: Spike): void {
+    if (!this.isString) this.all.push(s);
     const last = this.spikes[this.spikes.length - 1];
     if (last && (s.frame - last.frame) * this.opts.hopMs < this.spikeGapMs) {
       if (s.digit === last.digit) return;
@@ -92,6 +108,7 @@ export class StringGate {
     if (this.isString) return this.type(s);
     if (this.spikes.length < 2 || !this.host.mayBeString()) return;
     this.isString = true;
+    if (this.opts.keepClose) this.spikes.splice(0, this.spikes.length, ...this.atGap(this.all, this.opts.minSpikeGapMs));
     const first = this.spikes[0];
     const classic = this.typed[0];
     if (!classic) this.type(first);
@@ -105,6 +122,18 @@ export class StringGate {
       this.type(first);
     }
     for (const sp of this.spikes.slice(1)) this.type(sp);
+  }
+
+  /** `spikes` as onSpike keeps them at `gapMs`: a closer spike of another digit replaces the one before, of the same digit is dropped. */
+  private atGap(spikes: readonly Spike[], gapMs: number): Spike[] {
+    const out: Spike[] = [];
+    for (const s of spikes) {
+      const last = out[out.length - 1];
+      if (last && (s.frame - last.frame) * this.opts.hopMs < gapMs) {
+        if (s.digit !== last.digit) out[out.length - 1] = s;
+      } else out.push(s);
+    }
+    return out;
   }
 
   private type(s: Spike): void {

@@ -150,7 +150,12 @@ export class StringListener {
           );
         },
       },
-      { minSpikeGapMs: h.options().stringMinGapMs, firstGapMs: h.options().stringFirstGapMs, hopMs: h.hopMs },
+      {
+        minSpikeGapMs: h.options().stringMinGapMs,
+        firstGapMs: h.options().stringFirstGapMs,
+        keepClose: h.options().stringKeepClose === 1,
+        hopMs: h.hopMs,
+      },
     );
   }
 
@@ -205,7 +210,7 @@ export class StringListener {
    */
   private async explainString(u: Utterance, spike: Spike): Promise<void> {
     if (u.stringConfirmed !== true || !this.host.options().explain) return;
-    for (const s of [...u.gate!.heard, spike]) {
+    for (const s of u.gate!.candidates(spike)) {
       if (this.why.has(s)) continue;
       const features = this.ownFrames(u, s);
       const e = features && (await this.host.explain(features, s.digit));
@@ -242,7 +247,7 @@ export class StringListener {
     if (n === 0) return false;
     // Of the first stringConfirmSureOf spikes (at least n), n must be sure.
     const of = Math.max(n, o.stringConfirmSureOf);
-    const first = [...u.gate!.heard, spike].slice(0, of);
+    const first = (o.stringSureClose ? u.gate!.candidates(spike) : [...u.gate!.heard, spike]).slice(0, of);
     const sure = first.filter((s) => s.prob >= o.stringConfirmSureProb).length;
     if (sure >= n) return true;
     return n - sure > of - first.length ? false : undefined;
@@ -250,15 +255,35 @@ export class StringListener {
 
   private async confirmByWords(u: Utterance, k: number, prev: Spike, spike: Spike): Promise<boolean | undefined> {
     const o = this.host.options();
+    const heard = u.gate!.heard;
+    const marks = (u.wordConfirmed ??= []);
+    const mark = (i: number): void => {
+      marks[i] = true;
+      u.confirmedWords = marks.filter(Boolean).length;
+    };
     if (u.confirmedWords === undefined) {
-      u.confirmedWords = (await this.firstWordIsDigit(u, u.gate!.heard[0])) ? 1 : 0;
-      if (u.confirmedWords === 0 && o.stringConfirmFirst) return false;
+      u.confirmedWords = 0;
+      if (await this.firstWordIsDigit(u, heard[0])) mark(0);
+      if (!marks[0] && o.stringConfirmFirst) return false;
     }
-    if (u.confirmedWords < o.stringConfirmWords && (await this.wordIsDigit(u, this.wordStart(prev, spike), spike))) u.confirmedWords++;
+    if (u.confirmedWords < o.stringConfirmWords && (await this.wordIsDigit(u, this.wordStart(prev, spike), spike.frame, spike.digit)))
+      mark(k);
+    // The previous word, cut early at its own spike, is asked again now that its end is heard.
+    const defer = o.stringConfirmDefer;
+    if (defer > 0 && u.confirmedWords < o.stringConfirmWords && !marks[k - 1]) {
+      const from = k >= 2 ? this.between(heard[k - 2], prev, defer) : u.startFrame;
+      if (await this.wordIsDigit(u, from, this.between(prev, spike, defer), prev.digit)) mark(k - 1);
+    }
     const confirmed = u.confirmedWords;
     if (confirmed >= o.stringConfirmWords) return true;
-    // Words asked so far: k + 1 of the first stringConfirmTries + 1.
-    return o.stringConfirmWords - confirmed > o.stringConfirmTries - k ? false : undefined;
+    // Words still to be asked: the early cuts of words k + 1 … stringConfirmTries, and word k again.
+    const left = o.stringConfirmTries - k + (defer > 0 && !marks[k] && k <= o.stringConfirmTries ? 1 : 0);
+    return o.stringConfirmWords - confirmed > left ? false : undefined;
+  }
+
+  /** The frame `fraction` of the way from spike `a` to spike `b`, where word `a` is taken to end (stringConfirmDefer). */
+  private between(a: Spike, b: Spike, fraction: number): number {
+    return a.frame + 1 + Math.round(fraction * (b.frame - a.frame - 1));
   }
 
   /**
@@ -282,26 +307,26 @@ export class StringListener {
    */
   private async firstWordIsDigit(u: Utterance, spike: Spike): Promise<boolean> {
     if (u.decision && !u.retracted) return !this.host.options().stringConfirmAgree || u.decision.digit === spike.digit;
-    return this.wordIsDigit(u, u.startFrame, spike);
+    return this.wordIsDigit(u, u.startFrame, spike.frame, spike.digit);
   }
 
   /**
-   * Whether frames `from` … the spike are the spike's digit: the verifier at
+   * Whether frames `from` … `to` are `digit`: the verifier at
    * stringConfirmVerifierProb, and the classifier (naming it at stringConfirmProb) unless that is 0.
    * Two words are asked, not one: two digit words in a row are rarer in ordinary speech than one
    * (bench:stream's noisy sentences still typed strings with the first word checked alone).
    */
-  private async wordIsDigit(u: Utterance, from: number, spike: Spike): Promise<boolean> {
-    const features = wordInput(u, from, spike.frame, this.host.cfg);
+  private async wordIsDigit(u: Utterance, from: number, to: number, digit: number): Promise<boolean> {
+    const features = wordInput(u, from, to, this.host.cfg);
     if (!features) return false;
     const p = this.host.options().stringConfirmProb;
     if (p > 0) {
       const r = await this.host.classify(features);
-      if (argmax(r.probs) !== spike.digit || r.probs[spike.digit] < p) return false;
+      if (argmax(r.probs) !== digit || r.probs[digit] < p) return false;
     }
     // Like an early check, the verifier hears a word cut where the next begins.
     const o = this.host.options();
-    return (await this.host.verify(features, spike.digit, o.stringConfirmVerifierProb, o.stringConfirmMaxShift)) === undefined;
+    return (await this.host.verify(features, digit, o.stringConfirmVerifierProb, o.stringConfirmMaxShift)) === undefined;
   }
 
   private typeStringDigit(u: Utterance, spike: Spike, index: number): Decision {

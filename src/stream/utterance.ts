@@ -50,6 +50,8 @@ export interface Utterance {
   stringConfirmed?: boolean;
   /** Words of this utterance confirmed so far; undefined until the first word is asked (confirmString). */
   confirmedWords?: number;
+  /** Which of its words were confirmed (by index), so a word asked again (stringConfirmDefer) counts once. */
+  wordConfirmed?: boolean[];
   /** Its words can no longer confirm it as a string (sure spikes still may). */
   wordsRefused?: boolean;
   /** Set once the utterance lasted stringStartMs: the string decoder hears it from then on. */

@@ -18,7 +18,10 @@ const decision = (digit: number, stringIndex?: number, decisionMs = 0): Decision
   stringIndex,
 });
 
-function harness(mayBeString = true, gaps = { minSpikeGapMs: 150, firstGapMs: 150 }) {
+function harness(
+  mayBeString = true,
+  gaps: { minSpikeGapMs: number; firstGapMs: number; keepClose?: boolean } = { minSpikeGapMs: 150, firstGapMs: 150 },
+) {
   const log: string[] = [];
   const gate = new StringGate(
     {
@@ -123,4 +126,33 @@ test('within a string, spikes 60 ms apart are two digits; before it, firstGapMs 
     strict.gate.heard.map((s) => s.digit),
     [8],
   );
+});
+
+test('with keepClose, spikes merged before the string count again once it is one, at minSpikeGapMs', () => {
+  // 7 and 3 40 ms apart stay one sound (under minSpikeGapMs 60); 3 and 0 120 ms apart are merged
+  // at firstGapMs 150 only until the utterance is a string (the 5 380 ms later makes it one).
+  const spikes: Array<[number, number]> = [
+    [7, 40],
+    [3, 44],
+    [0, 56],
+    [5, 94],
+    [5, 130],
+  ];
+  const run = (keepClose: boolean) => {
+    const h = harness(true, { minSpikeGapMs: 60, firstGapMs: 150, keepClose });
+    const seen: number[][] = [];
+    for (const [d, f] of spikes) {
+      seen.push(h.gate.candidates(spike(d, f)).map((s) => s.digit));
+      h.gate.onSpike(spike(d, f));
+    }
+    return { typed: h.gate.typed.map((t) => t.decision.digit), heard: h.gate.heard.map((s) => s.digit), seen };
+  };
+  const kept = run(true);
+  assert.deepEqual(kept.typed, [3, 0, 5, 5]);
+  assert.deepEqual(kept.heard, [3, 0, 5, 5]);
+  // Before the string, the candidates are what it would type, with the spike to come.
+  assert.deepEqual(kept.seen[2], [3, 0]);
+  const merged = run(false);
+  assert.deepEqual(merged.typed, [0, 5, 5]);
+  assert.deepEqual(merged.seen[2], [3, 0]);
 });
