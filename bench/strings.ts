@@ -25,7 +25,7 @@
  * --set key=value: an engine option (stream/options.ts), repeatable.
  *
  * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence,
- * --reasons (tally the withdrawals and rejections in strings not typed exactly), --examples N
+ * --lengths A-B (digits a string, 3-8), --reasons (tally the withdrawals and rejections in strings not typed exactly), --examples N
  * (strings not typed exactly shown per set, with the string model's own decode; 4),
  * --steps-per-run N (the engine's stringStepsPerRun).
  */
@@ -59,6 +59,12 @@ const value = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(nam
 const JSON_OUT = flag('--json');
 const QUICK = flag('--quick');
 const SEED = Number(value('--seed') ?? 13);
+/** --lengths A-B: digits a string (3-8, the issue's; 2-2 measures the pairs a lone word's two spikes look like). */
+const [MIN_LEN, MAX_LEN] = (value('--lengths') ?? '3-8').split('-').map(Number);
+if (!(Number.isInteger(MIN_LEN) && Number.isInteger(MAX_LEN) && MIN_LEN >= 1 && MAX_LEN >= MIN_LEN && MAX_LEN <= 12)) {
+  console.error(`--lengths must be A-B with 1 <= A <= B <= 12, got ${value('--lengths')}`);
+  process.exit(2);
+}
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
 };
@@ -79,7 +85,7 @@ function splicedSet(clips: Clip[], n: number, gapMs: [number, number], rng: Rng,
   for (let i = 0; i < n; i++) {
     const speaker = speakers[i % speakers.length];
     const own = perSpeaker ? clips.filter((c) => c.speaker === speaker) : clips;
-    const digits = randomDigits(rng, 3, 8);
+    const digits = randomDigits(rng, MIN_LEN, MAX_LEN);
     const words = digits.map((d) => {
       const c = pick(
         own.filter((x) => x.digit === d),
@@ -99,7 +105,7 @@ function ttsSet(n: number, rng: Rng, voices: readonly VoiceFamily[] = HELDOUT_VO
   for (let i = 0; i < n; i++) {
     const family = voices[i % voices.length];
     const spec = atSpeed(family, speeds[Math.floor(i / voices.length) % speeds.length]);
-    const digits = randomDigits(rng, 3, 8);
+    const digits = randomDigits(rng, MIN_LEN, MAX_LEN);
     const samples = fluentTtsString(digits, spec, -26, rng);
     out.push({ audio: { samples, digits }, label: `${family.engine} ${family.voice}` });
   }

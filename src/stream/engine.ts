@@ -211,7 +211,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
       }
       const end = this.vad.flush();
       if (end && this.utt) await this.finishUtterance(end.lastSpeechFrame, end.tooShort, this.lastFrame);
-      this.strings?.closeTail();
+      await this.strings?.closeTail();
     } catch (err) {
       this.failure =
         err instanceof DigitDictationError
@@ -277,7 +277,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     const ev = this.vad.push(f.index, f);
     this.level(f);
     if (ev.type === 'start') {
-      this.strings?.closeTail();
+      await this.strings?.closeTail();
       this.utt = createUtterance(ev.startFrame, f.index, () => this.opts, this.streamFrames!);
       if (this.strings) this.utt.gate = this.strings.newGate(this.utt);
       for (let i = ev.startFrame; i < f.index; i++) addFrame(this.utt, i, this.streamFrames!, this.opts.reject.minVoicedMs);

@@ -106,7 +106,12 @@ export class StringGate {
     }
     this.spikes.push(s);
     if (this.isString) return this.type(s);
-    if (this.spikes.length < 2 || !this.host.mayBeString()) return;
+    this.reconsider();
+  }
+
+  /** Becomes a string if it may now (two digits heard, mayBeString): after a spike, or once the utterance's end confirmed it. */
+  reconsider(): void {
+    if (this.isString || this.spikes.length < 2 || !this.host.mayBeString()) return;
     this.isString = true;
     if (this.opts.keepClose) this.spikes.splice(0, this.spikes.length, ...this.atGap(this.all, this.opts.minSpikeGapMs));
     const first = this.spikes[0];

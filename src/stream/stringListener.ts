@@ -87,7 +87,7 @@ export class StringListener {
 
   /** Feeds the frame to the string decoder; a spike goes to the utterance it belongs to (`u`, in progress, or the tail's). */
   async hear(index: number, u: Utterance | undefined): Promise<void> {
-    if (this.tail && index > this.tail.untilFrame) this.closeTail();
+    if (this.tail && index > this.tail.untilFrame) await this.closeTail();
     const owner = u ?? this.tail?.u;
     if (u && !u.stringHeard && (index - u.onsetFrame + 1) * this.host.hopMs >= this.host.options().stringStartMs) u.stringHeard = true;
     // After the utterance (its tail), only a decoder that already heard it goes on.
@@ -112,12 +112,13 @@ export class StringListener {
   }
 
   /** Emits the held-back 'utterance' events of the last utterance: one per digit for a string. */
-  closeTail(): void {
+  async closeTail(): Promise<void> {
     const t = this.tail;
     this.tail = undefined;
     if (!t) return;
     const { u } = t;
     const h = this.host;
+    if (await this.confirmAtEnd(u)) u.gate?.reconsider();
     if (u.gate?.string) {
       const typed = u.gate.typed;
       const ends = typed.map(({ decision, spike }) => (spike ? h.frameEndMs(spike.frame) : decision.endMs));
@@ -208,7 +209,7 @@ export class StringListener {
    * confirmed (then for the digits heard before too), so words that stay words, which the word path
    * explains, cost nothing more.
    */
-  private async explainString(u: Utterance, spike: Spike): Promise<void> {
+  private async explainString(u: Utterance, spike?: Spike): Promise<void> {
     if (u.stringConfirmed !== true || !this.host.options().explain) return;
     for (const s of u.gate!.candidates(spike)) {
       if (this.why.has(s)) continue;
@@ -279,6 +280,31 @@ export class StringListener {
     // Words still to be asked: the early cuts of words k + 1 … stringConfirmTries, and word k again.
     const left = o.stringConfirmTries - k + (defer > 0 && !marks[k] && k <= o.stringConfirmTries ? 1 : 0);
     return o.stringConfirmWords - confirmed > left ? false : undefined;
+  }
+
+  /**
+   * Whether the utterance, now over, is a string after all (stringConfirmAtEnd): its last word,
+   * which its early cut could not confirm (the cut is mostly the word before), is asked again on
+   * its whole span, from stringConfirmAtEnd of the way past the spike before to the utterance's end.
+   * Without it a fluent pair has no way to be confirmed but that cut (3 sure spikes need 3 words).
+   */
+  private async confirmAtEnd(u: Utterance): Promise<boolean> {
+    const o = this.host.options();
+    const gate = u.gate;
+    const f = o.stringConfirmAtEnd;
+    if (!(f > 0) || !gate || gate.string || u.stringConfirmed !== undefined || u.confirmedWords === undefined) return false;
+    const heard = gate.heard;
+    const k = heard.length - 1;
+    const marks = (u.wordConfirmed ??= []);
+    if (k < 1 || marks[k] || k > o.stringConfirmTries || u.confirmedWords + 1 < o.stringConfirmWords) return false;
+    const from = this.between(heard[k - 1], heard[k], f);
+    if (!(await this.wordIsDigit(u, from, u.startFrame + u.count, heard[k].digit))) return false;
+    marks[k] = true;
+    u.confirmedWords = marks.filter(Boolean).length;
+    if (u.confirmedWords < o.stringConfirmWords) return false;
+    u.stringConfirmed = true;
+    await this.explainString(u);
+    return true;
   }
 
   /** The frame `fraction` of the way from spike `a` to spike `b`, where word `a` is taken to end (stringConfirmDefer). */

@@ -18,7 +18,8 @@ import type { EngineOptionsPatch } from '../../src/stream/options';
 import type { Decision } from '../../src/stream/types';
 import { mulberry32 } from '../../src/train/rng';
 import { spliceDigits } from '../../src/train/strings';
-import { loadFsdd } from '../fixtures/corpus';
+import { espeak, loadFsdd } from '../fixtures/corpus';
+import { loadVerifier } from '../../src/stream/verifier';
 import { FSDD } from './helpers';
 
 const skip = (!existsSync(bundledModelPath()) || !existsSync(bundledSequenceModelPath())) && 'models not trained yet';
@@ -28,11 +29,15 @@ async function typed(
   samples: Float32Array,
   options: EngineOptionsPatch,
   user?: (c: Classifier) => Promise<PrototypeSet>,
+  withVerifier = false,
 ): Promise<Decision[]> {
   const classifier = await Classifier.load();
   const strings = await SequenceModel.load();
   const engine = new DictationEngine(classifier, options, modeProbs);
   engine.setStringModel(strings);
+  const verifier = withVerifier ? await loadVerifier() : undefined;
+  if (withVerifier) assert.ok(verifier, 'the bundled verifier');
+  engine.setVerifier(verifier);
   if (user) engine.setPrototypes(await user(classifier));
   const out: Decision[] = [];
   engine.on('decision', (d) => out.push(d));
@@ -44,6 +49,7 @@ async function typed(
     await engine.run(await fileSource(samples, 8000));
   } finally {
     engine.dispose();
+    await verifier?.dispose();
     await strings.dispose();
     await classifier.dispose();
   }
@@ -126,6 +132,27 @@ test('a spliced string becomes a string only as far as the confirmation settings
   for (const d of stringDigits) assert.ok(d.why.length > 0 && d.saliency?.length === 40, `digit ${d.digit}: why ${JSON.stringify(d.why)}`);
   const unexplained = await typed(audio.samples, { explain: false });
   assert.ok(unexplained.every((d) => d.why.length === 0 && d.saliency === undefined));
+});
+
+test('a fluent pair is confirmed once it is over, its last word heard whole (stringConfirmAtEnd)', { skip }, async () => {
+  // "five one" said fast (a voice the string model trained on; this is behaviour, not a figure):
+  // the second word's early cut, mostly the first word's tail, does not pass the verifier.
+  const speech = espeak('five one', 'en-029+klatt', 200);
+  const rms = Math.sqrt(speech.reduce((a, v) => a + v * v, 0) / speech.length);
+  const pad = 3200;
+  const samples = new Float32Array(speech.length + 2 * pad);
+  speech.forEach((v, i) => (samples[pad + i] = (v * Math.pow(10, -26 / 20)) / rms));
+  const never = await typed(samples, { stringConfirmAtEnd: 0 }, undefined, true);
+  assert.notDeepEqual(
+    never.map((d) => d.digit),
+    [5, 1],
+  );
+  const atEnd = await typed(samples, { stringConfirmAtEnd: 0.4 }, undefined, true);
+  assert.deepEqual(
+    atEnd.map((d) => d.digit),
+    [5, 1],
+  );
+  assert.ok(atEnd.every((d) => d.stringIndex !== undefined && d.why.length > 0));
 });
 
 test("an enrolled user's classifier has its say in a string's digits (stringUserWeight)", { skip }, async () => {
