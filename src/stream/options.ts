@@ -231,6 +231,8 @@ export interface EngineOptions {
    * (dev pairs' p95 delay 94 -> 277 ms after the word).
    */
   stringConfirmAtEnd: number;
+  /** 1: at the end, every word not confirmed yet is asked again on its span, not only the last. */
+  stringConfirmAtEndAll: number;
   /**
    * A string is also confirmed when stringConfirmSure of its first spikes reach
    * stringConfirmSureProb (stringListener.ts sureSpikes); 0: only its words confirm it.
@@ -287,6 +289,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringConfirmSkipMs: 0,
   stringConfirmDefer: 0,
   stringConfirmAtEnd: 0.4,
+  stringConfirmAtEndAll: 0,
   // Rules 43-47 (model card): 3 of the first 4 spikes at 0.8 took the fluent digits of dev voices
   // no model trained on from 58.0 % to 67.9 % and pooled dev strings from 83.7 % to 86.7 %, typing
   // no digit in the 120 dev non-digit phrases; at 0.6 bench:stream's sentences typed "3 5 4".
@@ -395,6 +398,7 @@ export const OPTION_RULES = {
   stringConfirmSkipMs: { min: 0, max: 1000 },
   stringConfirmDefer: { min: 0, max: 1 },
   stringConfirmAtEnd: { min: 0, max: 1 },
+  stringConfirmAtEndAll: { min: 0, max: 1, integer: true },
   stringConfirmSure: { min: 0, max: 8, integer: true },
   stringConfirmSureProb: { min: 0, max: 1 },
   stringSureClose: { min: 0, max: 1, integer: true },

@@ -294,13 +294,21 @@ export class StringListener {
     const f = o.stringConfirmAtEnd;
     if (!(f > 0) || !gate || gate.string || u.stringConfirmed !== undefined || u.confirmedWords === undefined) return false;
     const heard = gate.heard;
-    const k = heard.length - 1;
+    const last = Math.min(heard.length - 1, o.stringConfirmTries);
     const marks = (u.wordConfirmed ??= []);
-    if (k < 1 || marks[k] || k > o.stringConfirmTries || u.confirmedWords + 1 < o.stringConfirmWords) return false;
-    const from = this.between(heard[k - 1], heard[k], f);
-    if (!(await this.wordIsDigit(u, from, u.startFrame + u.count, heard[k].digit))) return false;
-    marks[k] = true;
-    u.confirmedWords = marks.filter(Boolean).length;
+    // The last word alone, or (stringConfirmAtEndAll) every word not confirmed yet, each on its span.
+    const first = o.stringConfirmAtEndAll ? 0 : heard.length - 1;
+    if (heard.length < 2 || first > last) return false;
+    for (let k = first; k <= last && u.confirmedWords < o.stringConfirmWords; k++) {
+      if (marks[k]) continue;
+      const unasked = marks.filter(Boolean).length + (last - k + 1);
+      if (unasked < o.stringConfirmWords) return false;
+      const from = k === 0 ? u.startFrame : this.between(heard[k - 1], heard[k], f);
+      const to = k === heard.length - 1 ? u.startFrame + u.count : this.between(heard[k], heard[k + 1], f);
+      if (!(await this.wordIsDigit(u, from, to, heard[k].digit))) continue;
+      marks[k] = true;
+      u.confirmedWords = marks.filter(Boolean).length;
+    }
     if (u.confirmedWords < o.stringConfirmWords) return false;
     u.stringConfirmed = true;
     await this.explainString(u);
