@@ -299,6 +299,10 @@ export class StringListener {
     // The last word alone, or (stringConfirmAtEndAll) every word not confirmed yet, each on its span.
     const first = o.stringConfirmAtEndAll ? 0 : heard.length - 1;
     if (heard.length < 2 || first > last) return false;
+    // A lone word's onset can spike a digit of its own 160-200 ms before the word's (theo's "four"
+    // heard 5 4): the end confirmation is only for a last spike far enough after the one before.
+    if ((heard[heard.length - 1].frame - heard[heard.length - 2].frame) * this.host.hopMs < o.stringConfirmAtEndGapMs) return false;
+    if (heard.slice(-2).some((s) => !(s.prob >= o.stringConfirmAtEndProb))) return false;
     for (let k = first; k <= last && u.confirmedWords < o.stringConfirmWords; k++) {
       if (marks[k]) continue;
       const unasked = marks.filter(Boolean).length + (last - k + 1);
