@@ -246,6 +246,8 @@ export interface EngineOptions {
    * the end confirmation, 81.9 % with any spike).
    */
   stringConfirmAtEndProb: number;
+  /** The verifier's bar for the word asked at the end (-1: stringConfirmVerifierProb). */
+  stringConfirmAtEndVerifierProb: number;
   /**
    * A string is also confirmed when stringConfirmSure of its first spikes reach
    * stringConfirmSureProb (stringListener.ts sureSpikes); 0: only its words confirm it.
@@ -305,6 +307,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   stringConfirmAtEndAll: 0,
   stringConfirmAtEndGapMs: 220,
   stringConfirmAtEndProb: 0.8,
+  stringConfirmAtEndVerifierProb: -1,
   // Rules 43-47 (model card): 3 of the first 4 spikes at 0.8 took the fluent digits of dev voices
   // no model trained on from 58.0 % to 67.9 % and pooled dev strings from 83.7 % to 86.7 %, typing
   // no digit in the 120 dev non-digit phrases; at 0.6 bench:stream's sentences typed "3 5 4".
@@ -416,6 +419,7 @@ export const OPTION_RULES = {
   stringConfirmAtEndAll: { min: 0, max: 1, integer: true },
   stringConfirmAtEndGapMs: { min: 0, max: 2000 },
   stringConfirmAtEndProb: { min: 0, max: 1 },
+  stringConfirmAtEndVerifierProb: { min: -1, max: 1 },
   stringConfirmSure: { min: 0, max: 8, integer: true },
   stringConfirmSureProb: { min: 0, max: 1 },
   stringSureClose: { min: 0, max: 1, integer: true },

@@ -309,7 +309,8 @@ export class StringListener {
       if (unasked < o.stringConfirmWords) return false;
       const from = k === 0 ? u.startFrame : this.between(heard[k - 1], heard[k], f);
       const to = k === heard.length - 1 ? u.startFrame + u.count : this.between(heard[k], heard[k + 1], f);
-      if (!(await this.wordIsDigit(u, from, to, heard[k].digit))) continue;
+      const bar = o.stringConfirmAtEndVerifierProb >= 0 ? o.stringConfirmAtEndVerifierProb : undefined;
+      if (!(await this.wordIsDigit(u, from, to, heard[k].digit, bar))) continue;
       marks[k] = true;
       u.confirmedWords = marks.filter(Boolean).length;
     }
@@ -354,7 +355,7 @@ export class StringListener {
    * Two words are asked, not one: two digit words in a row are rarer in ordinary speech than one
    * (bench:stream's noisy sentences still typed strings with the first word checked alone).
    */
-  private async wordIsDigit(u: Utterance, from: number, to: number, digit: number): Promise<boolean> {
+  private async wordIsDigit(u: Utterance, from: number, to: number, digit: number, verifierProb?: number): Promise<boolean> {
     const features = wordInput(u, from, to, this.host.cfg);
     if (!features) return false;
     const p = this.host.options().stringConfirmProb;
@@ -364,7 +365,7 @@ export class StringListener {
     }
     // Like an early check, the verifier hears a word cut where the next begins.
     const o = this.host.options();
-    return (await this.host.verify(features, digit, o.stringConfirmVerifierProb, o.stringConfirmMaxShift)) === undefined;
+    return (await this.host.verify(features, digit, verifierProb ?? o.stringConfirmVerifierProb, o.stringConfirmMaxShift)) === undefined;
   }
 
   private typeStringDigit(u: Utterance, spike: Spike, index: number): Decision {
