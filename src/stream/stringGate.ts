@@ -91,7 +91,7 @@ export class StringGate {
   }
 
   onSpike(s: Spike): void {
-    if (!this.isString) this.all.push(s);
+    if (!this.isString && this.opts.keepClose) this.all.push(s);
     const last = this.spikes[this.spikes.length - 1];
     if (last && (s.frame - last.frame) * this.opts.hopMs < this.spikeGapMs) {
       if (s.digit === last.digit) return;

@@ -258,22 +258,18 @@ export class StringListener {
     const o = this.host.options();
     const heard = u.gate!.heard;
     const marks = (u.wordConfirmed ??= []);
-    const mark = (i: number): void => {
-      marks[i] = true;
-      u.confirmedWords = marks.filter(Boolean).length;
-    };
     if (u.confirmedWords === undefined) {
       u.confirmedWords = 0;
-      if (await this.firstWordIsDigit(u, heard[0])) mark(0);
+      if (await this.firstWordIsDigit(u, heard[0])) markWord(u, 0);
       if (!marks[0] && o.stringConfirmFirst) return false;
     }
     if (u.confirmedWords < o.stringConfirmWords && (await this.wordIsDigit(u, this.wordStart(prev, spike), spike.frame, spike.digit)))
-      mark(k);
+      markWord(u, k);
     // The previous word, cut early at its own spike, is asked again now that its end is heard.
     const defer = o.stringConfirmDefer;
     if (defer > 0 && u.confirmedWords < o.stringConfirmWords && !marks[k - 1]) {
       const from = k >= 2 ? this.between(heard[k - 2], prev, defer) : u.startFrame;
-      if (await this.wordIsDigit(u, from, this.between(prev, spike, defer), prev.digit)) mark(k - 1);
+      if (await this.wordIsDigit(u, from, this.between(prev, spike, defer), prev.digit)) markWord(u, k - 1);
     }
     const confirmed = u.confirmedWords;
     if (confirmed >= o.stringConfirmWords) return true;
@@ -303,16 +299,14 @@ export class StringListener {
     // heard 5 4): the end confirmation is only for a last spike far enough after the one before.
     if ((heard[heard.length - 1].frame - heard[heard.length - 2].frame) * this.host.hopMs < o.stringConfirmAtEndGapMs) return false;
     if (heard.slice(-2).some((s) => !(s.prob >= o.stringConfirmAtEndProb))) return false;
+    const bar = o.stringConfirmAtEndVerifierProb >= 0 ? o.stringConfirmAtEndVerifierProb : undefined;
     for (let k = first; k <= last && u.confirmedWords < o.stringConfirmWords; k++) {
       if (marks[k]) continue;
-      const unasked = marks.filter(Boolean).length + (last - k + 1);
-      if (unasked < o.stringConfirmWords) return false;
+      // Confirmed so far, plus every word from this one on: too few can no longer confirm it.
+      if (u.confirmedWords + (last - k + 1) < o.stringConfirmWords) return false;
       const from = k === 0 ? u.startFrame : this.between(heard[k - 1], heard[k], f);
       const to = k === heard.length - 1 ? u.startFrame + u.count : this.between(heard[k], heard[k + 1], f);
-      const bar = o.stringConfirmAtEndVerifierProb >= 0 ? o.stringConfirmAtEndVerifierProb : undefined;
-      if (!(await this.wordIsDigit(u, from, to, heard[k].digit, bar))) continue;
-      marks[k] = true;
-      u.confirmedWords = marks.filter(Boolean).length;
+      if (await this.wordIsDigit(u, from, to, heard[k].digit, bar)) markWord(u, k);
     }
     if (u.confirmedWords < o.stringConfirmWords) return false;
     u.stringConfirmed = true;
@@ -390,4 +384,11 @@ export class StringListener {
     h.emit('decision', d);
     return d;
   }
+}
+
+/** Word `k` of `u` is confirmed; confirmedWords counts each word once, however often it was asked. */
+function markWord(u: Utterance, k: number): void {
+  const marks = (u.wordConfirmed ??= []);
+  marks[k] = true;
+  u.confirmedWords = marks.filter(Boolean).length;
 }
