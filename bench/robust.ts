@@ -3,8 +3,8 @@
  * every figure on material the shipped model was not trained on.
  *
  * Isolated words: FSDD's test split (takes 0–4; the model trained on takes 10–49 of the same six
- * speakers), ../shared/gsc-digits' held-out fold of speakers (src/train/folds.ts: the shipped
- * model trains on the other fold, these it never heard), the held-out
+ * speakers), ../shared/gsc-digits' speakers the model never heard (src/train/folds.ts; a model
+ * trained on both folds, as the shipped one, by 2-fold cross-validation: bench/gscFolds.ts), the held-out
  * TTS voices of src/train/voices.ts, and FSDD leave-one-speaker-out from models/loso.json (written
  * by `npm run bench:loso` with the same recipe).
  *
@@ -14,7 +14,7 @@
  * noise at 20 dB. Babble is eight talkers, FSDD training takes of the other five speakers. Scoring as
  * bench:stream (S/D/I word accuracy; decision time against the word's end; insertions per 10 min).
  *
- * Flags: --model FILE, --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier,
+ * Flags: --model FILE, --cv DIR (cross-validation fold models, default the cv cache), --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier,
  * --no-sequence (streams without the string model, as with digitDictation.fluentStrings off). A full run of
  * the bundled model writes models/robust.json, which the model card quotes.
  */
@@ -27,7 +27,8 @@ import { loadBundledSequenceModel } from '../src/model/sequenceModel';
 import { defaultCorpusDir } from '../src/train/corpus';
 import { evaluate } from '../src/train/evaluate';
 import { loadClips } from '../src/train/dataset';
-import { HELD_OUT_FOLD, speakerFold } from '../src/train/folds';
+import { speakerFold } from '../src/train/folds';
+import { cvDir, GscMeasure, gscMeasures } from './gscFolds';
 import type { NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { digitStream, loadFsdd } from '../test/fixtures/corpus';
@@ -69,17 +70,37 @@ const CONDITIONS: Condition[] = [
   { name: 'quiet speaker (−45 dBFS), pink 20 dB', noise: 'pink', snrDb: 20, wordLevelDb: -45 },
 ];
 
-/** gsc-digits speakers the shipped model never trained on (the other fold trains, folds.ts). */
-const heldOutSpeaker = (speaker: string) => speakerFold(speaker) === HELD_OUT_FOLD;
-const gscHeldSpeakers = () => new Set(loadClips(GSC_DIR, undefined, (c) => heldOutSpeaker(c.speaker)).clips.map((c) => c.speaker)).size;
+const gsc = gscMeasures(MODEL, opt('--cv') ?? cvDir());
+const inFold = (m: GscMeasure) => (speaker: string) => speakerFold(speaker) === m.fold;
+const gscSpeakers = () =>
+  gsc.measures.reduce(
+    (n, m) => n + new Set(loadClips(GSC_DIR, undefined, (c) => inFold(m)(c.speaker)).clips.map((c) => c.speaker)).size,
+    0,
+  );
+/** Names the gsc rows: the model's own unheard fold, or the pooled cross-validation folds. */
+const gscLabel = () =>
+  gsc.crossValidated
+    ? `2-fold cross-validation (folds ${gsc.measures.map((m) => m.fold).join(' + ')})`
+    : `held-out fold ${gsc.measures[0]?.fold}`;
 
 async function isolated(model: string) {
-  const rows: Array<{ name: string; n: number; accuracy: number }> = [];
+  const rows: Array<{
+    name: string;
+    n: number;
+    accuracy: number;
+    folds?: Array<{ fold: number; model: string; n: number; accuracy: number }>;
+  }> = [];
   const fsdd = await evaluate(FSDD_DIR, 'test', model);
   rows.push({ name: 'FSDD test split (takes 0–4, speakers trained on)', n: fsdd.n, accuracy: fsdd.accuracy });
-  if (existsSync(GSC_DIR)) {
-    const gsc = await evaluate(GSC_DIR, 'all', model, heldOutSpeaker);
-    rows.push({ name: `gsc-digits, held-out fold (${gscHeldSpeakers()} speakers)`, n: gsc.n, accuracy: gsc.accuracy });
+  if (existsSync(GSC_DIR) && gsc.measures.length) {
+    const folds = [];
+    for (const m of gsc.measures) {
+      const r = await evaluate(GSC_DIR, 'all', m.model, inFold(m));
+      folds.push({ fold: m.fold, model: r.modelId, n: r.n, accuracy: r.accuracy });
+    }
+    const n = folds.reduce((a, f) => a + f.n, 0);
+    const right = folds.reduce((a, f) => a + f.accuracy * f.n, 0);
+    rows.push({ name: `gsc-digits, ${gscLabel()} (${gscSpeakers()} speakers)`, n, accuracy: right / n, folds });
   }
   const held = join(CORPUS, 'heldout');
   if (existsSync(held)) {
@@ -110,22 +131,38 @@ async function main() {
   let firstFrame: { n: number; accuracy: number } | undefined;
   let gscStreamNoVerifier: { n: number; accuracy: number } | undefined;
   log('\nIsolated words (accuracy on material not trained on)');
-  for (const r of iso) log(`  ${r.name.padEnd(52)} ${pct(r.accuracy).padStart(9)}  (n=${r.n})`);
+  for (const r of iso) {
+    log(`  ${r.name.padEnd(52)} ${pct(r.accuracy).padStart(9)}  (n=${r.n})`);
+    if (r.folds && r.folds.length > 1)
+      for (const f of r.folds)
+        log(
+          `    fold ${f.fold} by model ${f.model} (trained on the other fold)`.padEnd(54) + ` ${pct(f.accuracy).padStart(9)}  (n=${f.n})`,
+        );
+  }
   if (loso)
     log(
       `  ${`FSDD leave-one-speaker-out (${loso.per.length} of 6 folds), mean / worst`.padEnd(52)} ${pct(loso.mean).padStart(9)} / ${pct(loso.worst)}  (${loso.per.map((p) => `${p.speaker} ${(p.accuracy * 100).toFixed(1)}`).join(', ')}; ${loso.recipe})`,
     );
   else log('  FSDD leave-one-speaker-out: models/loso.json missing (npm run bench:loso)');
 
-  if (existsSync(GSC_DIR)) {
-    // The whole 1 s recordings through the streaming engine (bench/streamScoring.ts).
-    const clips = loadClips(GSC_DIR, undefined, (c) => heldOutSpeaker(c.speaker)).clips;
-    const wholeClips = async (v: typeof verifier) => ({
-      n: clips.length,
-      accuracy: (await wholeClipsRight(classifier, GSC_DIR, clips, v, strings)) / clips.length,
-    });
+  for (const p of gsc.problems) log(`  gsc-digits: ${p}`);
+  if (existsSync(GSC_DIR) && gsc.measures.length) {
+    // The whole 1 s recordings through the streaming engine (bench/streamScoring.ts), each by a
+    // classifier that never heard the speaker.
+    const wholeClips = async (v: typeof verifier) => {
+      let n = 0;
+      let right = 0;
+      for (const m of gsc.measures) {
+        const clips = loadClips(GSC_DIR, undefined, (c) => inFold(m)(c.speaker)).clips;
+        const c = m.model === MODEL ? classifier : await Classifier.load(m.model);
+        right += await wholeClipsRight(c, GSC_DIR, clips, v, strings);
+        n += clips.length;
+        if (c !== classifier) await c.dispose();
+      }
+      return { n, accuracy: right / n };
+    };
     gscStream = await wholeClips(verifier);
-    log(`  ${'gsc-digits held-out fold, whole clips, streaming'.padEnd(52)} ${pct(gscStream.accuracy).padStart(9)}  (n=${gscStream.n})`);
+    log(`  ${`gsc-digits ${gscLabel()}, whole clips, streaming`.padEnd(52)} ${pct(gscStream.accuracy).padStart(9)}  (n=${gscStream.n})`);
     if (verifier) {
       // What the verifier (trained on synthetic and FSDD audio only) costs on real recordings.
       gscStreamNoVerifier = await wholeClips(undefined);

@@ -24,7 +24,7 @@
  * `verifierData --negatives`) joined with 0–80 ms gaps; digits typed there are false insertions.
  * --set key=value: an engine option (stream/options.ts), repeatable.
  *
- * Flags: --json, --seed N, --quick, --model FILE, --sequence FILE (string model), --no-sequence,
+ * Flags: --json, --seed N, --quick, --model FILE, --cv DIR (bench/gscFolds.ts), --sequence FILE (string model), --no-sequence,
  * --lengths A-B (digits a string, 3-8), --reasons (tally the withdrawals and rejections in strings not typed exactly), --examples N
  * (strings not typed exactly shown per set, with the string model's own decode; 4),
  * --steps-per-run N (the engine's stringStepsPerRun).
@@ -44,7 +44,8 @@ import { randomDigits, spliceDigits, StringAudio } from '../src/train/strings';
 import { atSpeed, HELDOUT_VOICES, TRAIN_VOICES, VoiceFamily } from '../src/train/ttsVoices';
 import { atLevel, Clip, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold } from '../src/train/folds';
+import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold, TRAINING_FOLD } from '../src/train/folds';
+import { cvDir, gscMeasures } from './gscFolds';
 import { alignDigits, quantile } from '../src/shared/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
@@ -220,33 +221,45 @@ async function main() {
   const fsdd = DEV
     ? loadClips(FSDD_DIR, FEATURE_CONFIG, (c) => c.take >= 5 && c.take <= 9).clips.map(({ file, ...c }) => ({ name: file, ...c }))
     : loadFsdd(FSDD_DIR, 'test');
-  // Only gsc-digits' held-out fold: the shipped classifier trains on the other (src/train/folds.ts).
+  // Only gsc-digits speakers neither model heard: the string model trains on TRAINING_FOLD less
+  // its recipe-dev half; the classifier on its own folds, or, trained on both, the
+  // cross-validation model that left the fold out stands in for it here (bench/gscFolds.ts).
+  const gscFold = DEV ? TRAINING_FOLD : HELD_OUT_FOLD;
+  const gscMeasure = gscMeasures(modelPath, value('--cv') ?? cvDir()).measures.find((m) => m.fold === gscFold);
+  const gscClassifier = gscMeasure ? (gscMeasure.model === modelPath ? classifier : await Classifier.load(gscMeasure.model)) : undefined;
+  if (!gscClassifier) log(`(gsc-digits strings left out: no classifier that never heard fold ${gscFold}; npm run train:cv)`);
+  else if (gscClassifier !== classifier)
+    log(`gsc-digits strings with ${gscMeasure!.model} (id ${gscClassifier.meta.modelId}), which never heard fold ${gscFold}`);
   const gsc = loadClips(GSC_DIR, FEATURE_CONFIG, (c) =>
     DEV ? recipeDevSpeaker(c.speaker) : speakerFold(c.speaker) === HELD_OUT_FOLD,
   ).clips.map(({ file, ...c }) => ({
     name: file,
     ...c,
   }));
-  const sets: Array<[string, StringCase[], boolean]> = DEV
-    ? [
-        ['dev: FSDD takes 5–9, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
-        ['dev: gsc-digits recipe-dev half, 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
-        [
-          'dev: training TTS voices, other strings, fluent',
-          ttsSet(
-            per,
-            rng,
-            TRAIN_VOICES.filter((_, i) => i % 9 === 0),
-          ),
-          true,
-        ],
-      ]
-    : [
-        ['FSDD test takes, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
-        ['FSDD test takes, 120–200 ms gaps', splicedSet(fsdd, Math.round((per * 2) / 3), [120, 200], rng, true), false],
-        ['gsc-digits held-out fold (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
-        ['held-out TTS voices, fluent', ttsSet(per, rng), true],
-      ];
+  type NamedSet = [string, StringCase[], boolean];
+  const sets: NamedSet[] = (
+    DEV
+      ? [
+          ['dev: FSDD takes 5–9, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
+          ['dev: gsc-digits recipe-dev half, 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
+          [
+            'dev: training TTS voices, other strings, fluent',
+            ttsSet(
+              per,
+              rng,
+              TRAIN_VOICES.filter((_, i) => i % 9 === 0),
+            ),
+            true,
+          ],
+        ]
+      : [
+          ['FSDD test takes, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
+          ['FSDD test takes, 120–200 ms gaps', splicedSet(fsdd, Math.round((per * 2) / 3), [120, 200], rng, true), false],
+          ['gsc-digits held-out fold (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
+          ['held-out TTS voices, fluent', ttsSet(per, rng), true],
+        ]
+  );
+  const kept = sets.filter(([name]) => gscClassifier || !name.includes('gsc-digits'));
   log(
     `model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.modelId : 'none'}; string model ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}; seed ${SEED}`,
   );
@@ -256,8 +269,8 @@ async function main() {
   log(
     `\n${'set'.padEnd(44)} ${'strings'.padStart(7)} ${'exact'.padStart(8)} ${'N'.padStart(5)} ${'digit acc'.padStart(9)} ${'S'.padStart(4)} ${'D'.padStart(4)} ${'I'.padStart(4)} ${'delay median'.padStart(12)} ${'p95'.padStart(7)} ${'model alone'.padStart(16)}`,
   );
-  for (const [name, cases, inBar] of sets) {
-    const s = await scoreSet(classifier, verifier, cases);
+  for (const [name, cases, inBar] of kept) {
+    const s = await scoreSet(name.includes('gsc-digits') ? gscClassifier! : classifier, verifier, cases);
     const accuracy = (s.n - s.sub - s.del - s.ins) / s.n;
     const row = { ...s, accuracy, exactShare: s.exact / s.strings, medianMs: quantile(s.delays, 0.5), p95Ms: quantile(s.delays, 0.95) };
     rows[name] = row;
@@ -324,6 +337,7 @@ async function main() {
       }),
     );
   await classifier.dispose();
+  if (gscClassifier && gscClassifier !== classifier) await gscClassifier.dispose();
   await verifier?.dispose();
   await STRING_MODEL?.dispose();
 }

@@ -3,7 +3,7 @@ import { intArg, numberArg, pathArg, textArg } from './args';
 import { OptionError } from '../errors';
 import { SingleBar, Presets } from 'cli-progress';
 import { train } from '../train/train';
-import { TRAINING_FOLD } from '../train/folds';
+import { RealFolds, TRAINING_FOLD } from '../train/folds';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
 
 interface TrainCliOptions {
@@ -18,6 +18,7 @@ interface TrainCliOptions {
   real?: string;
   realRepeat: number;
   realHoldDev?: 'verifier' | 'recipe';
+  realFold: '0' | '1' | 'both';
   vtlp: number;
   specAugment?: boolean;
   noisy?: boolean;
@@ -26,6 +27,10 @@ interface TrainCliOptions {
   labels: '10' | '11';
   role?: 'digits' | 'verifier';
   corpus?: string | true;
+}
+
+function realFold(v: '0' | '1' | 'both'): RealFolds {
+  return v === 'both' ? 'both' : v === '1' ? 1 : 0;
 }
 
 export function registerTrain(program: Command): void {
@@ -46,7 +51,7 @@ export function registerTrain(program: Command): void {
     )
     .option(
       '--real <dir>',
-      'many-speaker real recordings (gsc-digits): the training fold of speakers trains, the other is never read',
+      'many-speaker real recordings (gsc-digits): the speakers of --real-fold train, the other fold is never read',
       pathArg('--real'),
     )
     .addOption(
@@ -65,6 +70,14 @@ export function registerTrain(program: Command): void {
     )
     .option('--spec-augment', 'SpecAugment-style band and time masks every epoch')
     .option('--noisy', 'noise on 75 % of augmented variants (not 60 %), SNR uniform in 0–30 dB (not weighted to high SNRs)')
+    .addOption(
+      new Option(
+        '--real-fold <fold>',
+        'which speakers of --real train: fold 0 or 1 (the other is its speaker-disjoint measure) or both (measured by 2-fold cross-validation)',
+      )
+        .choices(['0', '1', 'both'])
+        .default(String(TRAINING_FOLD)),
+    )
     .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
@@ -113,7 +126,7 @@ export function registerTrain(program: Command): void {
           loso: o.loso,
           limit: o.limit,
           extra,
-          real: o.real ? { dir: o.real, fold: TRAINING_FOLD, repeat: o.realRepeat, holdDev: o.realHoldDev } : undefined,
+          real: o.real ? { dir: o.real, fold: realFold(o.realFold), repeat: o.realRepeat, holdDev: o.realHoldDev } : undefined,
           vtlp: o.vtlp,
           specAugment: o.specAugment ?? false,
           noisy: o.noisy ?? false,

@@ -4,6 +4,8 @@
  * no speaker is ever on both sides.
  */
 export type Fold = 0 | 1;
+/** The real folds a model trains on: one (the other is its measure), or both (measured by 2-fold cross-validation). */
+export type RealFolds = Fold | 'both';
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -40,3 +42,15 @@ export function recipeDevSpeaker(speaker: string): boolean {
 /** The fold the shipped model trains on; the other is its speaker-disjoint real measure. */
 export const TRAINING_FOLD: Fold = 0;
 export const HELD_OUT_FOLD: Fold = 1;
+
+/** Whether a model trained on `trained` heard `speaker`. */
+export function trainedOnSpeaker(trained: RealFolds, speaker: string): boolean {
+  return trained === 'both' || speakerFold(speaker) === trained;
+}
+
+/** The fold a model trained on `trained` never heard, or undefined when it heard both. */
+export function unheardFold(trained: RealFolds | null | undefined): Fold | undefined {
+  if (trained === 'both') return undefined;
+  if (trained === null || trained === undefined) return HELD_OUT_FOLD;
+  return trained === 0 ? 1 : 0;
+}

@@ -18,7 +18,7 @@ import {
   NoiseMix,
   NOISY_MIX,
 } from './augment';
-import { recipeDevSpeaker, speakerFold, verifierDevSpeaker } from './folds';
+import { recipeDevSpeaker, trainedOnSpeaker, verifierDevSpeaker } from './folds';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
 import { exportOnnx } from './export';
@@ -149,7 +149,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   if (opts.real) {
     const { dir, fold, repeat, holdDev } = opts.real;
     const held = holdDev === 'recipe' ? recipeDevSpeaker : holdDev === 'verifier' ? verifierDevSpeaker : () => false;
-    const real = loadClips(dir, undefined, (c) => speakerFold(c.speaker) === fold && !held(c.speaker), {
+    const real = loadClips(dir, undefined, (c) => trainedOnSpeaker(fold, c.speaker) && !held(c.speaker), {
       labels: opts.labels,
     });
     refuseOtherLabel(dir, real.skipped);
@@ -157,7 +157,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     if (note) log(`${dir}: ${note}`);
     for (let r = 0; r < repeat; r++) trainClips.push(...real.clips);
     log(
-      `${dir}: ${real.clips.length} clips of ${new Set(real.clips.map((c) => c.speaker)).size} speakers (fold ${fold}${holdDev ? `, ${holdDev}-dev speakers left out` : ''}), ${repeat}× each`,
+      `${dir}: ${real.clips.length} clips of ${new Set(real.clips.map((c) => c.speaker)).size} speakers (fold${fold === 'both' ? 's 0 and 1' : ` ${fold}`}${holdDev ? `, ${holdDev}-dev speakers left out` : ''}), ${repeat}× each`,
     );
   }
   const testClips = clips.filter((c) => splitOf(c, opts.loso) === 'test');

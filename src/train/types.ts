@@ -1,3 +1,5 @@
+import type { RealFolds } from './folds';
+
 export interface TrainOptions {
   /** Folder of `{digit}_{speaker}_{take}.wav` (FSDD layout and split: takes 0–4 test, 5–9 validation). */
   data: string;
@@ -7,14 +9,14 @@ export interface TrainOptions {
    */
   extra?: string[];
   /**
-   * Real recordings of many speakers (gsc-digits): clips of the speakers in `fold` (folds.ts)
-   * train, each `repeat` times (as many augmented copies); the other fold's files are never read.
-   */
-  /**
+   * Real recordings of many speakers (gsc-digits): clips of the speakers in `fold` (folds.ts), or
+   * of every speaker with 'both', train, each `repeat` times (as many augmented copies); the other
+   * fold's files are never read.
+   *
    * `holdDev`: leave out the training fold's verifier-dev speakers ('verifier') or its recipe-dev
    * half ('recipe'), so that members or recipes are chosen on real speakers never heard (folds.ts).
    */
-  real?: { dir: string; fold: 0 | 1; repeat: number; holdDev?: 'verifier' | 'recipe' };
+  real?: { dir: string; fold: RealFolds; repeat: number; holdDev?: 'verifier' | 'recipe' };
   /** Vocal-tract-length perturbation of each augmented variant: warp drawn from 1 ± vtlp (0 = off). */
   vtlp?: number;
   /** SpecAugment-style band and time masks, per epoch (augment.ts). */

@@ -672,6 +672,7 @@ for (const [flag, v] of [
   ['--limit', '0'],
   ['--labels', '12'],
   ['--role', 'oracle'],
+  ['--real-fold', '2'],
   ['--variants', '-1'],
 ] as const) {
   add({

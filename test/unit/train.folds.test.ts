@@ -2,7 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold, TRAINING_FOLD, verifierDevSpeaker } from '../../src/train/folds';
+import {
+  HELD_OUT_FOLD,
+  recipeDevSpeaker,
+  speakerFold,
+  trainedOnSpeaker,
+  TRAINING_FOLD,
+  unheardFold,
+  verifierDevSpeaker,
+} from '../../src/train/folds';
 import { REPO } from './helpers';
 
 const GSC = resolve(REPO, '..', 'shared', 'gsc-digits', 'recordings');
@@ -27,4 +35,17 @@ test('recipe-dev speakers: about half of the training fold, none of the held-out
   const trained = speakers.filter((s) => speakerFold(s) === TRAINING_FOLD);
   assert.ok(dev.every((s) => speakerFold(s) === TRAINING_FOLD));
   assert.ok(dev.length >= trained.length / 4 && dev.length <= (3 * trained.length) / 4, `${dev.length} of ${trained.length}`);
+});
+
+test('a model trained on both folds heard every speaker and has no unheard fold; one fold leaves the other', () => {
+  for (const s of speakers) {
+    assert.equal(trainedOnSpeaker('both', s), true);
+    assert.equal(trainedOnSpeaker(speakerFold(s), s), true);
+    assert.equal(trainedOnSpeaker(speakerFold(s) === 0 ? 1 : 0, s), false);
+  }
+  assert.equal(unheardFold('both'), undefined);
+  assert.equal(unheardFold(0), 1);
+  assert.equal(unheardFold(1), 0);
+  // A model trained without real recordings is measured on the usual held-out fold.
+  assert.equal(unheardFold(null), HELD_OUT_FOLD);
 });
