@@ -237,28 +237,26 @@ async function main() {
     ...c,
   }));
   type NamedSet = [string, StringCase[], boolean];
-  const sets: NamedSet[] = (
-    DEV
-      ? [
-          ['dev: FSDD takes 5–9, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
-          ['dev: gsc-digits recipe-dev half, 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
-          [
-            'dev: training TTS voices, other strings, fluent',
-            ttsSet(
-              per,
-              rng,
-              TRAIN_VOICES.filter((_, i) => i % 9 === 0),
-            ),
-            true,
-          ],
-        ]
-      : [
-          ['FSDD test takes, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
-          ['FSDD test takes, 120–200 ms gaps', splicedSet(fsdd, Math.round((per * 2) / 3), [120, 200], rng, true), false],
-          ['gsc-digits held-out fold (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
-          ['held-out TTS voices, fluent', ttsSet(per, rng), true],
-        ]
-  );
+  const sets: NamedSet[] = DEV
+    ? [
+        ['dev: FSDD takes 5–9, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
+        ['dev: gsc-digits recipe-dev half, 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
+        [
+          'dev: training TTS voices, other strings, fluent',
+          ttsSet(
+            per,
+            rng,
+            TRAIN_VOICES.filter((_, i) => i % 9 === 0),
+          ),
+          true,
+        ],
+      ]
+    : [
+        ['FSDD test takes, 0–80 ms gaps', splicedSet(fsdd, per, [0, 80], rng, true), true],
+        ['FSDD test takes, 120–200 ms gaps', splicedSet(fsdd, Math.round((per * 2) / 3), [120, 200], rng, true), false],
+        ['gsc-digits held-out fold (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true],
+        ['held-out TTS voices, fluent', ttsSet(per, rng), true],
+      ];
   const kept = sets.filter(([name]) => gscClassifier || !name.includes('gsc-digits'));
   log(
     `model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.modelId : 'none'}; string model ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}; seed ${SEED}`,
