@@ -20,6 +20,7 @@ interface TrainCliOptions {
   realHoldDev?: 'verifier' | 'recipe';
   realFold: '0' | '1' | 'both';
   vtlp: number;
+  swaFrom: number;
   specAugment?: boolean;
   noisy?: boolean;
   variants: number;
@@ -68,6 +69,12 @@ export function registerTrain(program: Command): void {
       numberArg('--vtlp', { min: 0, max: 0.2 }),
       0,
     )
+    .option(
+      '--swa-from <epoch>',
+      'average the weights of every epoch from this one on and export the average (stochastic weight averaging; 0 = off)',
+      intArg('--swa-from', 0, 1000),
+      0,
+    )
     .option('--spec-augment', 'SpecAugment-style band and time masks every epoch')
     .option('--noisy', 'noise on 75 % of augmented variants (not 60 %), SNR uniform in 0–30 dB (not weighted to high SNRs)')
     .addOption(
@@ -100,6 +107,9 @@ export function registerTrain(program: Command): void {
       if (o.role === 'digits' && o.labels === '11') {
         throw new OptionError('CLI_CONFLICTING_OPTIONS', '--role digits cannot go with --labels 11: an eleven-class model is a verifier');
       }
+      if (o.swaFrom > o.epochs) {
+        throw new OptionError('CLI_BAD_OPTION', `--swa-from ${o.swaFrom}: must be at most --epochs (${o.epochs}), or 0 for off`);
+      }
       const extra: string[] = [...(o.extra ?? [])];
       if (o.corpus) {
         const built = await buildCorpus({
@@ -128,6 +138,7 @@ export function registerTrain(program: Command): void {
           extra,
           real: o.real ? { dir: o.real, fold: realFold(o.realFold), repeat: o.realRepeat, holdDev: o.realHoldDev } : undefined,
           vtlp: o.vtlp,
+          swaFrom: o.swaFrom,
           specAugment: o.specAugment ?? false,
           noisy: o.noisy ?? false,
           variants: o.variants,

@@ -143,6 +143,38 @@ export class DigitNet {
     updateRunningStats(this.convs, stats, BN_MOMENTUM);
   }
 
+  /**
+   * Sets every BatchNorm's running statistics to the mean of its batch statistics over `batches`
+   * (normalised inputs, disposed here), as for weights that no training step produced (an average).
+   */
+  recomputeRunningStats(batches: tf.Tensor3D[]): void {
+    const sums = this.convs.map((c) => ({ mean: new Float64Array(c.runMean.size), variance: new Float64Array(c.runVar.size) }));
+    for (const x of batches) {
+      const stats: BatchStats[] = [];
+      tf.tidy(() => {
+        this.forward(x, true, 0, stats);
+      });
+      stats.forEach((st, i) => {
+        const m = st.mean.dataSync();
+        const v = st.variance.dataSync();
+        for (let j = 0; j < m.length; j++) {
+          sums[i].mean[j] += m[j];
+          sums[i].variance[j] += v[j];
+        }
+        st.mean.dispose();
+        st.variance.dispose();
+      });
+      x.dispose();
+    }
+    const n = Math.max(1, batches.length);
+    tf.tidy(() =>
+      this.convs.forEach((c, i) => {
+        c.runMean.assign(tf.tensor(Float32Array.from(sums[i].mean, (v) => v / n), c.runMean.shape));
+        c.runVar.assign(tf.tensor(Float32Array.from(sums[i].variance, (v) => v / n), c.runVar.shape));
+      }),
+    );
+  }
+
   snapshot(): Weights {
     return snapshotVariables(this.all);
   }

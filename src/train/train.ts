@@ -111,6 +111,26 @@ function scoreSet(probs: Float32Array[], digits: number[], classes: number) {
   return { confusion, ...summarize(confusion) };
 }
 
+/** Running mean of weight snapshots (stochastic weight averaging), in double precision. */
+class WeightAverage {
+  private sum: Record<string, { shape: number[]; values: Float64Array }> = {};
+  private n = 0;
+
+  add(w: Weights): void {
+    for (const [name, { shape, values }] of Object.entries(w)) {
+      const acc = (this.sum[name] ??= { shape, values: new Float64Array(values.length) });
+      for (let i = 0; i < values.length; i++) acc.values[i] += values[i];
+    }
+    this.n++;
+  }
+
+  mean(): Weights {
+    const out: Weights = {};
+    for (const [name, { shape, values }] of Object.entries(this.sum)) out[name] = { shape, values: Float32Array.from(values, (v) => v / this.n) };
+    return out;
+  }
+}
+
 /** Learning rate: one warm-up epoch, then cosine decay to 1 % of the peak. */
 function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs: number, peak: number): number {
   const t = epoch + step / stepsPerEpoch;
@@ -195,6 +215,15 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   const stepsPerEpoch = Math.ceil(trainEx.length / opts.batchSize);
   const dropoutSeedBase = Math.floor(rng() * 1e9);
 
+  const swa = opts.swaFrom ? new WeightAverage() : undefined;
+  const trainBatch = (idx: number[]) =>
+    idx.map((i) => {
+      const ex = trainEx[i];
+      const v = ex.variants[Math.floor(rng() * ex.variants.length)];
+      const a = opts.augment ? augmentFrames(v.data, v.frames, rng, cfg, frameAugment) : v;
+      return toModelInput(a.data, a.frames);
+    });
+
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
     const started = Date.now();
@@ -206,12 +235,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     let correct = 0;
     for (let s = 0; s < stepsPerEpoch; s++) {
       const idx = order.slice(s * opts.batchSize, (s + 1) * opts.batchSize);
-      const inputs = idx.map((i) => {
-        const ex = trainEx[i];
-        const v = ex.variants[Math.floor(rng() * ex.variants.length)];
-        const a = opts.augment ? augmentFrames(v.data, v.frames, rng, cfg, frameAugment) : v;
-        return toModelInput(a.data, a.frames);
-      });
+      const inputs = trainBatch(idx);
       const labels = idx.map((i) => trainEx[i].digit);
       (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch - 1, s, stepsPerEpoch, opts.epochs, 3e-3);
       const stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }> = [];
@@ -265,6 +289,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     };
     history.push(metrics);
     if (better) best = { metrics, weights: net.snapshot(), valAcc: valScore.accuracy, valLoss };
+    if (swa && epoch >= opts.swaFrom!) swa.add(net.snapshot());
     log(
       `epoch ${epoch}/${opts.epochs}  loss ${metrics.trainLoss.toFixed(4)}  train ${(metrics.trainAccuracy * 100).toFixed(2)}%  ` +
         `val ${(valScore.accuracy * 100).toFixed(2)}%  test ${(test.accuracy * 100).toFixed(2)}%  macro-F1 ${test.macroF1.toFixed(4)}  ` +
@@ -273,6 +298,41 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     hooks.onEpoch?.(metrics);
   }
 
+  if (swa) {
+    // The averaged weights replace the chosen epoch: their BatchNorm statistics belong to no
+    // epoch, so they are measured again on 100 training batches in training mode (as SWA's bn_update).
+    net.restore(swa.mean());
+    const order = shuffle(
+      trainEx.map((_, i) => i),
+      rng,
+    );
+    const batches: number[][] = [];
+    for (let s = 0; s < Math.min(100, stepsPerEpoch); s++) batches.push(order.slice(s * opts.batchSize, (s + 1) * opts.batchSize));
+    net.recomputeRunningStats(batches.map((idx) => normalisedBatch(trainBatch(idx), norm)));
+    const valProbs = valInputs.length ? predict(valInputs) : [];
+    const valScore = scoreSet(
+      valProbs,
+      valClips.map((c) => c.digit),
+      spec.classes,
+    );
+    const test = scoreSet(
+      predict(testInputs),
+      testClips.map((c) => c.digit),
+      spec.classes,
+    );
+    const metrics: EpochMetrics = {
+      ...best!.metrics,
+      epoch: opts.epochs,
+      testAccuracy: test.accuracy,
+      macroF1: test.macroF1,
+      confusion: test.confusion,
+      best: true,
+    };
+    log(
+      `weight average of epochs ${opts.swaFrom}–${opts.epochs}: val ${(valScore.accuracy * 100).toFixed(2)}% (epoch ${best!.metrics.epoch}: ${(best!.valAcc * 100).toFixed(2)}%)  test ${(test.accuracy * 100).toFixed(2)}%  macro-F1 ${test.macroF1.toFixed(4)}`,
+    );
+    best = { metrics, weights: net.snapshot(), valAcc: valScore.accuracy, valLoss: best!.valLoss };
+  }
   net.restore(best!.weights);
   const refProbs = predict(testInputs);
   const { bytes, modelId } = exportOnnx(spec, best!.weights, {
@@ -294,6 +354,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       vtlp: opts.vtlp ?? 0,
       specAugment: opts.specAugment ?? false,
       noisy: opts.noisy ?? false,
+      swaFrom: opts.swaFrom ?? 0,
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,

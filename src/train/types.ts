@@ -21,6 +21,12 @@ export interface TrainOptions {
   vtlp?: number;
   /** SpecAugment-style band and time masks, per epoch (augment.ts). */
   specAugment?: boolean;
+  /**
+   * Stochastic weight averaging: from this epoch on, each epoch's weights join a running mean that
+   * is exported instead of the validation-chosen epoch (BatchNorm statistics recomputed on training
+   * batches). 0 or absent: off.
+   */
+  swaFrom?: number;
   /** Noise on more variants and low SNRs as often as high ones (augment.ts NOISY_MIX). */
   noisy?: boolean;
   /** Augmented variants per training clip (default 2). */

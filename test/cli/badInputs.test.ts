@@ -673,6 +673,7 @@ for (const [flag, v] of [
   ['--labels', '12'],
   ['--role', 'oracle'],
   ['--real-fold', '2'],
+  ['--swa-from', '-1'],
   ['--variants', '-1'],
 ] as const) {
   add({
@@ -682,6 +683,13 @@ for (const [flag, v] of [
     code: 'CLI_BAD_OPTION',
   });
 }
+add({
+  name: 'train --swa-from after the last epoch',
+  args: () => ['train', '--data', FSDD, '--out', join(T, 'ox'), '--epochs', '2', '--swa-from', '5'],
+  exit: 2,
+  code: 'CLI_BAD_OPTION',
+  then: () => assert.ok(!existsSync(join(T, 'ox', 'digits.onnx'))),
+});
 add({
   name: 'train --role digits --labels 11',
   args: () => ['train', '--data', FSDD, '--out', join(T, 'ox'), '--role', 'digits', '--labels', '11'],
