@@ -169,8 +169,18 @@ export class DigitNet {
     const n = Math.max(1, batches.length);
     tf.tidy(() =>
       this.convs.forEach((c, i) => {
-        c.runMean.assign(tf.tensor(Float32Array.from(sums[i].mean, (v) => v / n), c.runMean.shape));
-        c.runVar.assign(tf.tensor(Float32Array.from(sums[i].variance, (v) => v / n), c.runVar.shape));
+        c.runMean.assign(
+          tf.tensor(
+            Float32Array.from(sums[i].mean, (v) => v / n),
+            c.runMean.shape,
+          ),
+        );
+        c.runVar.assign(
+          tf.tensor(
+            Float32Array.from(sums[i].variance, (v) => v / n),
+            c.runVar.shape,
+          ),
+        );
       }),
     );
   }

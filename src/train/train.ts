@@ -126,7 +126,8 @@ class WeightAverage {
 
   mean(): Weights {
     const out: Weights = {};
-    for (const [name, { shape, values }] of Object.entries(this.sum)) out[name] = { shape, values: Float32Array.from(values, (v) => v / this.n) };
+    for (const [name, { shape, values }] of Object.entries(this.sum))
+      out[name] = { shape, values: Float32Array.from(values, (v) => v / this.n) };
     return out;
   }
 }
