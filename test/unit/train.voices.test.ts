@@ -1,0 +1,42 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { HELD_OUT_VOICES, NAMED_VARIANT_VOICES, TRAIN_VOICES } from '../../src/train/voices';
+import { DEV_VOICES } from '../../bench/voiceTakes';
+
+const variant = (name: string) => (name.split('+')[1] ?? '').toLowerCase();
+
+test('the named espeak-ng variants are new voices: none is a training, held-out or development voice', () => {
+  const taken = new Set([...TRAIN_VOICES, ...HELD_OUT_VOICES].map((v) => v.name));
+  const devVariants = new Set(DEV_VOICES.map((v) => variant(v.name)));
+  // Mr_Serious's file is "Mr", Andy's sibling "AnxiousAndy": both stay out with the dev voices.
+  for (const d of ['mr', 'anxiousandy', 'edward2', 'gene2']) devVariants.add(d);
+  assert.ok(NAMED_VARIANT_VOICES.length >= 40, `${NAMED_VARIANT_VOICES.length} voices`);
+  assert.equal(new Set(NAMED_VARIANT_VOICES.map((v) => v.id)).size, NAMED_VARIANT_VOICES.length, 'ids are unique');
+  for (const v of NAMED_VARIANT_VOICES) {
+    assert.ok(!taken.has(v.name), `${v.name} is already in the split`);
+    assert.ok(!devVariants.has(variant(v.name)), `${v.name} is a development voice`);
+    assert.match(v.id, /^[A-Za-z0-9-]+$/);
+  }
+});
+
+test('every named variant exists in this espeak-ng (an unknown variant would silently speak the default voice)', () => {
+  const r = spawnSync('espeak-ng', ['--voices=variant'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const files = new Set(
+    r.stdout
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/)[4]?.replace('!v/', ''))
+      .filter(Boolean),
+  );
+  for (const v of NAMED_VARIANT_VOICES) assert.ok(files.has(v.name.split('+')[1]), `${v.name}: no such variant file`);
+});
+
+test('every named and development variant changes the voice it is added to (espeak-ng ignores some silently)', () => {
+  const say = (voice: string) => spawnSync('espeak-ng', ['-v', voice, '--stdout', 'four two seven']).stdout;
+  for (const v of [...NAMED_VARIANT_VOICES, ...DEV_VOICES]) {
+    const [lang] = v.name.split('+');
+    assert.ok(!say(v.name).equals(say(lang)), `${v.name} sounds exactly like ${lang}`);
+  }
+});
