@@ -355,7 +355,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       vtlp: opts.vtlp ?? 0,
       specAugment: opts.specAugment ?? false,
       noisy: opts.noisy ?? false,
-      swaFrom: opts.swaFrom ?? 0,
+      // Recorded only when on, so that a default run still rebuilds the shipped file byte for byte.
+      ...(opts.swaFrom ? { swaFrom: opts.swaFrom } : {}),
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,
