@@ -3,8 +3,9 @@
  * every figure on material the shipped model was not trained on.
  *
  * Isolated words: FSDD's test split (takes 0–4; the model trained on takes 10–49 of the same six
- * speakers), ../shared/gsc-digits' speakers the model never heard (src/train/folds.ts; a model
- * trained on both folds, as the shipped one, by 2-fold cross-validation: bench/gscFolds.ts), the held-out
+ * speakers), ../shared/gsc-digits' speakers the model never heard (src/train/folds.ts: the shipped
+ * model trains on fold 0; a model trained on both folds is measured by 2-fold cross-validation,
+ * bench/gscFolds.ts), the held-out
  * TTS voices of src/train/voices.ts, and FSDD leave-one-speaker-out from models/loso.json (written
  * by `npm run bench:loso` with the same recipe).
  *
