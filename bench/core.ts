@@ -25,6 +25,7 @@ interface TrainingRecord {
   options: { epochs: number; batchSize: number; augment: boolean; seed: number; variants?: number; extra?: string[]; real?: unknown };
 }
 import { VERIFIER_FILE, VERIFIER_FILES } from '../src/stream/verifier';
+import { unheardFold } from '../src/train/folds';
 
 /** The gsc-digits folds a training record trained on (0 when it predates the choice). */
 function realFold(real: unknown): 0 | 1 | 'both' | undefined {
@@ -43,10 +44,9 @@ function gscTrainingText(real: unknown): { trained: string; held: string; licenc
       licence: 'all 231 clips of `../shared/gsc-digits`',
       voices: 'about 115 Speech Commands speakers',
     };
-  const other = f === 1 ? 0 : 1;
   return {
     trained: `the speakers of \`../shared/gsc-digits\` in fold ${f ?? 0} (\`src/train/folds.ts\`, by a hash of the speaker id)`,
-    held: `gsc-digits fold ${other}`,
+    held: `gsc-digits fold ${unheardFold(f ?? 0)}`,
     licence: `fold ${f ?? 0} of \`../shared/gsc-digits\``,
     voices: `about ${f === 1 ? 50 : 65} Speech Commands speakers`,
   };
@@ -62,11 +62,13 @@ function trainCommand(o: {
   extra?: string[];
   real?: unknown;
 }): string {
+  // Fold 0 is the CLI's default, so it is left out of the command.
+  const fold = realFold(o.real);
   return [
     'node dist/cli.js train --data ../shared/fsdd/recordings',
     o.extra?.length ? '--corpus' : '',
     o.real ? '--real ../shared/gsc-digits/recordings' : '',
-    realFold(o.real) === 'both' ? '--real-fold both' : realFold(o.real) === 1 ? '--real-fold 1' : '',
+    fold === 'both' || fold === 1 ? `--real-fold ${fold}` : '',
     `--out models --epochs ${o.epochs} --batch-size ${o.batchSize} --augment ${o.augment ? 1 : 0}`,
     o.variants !== undefined ? `--variants ${o.variants}` : '',
     `--seed ${o.seed}`,
@@ -189,6 +191,7 @@ async function main() {
       ? (JSON.parse(readFileSync(losoJson, 'utf8')) as { speaker: string; accuracy: number; macroF1: number; n: number; epochs: number }[])
       : [];
     const cfg = model.meta.featureConfig;
+    const gsc = gscTrainingText(t?.options.real);
     const card = [
       '# Digit Dictation model card — `digits.onnx`',
       '',
@@ -206,9 +209,9 @@ async function main() {
       t
         ? `\`${trainCommand(t.options)}\` (\`npm run train\`): ${(t.totalSeconds / 60).toFixed(1)} min on this 2-core machine, best epoch ${t.best.epoch} chosen on validation (FSDD takes 5–9 and a fixed eighth of the synthetic clips; never on test material). Adam, one warm-up epoch then cosine decay, dropout 0.2.\n\n` +
           'Data: FSDD takes 10–49 of its 6 speakers; the synthetic voices of `node dist/cli.js corpus` (`src/train/voices.ts`: 84 espeak-ng accent × variant voices, flite kal, kal16, rms, slt, festival kal_diphone and cmu_us_slt_arctic_hts, each digit at seeded pitches and rates, "oh" for a quarter of the zeros); with `--real`, ' +
-          gscTrainingText(t.options.real).trained +
+          gsc.trained +
           ', 4 copies of each clip. Held out from training and only measured: FSDD takes 0–4 and 10 whole voices (espeak-ng en-gb-x-gbclan and en-gb-x-gbcwmd with variants m4 f3 klatt4 m8, flite awb, festival ked_diphone); ' +
-          gscTrainingText(t.options.real).held +
+          gsc.held +
           '.' +
           '\n\n' +
           'Augmentation (`src/train/augment.ts`), a clean copy and `variants` augmented copies of every clip: speed 0.85–1.15 (80 %), a synthetic room of RT60 0.15–0.6 s (30 %), a telephone band or a random microphone colouring (15 % / 25 %), 0–150 ms of padding either side, the word at −45 to −3 dBFS, noise at 0–30 dB SNR (60 %: white, pink, brown, babble of 3–6 other training clips, hum, clicks), clipping (5 %); per epoch, a time shift up to 100 ms and prefix crops (for early exit).'
@@ -245,7 +248,7 @@ async function main() {
       ...robustLines(modelsDir, model.meta.modelId),
       '',
       '## Data and licence',
-      `Free Spoken Digit Dataset (Zohar Jackson and contributors), CC BY-SA 4.0; Speech Commands digits (Google LLC, Speech Commands dataset), CC BY 4.0, ${gscTrainingText(t?.options.real).licence}; synthetic voices of espeak-ng, flite and festival (festvox voices), made on this machine. Real human voices in training: FSDD's 6 adult men and ${gscTrainingText(t?.options.real).voices}; expect lower accuracy for other voices until you enroll.`,
+      `Free Spoken Digit Dataset (Zohar Jackson and contributors), CC BY-SA 4.0; Speech Commands digits (Google LLC, Speech Commands dataset), CC BY 4.0, ${gsc.licence}; synthetic voices of espeak-ng, flite and festival (festvox voices), made on this machine. Real human voices in training: FSDD's 6 adult men and ${gsc.voices}; expect lower accuracy for other voices until you enroll.`,
       '',
     ].join('\n');
     writeFileSync(join(modelsDir, 'MODEL_CARD.md'), card);

@@ -1,7 +1,7 @@
 /**
  * Which gsc-digits speakers a classifier may be measured on. A model records the real folds it
- * trained on (training.real.fold); one trained on both (the shipped model since rule 64) is
- * measured by 2-fold cross-validation instead: the same recipe trained on each fold alone
+ * trained on (training.real.fold); one trained on both (`train --real-fold both`; the shipped
+ * model trains on fold 0) is measured by 2-fold cross-validation instead: the same recipe trained on each fold alone
  * (`npm run train:cv`), each measured on the fold it never heard, pooled.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -216,6 +216,22 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   const stepsPerEpoch = Math.ceil(trainEx.length / opts.batchSize);
   const dropoutSeedBase = Math.floor(rng() * 1e9);
 
+  /** The net as it stands on validation (accuracy, loss) and on the test split. */
+  const measure = () => {
+    const valProbs = valInputs.length ? predict(valInputs) : [];
+    const valScore = scoreSet(
+      valProbs,
+      valClips.map((c) => c.digit),
+      spec.classes,
+    );
+    const valLoss = valProbs.reduce((a, p, i) => a - Math.log(Math.max(p[valClips[i].digit], 1e-9)), 0) / Math.max(1, valProbs.length);
+    const test = scoreSet(
+      predict(testInputs),
+      testClips.map((c) => c.digit),
+      spec.classes,
+    );
+    return { valScore, valLoss, test };
+  };
   const swa = opts.swaFrom ? new WeightAverage() : undefined;
   const trainBatch = (idx: number[]) =>
     idx.map((i) => {
@@ -264,18 +280,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       hooks.onProgress?.(epoch, Math.min(trainEx.length, (s + 1) * opts.batchSize), trainEx.length);
       if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
     }
-    const valProbs = valInputs.length ? predict(valInputs) : [];
-    const valScore = scoreSet(
-      valProbs,
-      valClips.map((c) => c.digit),
-      spec.classes,
-    );
-    const valLoss = valProbs.reduce((a, p, i) => a - Math.log(Math.max(p[valClips[i].digit], 1e-9)), 0) / Math.max(1, valProbs.length);
-    const test = scoreSet(
-      predict(testInputs),
-      testClips.map((c) => c.digit),
-      spec.classes,
-    );
+    const { valScore, valLoss, test } = measure();
     const better = !best || valScore.accuracy > best.valAcc || (valScore.accuracy === best.valAcc && valLoss < best.valLoss);
     const metrics: EpochMetrics = {
       epoch,
@@ -310,17 +315,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     const batches: number[][] = [];
     for (let s = 0; s < Math.min(100, stepsPerEpoch); s++) batches.push(order.slice(s * opts.batchSize, (s + 1) * opts.batchSize));
     net.recomputeRunningStats(batches.map((idx) => normalisedBatch(trainBatch(idx), norm)));
-    const valProbs = valInputs.length ? predict(valInputs) : [];
-    const valScore = scoreSet(
-      valProbs,
-      valClips.map((c) => c.digit),
-      spec.classes,
-    );
-    const test = scoreSet(
-      predict(testInputs),
-      testClips.map((c) => c.digit),
-      spec.classes,
-    );
+    const { valScore, test } = measure();
     const metrics: EpochMetrics = {
       ...best!.metrics,
       epoch: opts.epochs,
