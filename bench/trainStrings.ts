@@ -5,7 +5,9 @@
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
  * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
  * (verifierData --negatives' training folder) with the empty string as target; --more-voices adds
- * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES.)
+ * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES; --non-digit-share S the share of
+ * examples with an empty target (default 0.15), --hard-negatives draws half of the non-digit words
+ * and phrases from those the --init model hears digits in.)
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
@@ -57,6 +59,8 @@ async function main() {
     realDir: args.includes('--real') ? value('--real', '') : undefined,
     augment: args.includes('--augment'),
     negativesDir: args.includes('--negatives') ? value('--negatives', '') : undefined,
+    nonDigitShare: args.includes('--non-digit-share') ? Number(value('--non-digit-share', '')) : undefined,
+    mineHardNegatives: args.includes('--hard-negatives'),
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));

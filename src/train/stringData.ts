@@ -39,6 +39,13 @@ export interface StringSources {
   nonDigit: Float32Array[];
   /** Non-digit clips, levelled to −26 dBFS, joined into phrases whose target is empty. */
   negatives?: Float32Array[];
+  /**
+   * Non-digit clips and phrases in which the starting model heard a digit (trainStrings.ts
+   * mineHardNegatives): with them, half of the non-digit words are drawn from here.
+   */
+  hard?: { clips: Float32Array[]; phrases: Float32Array[] };
+  /** Share of examples whose target is empty, with `negatives` (default 0.15). */
+  nonDigitShare?: number;
   /** Set: half of the examples go through augmentWaveform (babble from these words). */
   augment?: AugmentContext;
 }
@@ -179,17 +186,23 @@ function plainExample(src: StringSources, rng: Rng): Example {
     const s = spliceDigits(words, rng, { gapMs: [-40, 150], edgeMs: [0, 0], speed: [0.9, 1.1], gainDb: [-3, 3] });
     return { samples: dress(s.samples, rng), digits };
   }
-  if (r < (src.negatives ? 0.82 : 0.85)) {
+  const fluentEnd = src.negatives ? 0.97 - (src.nonDigitShare ?? 0.15) : 0.85;
+  if (r < fluentEnd) {
     const f = pick(src.fluent, rng);
     return { samples: dress(f.samples, rng), digits: f.digits };
   }
+  const hard = src.hard;
   // With non-digit clips, a fifth more non-digit examples, half of them phrases of those clips.
-  if (r < 0.97 && src.negatives && r >= 0.82 && rng() < 0.5) {
-    const words = Array.from({ length: 1 + Math.floor(rng() * 6) }, () => ({ digit: 0, samples: pick(src.negatives!, rng) }));
+  if (r < 0.97 && src.negatives && rng() < 0.5) {
+    const word = () => (hard?.clips.length && rng() < 0.5 ? pick(hard.clips, rng) : pick(src.negatives!, rng));
+    const words = Array.from({ length: 1 + Math.floor(rng() * 6) }, () => ({ digit: 0, samples: word() }));
     const s = spliceDigits(words, rng, { gapMs: [-40, 150], edgeMs: [0, 0], speed: [0.9, 1.1], gainDb: [-3, 3] });
     return { samples: dress(s.samples, rng), digits: [] };
   }
-  if (r < 0.97) return { samples: dress(pick(src.nonDigit, rng), rng), digits: [] };
+  if (r < 0.97) {
+    const phrase = hard?.phrases.length && rng() < 0.5 ? pick(hard.phrases, rng) : pick(src.nonDigit, rng);
+    return { samples: dress(phrase, rng), digits: [] };
+  }
   // Silence with a noise burst or nothing.
   const n = Math.round((0.3 + rng() * 0.7) * RATE);
   const burst = new Float32Array(n);

@@ -19,7 +19,7 @@ import { ctcLossTensor, greedyDecode } from './ctc';
 import { loadClips } from './dataset';
 import { recipeDevSpeaker, speakerFold, TRAINING_FOLD } from './folds';
 import { exportSequenceOnnx } from './exportSequence';
-import { mulberry32 } from './rng';
+import { gaussian, mulberry32 } from './rng';
 import { buildSources, Example, sampleExample } from './stringData';
 import { alignDigits } from '../shared/stringScore';
 import { BLANK, DEFAULT_SEQ_NET, describeSeqNet, receptiveField, SeqSpec, SeqWeights, SequenceNet, totalStride } from './sequenceNet';
@@ -62,6 +62,13 @@ export interface StringTrainOptions {
    * the empty string; every tenth clip validates instead.
    */
   negativesDir?: string;
+  /** Share of examples with an empty target when `negativesDir` is set (default 0.15). */
+  nonDigitShare?: number;
+  /**
+   * With `init` and `negativesDir`: before training, find the non-digit clips and phrases in which
+   * the starting model hears a digit; half of the non-digit words are then drawn from those.
+   */
+  mineHardNegatives?: boolean;
   log?: (line: string) => void;
 }
 
@@ -183,34 +190,67 @@ function bandStats(xs: Featurised[]): { mean: number[]; std: number[] } {
   return { mean, std: Array.from(sq, (s, b) => Math.sqrt(Math.max(s / n - mean[b] * mean[b], 1e-6))) };
 }
 
-function evaluate(net: SequenceNet, val: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
-  let errors = 0;
-  let n = 0;
-  let exact = 0;
+/** Greedy CTC decodes (and the frame probabilities) of featurised examples, 16 at a time. */
+function decodeAll(net: SequenceNet, xs: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
+  const hyps: number[][] = [];
   const probs: Float32Array[] = [];
-  for (let i = 0; i < val.length; i += 16) {
-    const chunk = val.slice(i, i + 16);
+  for (let i = 0; i < xs.length; i += 16) {
+    const chunk = xs.slice(i, i + 16);
     const p = tf.tidy(() => tf.softmax(net.forward(batchTensor(chunk, norm, stride), false)));
     const [, steps, C] = p.shape;
     const data = p.dataSync() as Float32Array;
     p.dispose();
-    chunk.forEach((x, j) => {
+    chunk.forEach((_, j) => {
       const own = data.subarray(j * steps * C, (j + 1) * steps * C);
       probs.push(own.slice());
-      const hyp = greedyDecode(own, steps, C, BLANK);
-      const a = alignDigits(x.digits, hyp);
-      const e = a.sub + a.del + a.ins;
-      errors += e;
-      n += Math.max(1, x.digits.length);
-      if (e === 0) exact++;
+      hyps.push(greedyDecode(own, steps, C, BLANK));
     });
   }
+  return { hyps, probs };
+}
+
+function evaluate(net: SequenceNet, val: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
+  let errors = 0;
+  let n = 0;
+  let exact = 0;
+  const { hyps, probs } = decodeAll(net, val, norm, stride);
+  val.forEach((x, i) => {
+    const a = alignDigits(x.digits, hyps[i]);
+    const e = a.sub + a.del + a.ins;
+    errors += e;
+    n += Math.max(1, x.digits.length);
+    if (e === 0) exact++;
+  });
   return { errorRate: errors / n, exact: exact / val.length, probs };
+}
+
+/**
+ * The non-digit audio in which a network hears a digit (hard-negative mining): each clip or phrase
+ * alone, between 0.2 s of its own noise floor, as the stream would cut it.
+ */
+export function mineHard(net: SequenceNet, xs: Float32Array[], norm: { mean: number[]; std: number[] }, stride: number): Float32Array[] {
+  const pad = Math.round(0.2 * cfg.sampleRate);
+  const rng = mulberry32(0);
+  const floor = Math.pow(10, -70 / 20);
+  const padded = xs.map((x) => {
+    const out = new Float32Array(x.length + 2 * pad);
+    for (let i = 0; i < out.length; i++) out[i] = floor * gaussian(rng);
+    for (let i = 0; i < x.length; i++) out[pad + i] += x[i];
+    return featurise({ samples: out, digits: [] });
+  });
+  const { hyps } = decodeAll(net, padded, norm, stride);
+  return xs.filter((_, i) => hyps[i].length > 0);
 }
 
 export async function trainStrings(o: StringTrainOptions): Promise<StringTrainResult> {
   const started = Date.now();
   const log = o.log ?? (() => undefined);
+  if (o.nonDigitShare !== undefined && !(o.nonDigitShare > 0 && o.nonDigitShare < 0.97))
+    throw new Error(`nonDigitShare must be above 0 and below 0.97 (got ${o.nonDigitShare})`);
+  if (o.nonDigitShare !== undefined && !o.negativesDir)
+    throw new Error('nonDigitShare needs negativesDir (it sets the share of their phrases)');
+  if (o.mineHardNegatives && !(o.init && o.negativesDir))
+    throw new Error('mineHardNegatives needs init (the model that mines) and negativesDir');
   await initBackend();
   const spec = o.spec ?? DEFAULT_SEQ_NET;
   const stride = totalStride(spec);
@@ -266,6 +306,14 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
     log(`continuing from ${o.init!.endsWith('.onnx') ? o.init : join(o.init!, CHECKPOINT)}`);
   }
   log(`model: ${describeSeqNet(spec)}; ${net.parameterCount()} parameters`);
+  if (o.nonDigitShare !== undefined) src.nonDigitShare = o.nonDigitShare;
+  if (o.mineHardNegatives && init && src.negatives) {
+    const t = Date.now();
+    src.hard = { clips: mineHard(net, src.negatives, norm, stride), phrases: mineHard(net, src.nonDigit, norm, stride) };
+    log(
+      `hard negatives: the starting model hears digits in ${src.hard.clips.length} of ${src.negatives.length} non-digit clips and ${src.hard.phrases.length} of ${src.nonDigit.length} phrases (${((Date.now() - t) / 1000).toFixed(0)} s)`,
+    );
+  }
   const peak = o.peakLr ?? 3e-3;
   const optimizer = tf.train.adam(peak);
   let totalSteps = o.steps ?? 1_000_000;
@@ -345,7 +393,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       valDigitErrorRate: best!.errorRate,
       valExact: best!.exact,
       continuedFrom: o.init ? 'a previous run (--init)' : null,
-      data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ' (also phrases of verifierData --negatives clips)' : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
+      data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ` (also phrases of verifierData --negatives clips${o.nonDigitShare !== undefined ? `, ${Math.round(o.nonDigitShare * 100)} % of examples empty` : ''}${o.mineHardNegatives ? ', half their words and phrases mined where the starting model heard digits' : ''})` : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
     },
   });
   net.dispose();

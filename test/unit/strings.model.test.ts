@@ -117,3 +117,73 @@ test('smoke training writes a string model whose streamed steps equal the model 
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('hard-negative mining: the shipped string model hears digits in real digit words filed as non-digit, not in faint noise', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dd-strings-hard-'));
+  try {
+    const words = loadClips(FSDD, FEATURE_CONFIG, (c) => c.take === 30 && c.speaker === 'jackson').clips;
+    const rng = mulberry32(5);
+    const dirs = { digits: join(out, 'digits'), noise: join(out, 'noise') };
+    for (const d of Object.values(dirs)) mkdirSync(d);
+    words.forEach((c, i) => {
+      writeFileSync(join(dirs.digits, `10_word_${i}.wav`), encodeWav(c.samples, FEATURE_CONFIG.sampleRate));
+      const noise = Float32Array.from({ length: 4000 }, () => 0.002 * gaussian(rng));
+      writeFileSync(join(dirs.noise, `10_noise_${i}.wav`), encodeWav(noise, FEATURE_CONFIG.sampleRate));
+    });
+    const mined = async (negativesDir: string) => {
+      const lines: string[] = [];
+      await trainStrings({
+        fsddDir: FSDD,
+        out: join(out, 'model'),
+        voices: [TRAIN_VOICES[0]],
+        nonDigitTexts: ['hello there'],
+        minutes: 1,
+        steps: 1,
+        batchSize: 2,
+        seed: 1,
+        fluentCount: 2,
+        nonDigitCount: 2,
+        valCount: 4,
+        evalEvery: 1,
+        init: join(REPO, 'models', 'digit-strings.onnx'),
+        negativesDir,
+        nonDigitShare: 0.3,
+        mineHardNegatives: true,
+        log: (l) => lines.push(l),
+      });
+      const line = lines.find((l) => l.startsWith('hard negatives:'));
+      assert.ok(line, lines.join('\n'));
+      return Number(/in (\d+) of 9 non-digit clips/.exec(line)![1]);
+    };
+    // Nine of the ten files train (every tenth validates); the digits are the last take's ten words.
+    assert.ok((await mined(dirs.digits)) >= 7);
+    assert.equal(await mined(dirs.noise), 0);
+    const meta = readSequenceMeta(readFileSync(join(out, 'model', 'digit-strings.onnx')), 'model');
+    assert.match(String(meta.training.data), /30 % of examples empty, half their words and phrases mined/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('string trainer: bad non-digit options are refused by name', async () => {
+  const base = {
+    fsddDir: FSDD,
+    out: tmpdir(),
+    voices: [TRAIN_VOICES[0]],
+    nonDigitTexts: ['hello there'],
+    minutes: 1,
+    steps: 1,
+    batchSize: 2,
+    seed: 1,
+    fluentCount: 2,
+    nonDigitCount: 2,
+    valCount: 4,
+    evalEvery: 1,
+  };
+  await assert.rejects(
+    trainStrings({ ...base, negativesDir: tmpdir(), nonDigitShare: 1.2 }),
+    /nonDigitShare must be above 0 and below 0\.97 \(got 1\.2\)/,
+  );
+  await assert.rejects(trainStrings({ ...base, nonDigitShare: 0.3 }), /nonDigitShare needs negativesDir/);
+  await assert.rejects(trainStrings({ ...base, negativesDir: tmpdir(), mineHardNegatives: true }), /mineHardNegatives needs init/);
+});
