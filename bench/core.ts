@@ -5,6 +5,11 @@
  * - onnxruntime-node latency per utterance on one core (features excluded, batch 1)
  * - the recorded from-scratch training time (models/training.json) and LOSO figures
  *   (models/loso.json, from `npm run bench:loso`)
+ *
+ *   node dist/bench/core.js [MODEL.onnx] [--card]
+ * MODEL.onnx defaults to the bundled model; --card regenerates MODEL_CARD.md beside the model
+ * from these measurements (`npm run bench -- --card`). `--help` lists the options; an unknown
+ * option or a second model stops with `error [CODE]: …` and exit 2.
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,6 +31,13 @@ interface TrainingRecord {
 }
 import { VERIFIER_FILE, VERIFIER_FILES } from '../src/stream/verifier';
 import { unheardFold } from '../src/train/folds';
+import { benchCommand, parseBench, pathArg } from './args';
+
+const { opts, args } = parseBench<{ card?: boolean }>(
+  benchCommand('core', 'the recognizer-core figures of the shipped (or given) model, measured on this machine (npm run bench)')
+    .argument('[model]', 'the model to measure (default: the bundled one)', pathArg('model'))
+    .option('--card', 'regenerate MODEL_CARD.md beside the model from these measurements'),
+);
 
 /** The gsc-digits folds a training record trained on (0 when it predates the choice). */
 function realFold(real: unknown): 0 | 1 | 'both' | undefined {
@@ -127,7 +139,7 @@ function robustLines(modelsDir: string, modelId: string): string[] {
 }
 
 async function main() {
-  const modelPath = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? bundledModelPath();
+  const modelPath = args[0] ?? bundledModelPath();
   const modelsDir = join(modelPath, '..');
   const report = await evaluate(DATA, 'test', modelPath);
   const bytes = statSync(modelPath).size;
@@ -185,7 +197,7 @@ async function main() {
 
   // `--card`: regenerate models/MODEL_CARD.md from these measurements, so the card never
   // quotes a figure this script did not print.
-  if (process.argv.includes('--card')) {
+  if (opts.card) {
     const t = existsSync(trainingJson) ? (JSON.parse(readFileSync(trainingJson, 'utf8')) as TrainingRecord) : undefined;
     const loso = existsSync(losoJson)
       ? (JSON.parse(readFileSync(losoJson, 'utf8')) as { speaker: string; accuracy: number; macroF1: number; n: number; epochs: number }[])

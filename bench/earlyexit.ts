@@ -1,22 +1,31 @@
 /**
- * `npm run bench:earlyexit [-- --split val|test] [--every N]`: how early and how accurately the
+ * `npm run bench:earlyexit [-- --split val|test] [--every N] [--model FILE]`: how early and how accurately the
  * model decides on growing prefixes of single words, for a grid of early-exit thresholds and
  * consecutive-check counts. Defaults are chosen on the validation takes (5–9), never on test.
  * Decision time is relative to the word's end (negative = before it ends). The full streaming
- * pipeline (VAD, noise, gaps) is measured by `npm run bench:stream`.
+ * pipeline (VAD, noise, gaps) is measured by `npm run bench:stream`. --split is val (default),
+ * test, train or all; --every N runs the classifier every N hops (2); --model FILE another model.
  */
+import { Option } from 'commander';
 import { logMelFrames, toModelInput } from '../src/features/logmel';
 import { Classifier, bundledModelPath } from '../src/model/classifier';
 import { loadClips, selectSplit, SplitName } from '../src/train/dataset';
 import { FEATURE_CONFIG as cfg } from '../src/features/config';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { benchCommand, intArg, parseBench, pathArg } from './args';
+
+const SPLITS: readonly SplitName[] = ['val', 'test', 'train', 'all'];
+
+const { opts } = parseBench<{ split: SplitName; every: number; model?: string }>(
+  benchCommand('earlyexit', 'early-exit decisions on growing prefixes of single words (npm run bench:earlyexit)')
+    .addOption(new Option('--split <split>', 'FSDD split to measure on').choices(SPLITS).default('val'))
+    .option('--every <n>', 'run the classifier every N 10 ms hops', intArg('--every', 1, 100), 2)
+    .option('--model <file>', 'the model (default: the bundled one)', pathArg('--model')),
+);
 
 async function main() {
-  const args = process.argv.slice(2);
-  const arg = (name: string, dflt: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-  const split = arg('--split', 'val') as SplitName;
-  const every = Number(arg('--every', '2'));
-  const model = await Classifier.load(arg('--model', bundledModelPath()));
+  const { split, every } = opts;
+  const model = await Classifier.load(opts.model ?? bundledModelPath());
   const clips = selectSplit(loadClips(DATA).clips, split);
   const hopMs = (cfg.hopSize / cfg.sampleRate) * 1000;
   const frameMs = (cfg.frameSize / cfg.sampleRate) * 1000;

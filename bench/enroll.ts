@@ -14,11 +14,14 @@
  *   trained on these speakers' other takes, so they are not new voices: reported apart, labelled.
  * --dev runs the development voices instead (the adaptation's settings are chosen there).
  *
- * Flags: --quick (fewer voices), --json, --model FILE, --no-verifier, --no-sequence, --strings N (per voice, default 12), --dev, --takes N,
- * --loso speaker=FILE, --only NAME (TTS voices whose name contains it), --no-string-adapt, --set-strings key=value
- * (string adaptation options, enroll/stringAdapt.ts), --trace (each string digit typed, with the words near it), --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options),
- * --set-engine key=value (engine options, stream/options.ts).
+ * Flags: --quick (fewer voices), --json, --model FILE, --no-verifier, --no-sequence, --strings N (per voice, default 12), --dev,
+ * --takes N (per digit of a TTS voice, 4–100, default 8), --loso speaker=FILE, --only NAME (TTS voices whose name contains it),
+ * --no-string-adapt, --set-strings key=value (string adaptation options, enroll/stringAdapt.ts), --trace (each string digit
+ * typed, with the words near it), --verbose, --no-fsdd, --no-tts, --modes base,proto,…, --set key=value (adapt options),
+ * --set-engine key=value (engine options, stream/options.ts); the key=value flags are repeatable. `--help` lists them; a bad
+ * value or an unknown option stops with `error [CODE]: …` and exit 2 before anything is measured.
  */
+import { Option } from 'commander';
 import { fileSource } from '../src/audio/source';
 import { AdaptOptions, DEFAULT_ADAPT_OPTIONS } from '../src/enroll/adapt';
 import { modeProbs } from '../src/enroll/head';
@@ -37,7 +40,10 @@ import { mulberry32, shuffle } from '../src/train/rng';
 import { atLevel, Clip, concatWithGaps, digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { BENCH_WORDS } from '../test/fixtures/nonDigitText';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { engineSetFlags, fluentTtsString, patchOver, score, Score, trackTyped } from './streamScoring';
+import { fluentTtsString, patchOver, score, Score, trackTyped } from './streamScoring';
+import { benchCommand, engineSetArg, intArg, keyValue, listArg, parseBench, pathArg, setArg, textArg } from './args';
+import { RECOGNITION_MODES } from '../src/shared/constants';
+import type { EngineOptionsPatch } from '../src/stream/options';
 import { randomDigits } from '../src/train/strings';
 import { alignDigits } from '../src/shared/stringScore';
 import { atSpeed, voiceFamily } from '../src/train/ttsVoices';
@@ -45,35 +51,86 @@ import type { TtsVoice } from '../src/train/voices';
 import { DEV_VOICES, HELD_OUT_VOICES, voiceName, voiceTakes, voiceWords } from './voiceTakes';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const opts = (name: string) => args.flatMap((a, i) => (a === name && i + 1 < args.length ? [args[i + 1]] : []));
-const opt = (name: string) => opts(name)[0];
-const JSON_OUT = flag('--json');
-const QUICK = flag('--quick');
-const TTS_TAKES = Number(opt('--takes') ?? 8);
+interface Options {
+  quick?: boolean;
+  json?: boolean;
+  model?: string;
+  /** False with --no-verifier. */
+  verifier: boolean;
+  /** False with --no-sequence. */
+  sequence: boolean;
+  strings: number;
+  dev?: boolean;
+  takes: number;
+  loso?: Array<[speaker: string, file: string]>;
+  only?: string;
+  /** False with --no-string-adapt. */
+  stringAdapt: boolean;
+  setStrings?: StringAdaptOptions;
+  trace?: boolean;
+  verbose?: boolean;
+  /** False with --no-fsdd / --no-tts. */
+  fsdd: boolean;
+  tts: boolean;
+  modes: RecognitionMode[];
+  set?: AdaptOptions;
+  setEngine?: EngineOptionsPatch;
+}
+
+/** --loso speaker=FILE, repeatable. */
+function losoArg(v: string, previous: Options['loso'] | undefined): Options['loso'] {
+  return [...(previous ?? []), keyValue('--loso', v, 'speaker=FILE')];
+}
+
+const { opts } = parseBench<Options>(
+  benchCommand('enroll', 'what enrollment does for a voice the model does not know (npm run bench:enroll)')
+    .option('--quick', 'fewer voices')
+    .option('--json', 'print one JSON object instead of the tables')
+    .option('--model <file>', 'digit classifier (default: the bundled one)', pathArg('--model'))
+    .option('--no-verifier', 'without the bundled verifier')
+    .option('--no-sequence', 'without the bundled string model')
+    .option('--strings <n>', 'fluent strings per TTS voice', intArg('--strings', 0, 10_000), 12)
+    .option('--dev', 'the development voices instead (the adaptation settings are chosen there)')
+    .option(
+      '--takes <n>',
+      'takes per digit of each TTS voice (3 are enrolled at most; the rest are streamed)',
+      intArg('--takes', 4, 100),
+      8,
+    )
+    .option('--loso <speaker=file>', 'an FSDD speaker with its leave-one-speaker-out model, repeatable', losoArg)
+    .option('--only <name>', 'TTS voices whose name contains NAME', textArg('--only'))
+    .option('--no-string-adapt', 'without string adaptation')
+    .option(
+      '--set-strings <key=value>',
+      'a string adaptation option (enroll/stringAdapt.ts), repeatable',
+      setArg('--set-strings', DEFAULT_STRING_ADAPT_OPTIONS, 'string adaptation'),
+    )
+    .option('--trace', 'each string digit typed, with the words near it')
+    .option('--verbose', 'string adaptation and per-voice details')
+    .option('--no-fsdd', 'without the FSDD speakers')
+    .option('--no-tts', 'without the TTS voices')
+    .addOption(
+      new Option('--modes <list>', 'comma-separated modes to run')
+        .argParser(listArg('--modes', RECOGNITION_MODES))
+        .default([...RECOGNITION_MODES], RECOGNITION_MODES.join(',')),
+    )
+    .option('--set <key=value>', 'an adaptation option (enroll/adapt.ts), repeatable', setArg('--set', DEFAULT_ADAPT_OPTIONS, 'adaptation'))
+    .option('--set-engine <key=value>', 'an engine option (stream/options.ts), repeatable', engineSetArg('--set-engine')),
+);
+const JSON_OUT = opts.json === true;
+const QUICK = opts.quick === true;
+const TTS_TAKES = opts.takes;
 const ENROLL_TAKES = [1, 3];
 /** Words (enrollment takes, streamed takes, non-digit words) at this mean power, dBFS: a microphone with gain control. */
 const WORD_LEVEL_DB = -26;
-const STRINGS_PER_VOICE = Number(opt('--strings') ?? 12);
-const MODES = (opt('--modes')?.split(',') ?? ['base', 'proto', 'hybrid', 'adapted']) as RecognitionMode[];
+const STRINGS_PER_VOICE = opts.strings;
+const MODES = opts.modes;
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
 };
 
-/** `defaults` with each `flag key=value` applied (an option whose default is a list takes `a,b`). */
-function withSetFlags<T extends object>(defaults: Readonly<T>, flag: string, what: string): T {
-  const o = { ...defaults } as Record<string, unknown>;
-  for (const kv of opts(flag)) {
-    const [k, v] = kv.split('=');
-    if (!(k in o)) throw new Error(`${flag} ${kv}: no ${what} option "${k}" (have ${Object.keys(o).join(', ')})`);
-    o[k] = Array.isArray(o[k]) ? v.split(',').map(Number) : Number(v);
-  }
-  return o as T;
-}
-
-const adaptOptions = () => withSetFlags<AdaptOptions>(DEFAULT_ADAPT_OPTIONS, '--set', 'adaptation');
-const stringAdaptOptions = () => withSetFlags<StringAdaptOptions>(DEFAULT_STRING_ADAPT_OPTIONS, '--set-strings', 'string adaptation');
+const adaptOptions = (): AdaptOptions => ({ ...(opts.set ?? DEFAULT_ADAPT_OPTIONS) });
+const stringAdaptOptions = (): StringAdaptOptions => ({ ...(opts.setStrings ?? DEFAULT_STRING_ADAPT_OPTIONS) });
 
 interface Subject {
   group: string;
@@ -119,7 +176,7 @@ interface Row {
 let VERIFIER: Verifier | undefined;
 let STRING_MODEL: SequenceModel | undefined;
 /** `--set-engine key=value`: engine options for every run (stream/options.ts). */
-const ENGINE_OPTIONS = engineSetFlags(args, '--set-engine');
+const ENGINE_OPTIONS: EngineOptionsPatch = opts.setEngine ?? {};
 
 function newEngine(classifier: Classifier, mode: RecognitionMode, store: Parameters<DictationEngine['setPrototypes']>[0]) {
   const engine = new DictationEngine(classifier, patchOver(ENGINE_OPTIONS, { mode, hybridWeight: 0.5, explain: false }), modeProbs);
@@ -178,9 +235,9 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
     enroll,
     verifierLogOdds(VERIFIER),
     o,
-    STRING_MODEL && !flag('--no-string-adapt') ? { model: STRING_MODEL, opts: stringAdaptOptions() } : undefined,
+    STRING_MODEL && opts.stringAdapt ? { model: STRING_MODEL, opts: stringAdaptOptions() } : undefined,
   );
-  if (stringAdaptation && flag('--verbose'))
+  if (stringAdaptation && opts.verbose)
     console.error(
       `  ${s.name} k=${k} string head: spliced-take digit errors ${stringAdaptation.errorsBefore} -> ${stringAdaptation.errorsAfter} of ${stringAdaptation.digits} (${stringAdaptation.seconds.toFixed(2)} s)`,
     );
@@ -210,7 +267,7 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
   for (const mode of MODES) {
     const utterances = await transcribe(s.classifier, stream.samples, mode, mode === 'base' ? undefined : store);
     const sc = score(stream, utterances);
-    if (flag('--trace'))
+    if (opts.trace)
       for (const u of utterances.filter((u) => u.decision?.stringIndex !== undefined)) {
         const near = stream.words
           .filter((w) => w.endMs > u.startMs - 300 && w.startMs < u.endMs + 300)
@@ -241,7 +298,7 @@ async function runSubject(s: Subject, k: number, o: AdaptOptions, seed: number):
       row.stringAccuracy[mode] = (n - e.sub - e.del - e.ins) / n;
       row.stringExact[mode] = exact / row.strings;
     }
-    if (flag('--verbose')) {
+    if (opts.verbose) {
       const reasons = new Map<string, number>();
       for (const u of utterances)
         if (u.rejection) {
@@ -301,21 +358,21 @@ function summary(rows: Row[]) {
 }
 
 async function main() {
-  const modelPath = opt('--model') ?? bundledModelPath();
+  const modelPath = opts.model ?? bundledModelPath();
   const shipped = await Classifier.load(modelPath);
-  VERIFIER = flag('--no-verifier') ? undefined : await loadVerifier();
+  VERIFIER = opts.verifier ? await loadVerifier() : undefined;
   // As the product runs by default (digitDictation.fluentStrings).
-  STRING_MODEL = flag('--no-sequence') ? undefined : await loadBundledSequenceModel();
+  STRING_MODEL = opts.sequence ? await loadBundledSequenceModel() : undefined;
   const o = adaptOptions();
   log(
     `model ${modelPath} (id ${shipped.meta.modelId}); verifier ${VERIFIER ? VERIFIER.path : 'none'}; string model ${STRING_MODEL ? STRING_MODEL.meta.modelId : 'none'}; modes ${MODES.join(', ')}; adapt ${JSON.stringify(o)}`,
   );
   const subjects: Subject[] = [];
-  const voices = flag('--dev') ? DEV_VOICES : HELD_OUT_VOICES;
-  if (!flag('--no-tts')) {
-    for (const v of (QUICK ? voices.filter((_, i) => i % 3 === 0) : voices).filter((v) => voiceName(v).includes(opt('--only') ?? ''))) {
+  const voices = opts.dev ? DEV_VOICES : HELD_OUT_VOICES;
+  if (opts.tts) {
+    for (const v of (QUICK ? voices.filter((_, i) => i % 3 === 0) : voices).filter((v) => voiceName(v).includes(opts.only ?? ''))) {
       subjects.push({
-        group: flag('--dev') ? 'dev TTS' : 'held-out TTS',
+        group: opts.dev ? 'dev TTS' : 'held-out TTS',
         name: voiceName(v),
         classifier: shipped,
         clips: voiceTakes(v, TTS_TAKES),
@@ -324,8 +381,7 @@ async function main() {
       });
     }
   }
-  for (const spec of opts('--loso')) {
-    const [speaker, file] = spec.split('=');
+  for (const [speaker, file] of opts.loso ?? []) {
     const classifier = await Classifier.load(file);
     const { clips } = loadClips(FSDD_DIR, FEATURE_CONFIG, (c) => c.speaker === speaker && c.take < 10);
     subjects.push({
@@ -335,7 +391,7 @@ async function main() {
       clips: clips.map(({ file: name, ...c }) => ({ name, ...c })),
     });
   }
-  if (!flag('--no-fsdd') && !flag('--dev')) {
+  if (opts.fsdd && !opts.dev) {
     const test = loadFsdd(FSDD_DIR, 'test');
     const speakers = [...new Set(test.map((c) => c.speaker))].sort();
     for (const sp of QUICK ? speakers.slice(0, 2) : speakers) {

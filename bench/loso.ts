@@ -5,6 +5,8 @@
  * folds can be run one at a time (or in two processes: each write re-reads the file). Usage:
  * node dist/bench/loso.js [--epochs N] [--speakers a,b] [--variants N] [--no-corpus]
  * [--spec-augment] [--keep DIR] (--keep leaves each fold's model in DIR/SPEAKER/, for bench:enroll --loso).
+ * Defaults: 25 epochs, every FSDD speaker, 3 variants, with the corpus. `--help` lists the options;
+ * a bad value or an unknown option stops with `error [CODE]: …` and exit 2 before any training.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { writeFileAtomic } from '../src/atomicWrite';
@@ -15,17 +17,32 @@ import { loadClips } from '../src/train/dataset';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../src/train/corpus';
 import { TRAINING_FOLD } from '../src/train/folds';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { benchCommand, intArg, listArg, parseBench, pathArg } from './args';
+
+interface Options {
+  epochs: number;
+  speakers?: string[];
+  variants: number;
+  /** False with --no-corpus. */
+  corpus: boolean;
+  specAugment?: boolean;
+  keep?: string;
+}
+
+const { opts } = parseBench<Options>(
+  benchCommand('loso', 'leave-one-speaker-out training and test on FSDD; writes models/loso.json (npm run bench:loso)')
+    .option('--epochs <n>', 'epochs per fold', intArg('--epochs', 1, 1000), 25)
+    .option('--speakers <a,b>', 'the speakers to leave out, one fold each (default: every FSDD speaker)', listArg('--speakers'))
+    .option('--variants <n>', 'augmented copies of every clip', intArg('--variants', 0, 100), 3)
+    .option('--no-corpus', 'FSDD only, without the synthetic corpus (and gsc-digits)')
+    .option('--spec-augment', 'SpecAugment masking')
+    .option('--keep <dir>', "leave each fold's model in DIR/SPEAKER/ (for bench:enroll --loso)", pathArg('--keep')),
+);
 
 async function main() {
-  const args = process.argv.slice(2);
-  const opt = (name: string) => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const epochs = Number(opt('--epochs') ?? 25);
-  const speakers = opt('--speakers')?.split(',') ?? [...new Set(loadClips(DATA).clips.map((c) => c.speaker))].sort();
-  const variants = Number(opt('--variants') ?? 3);
-  const extra = args.includes('--no-corpus') ? [] : [(await buildCorpus({ ...DEFAULT_CORPUS, out: defaultCorpusDir() })).train];
+  const { epochs, variants } = opts;
+  const speakers = opts.speakers ?? [...new Set(loadClips(DATA).clips.map((c) => c.speaker))].sort();
+  const extra = opts.corpus ? [(await buildCorpus({ ...DEFAULT_CORPUS, out: defaultCorpusDir() })).train] : [];
   const out = resolve(__dirname, '..', '..', 'models', 'loso.json');
   type Row = {
     speaker: string;
@@ -39,8 +56,8 @@ async function main() {
   };
   const realDir = resolve(DATA, '..', '..', 'gsc-digits', 'recordings');
   const real = extra.length && existsSync(realDir) ? { dir: realDir, fold: TRAINING_FOLD, repeat: 4 } : undefined;
-  const specAugment = args.includes('--spec-augment');
-  const keep = opt('--keep');
+  const specAugment = opts.specAugment === true;
+  const keep = opts.keep;
   const recipe = `${epochs} epochs, ${variants} augmented variants${specAugment ? ', SpecAugment' : ''}${extra.length ? `, FSDD + synthetic corpus${real ? ' + gsc-digits fold 0' : ''}` : ', FSDD only'}`;
   for (const speaker of speakers) {
     const dir = keep ? join(keep, speaker) : mkdtempSync(join(tmpdir(), `dd-loso-${speaker}-`));

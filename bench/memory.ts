@@ -8,6 +8,7 @@
  * ≤ 150 MB and within 10 % of the minute.
  *
  *   node dist/bench/memory.js [--keep]      (--keep leaves the recordings in the temp folder)
+ * `--help` lists the options; an unknown option stops with `error [CODE]: …` and exit 2.
  */
 import { spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -16,6 +17,14 @@ import { join, resolve } from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { mulberry32 } from '../src/train/rng';
+import { benchCommand, parseBench } from './args';
+
+const { opts } = parseBench<{ keep?: boolean }>(
+  benchCommand('memory', 'peak resident memory of transcribe and eval on long recordings (npm run bench:memory)').option(
+    '--keep',
+    'leave the recordings in the temp folder',
+  ),
+);
 
 const RATE = 8000;
 const REPO = resolve(__dirname, '..', '..');
@@ -86,7 +95,7 @@ function peak(args: string[], hook: string): { mb: number; seconds: number; stat
 }
 
 function main(): void {
-  const keep = process.argv.includes('--keep');
+  const keep = opts.keep === true;
   const dir = mkdtempSync(join(tmpdir(), 'dd-bench-memory-'));
   try {
     const hook = join(dir, 'maxrss.js');

@@ -10,7 +10,8 @@
  * stay untouched for bench:robust. With --ensemble, also every pair and the whole set of the given
  * models averaged (mean log-probability), on the isolated rows. With --noise-streams, also FSDD
  * validation takes (30 per speaker) streamed at −26 dBFS under white and babble noise at 10 dB
- * through the engine with the bundled verifier: words decided right, of 180 each.
+ * through the engine with the bundled verifier: words decided right, of 180 each. `--help` lists the
+ * options; no model, an unknown option or a bad value stops with `error [CODE]: …` and exit 2.
  */
 import { resolve } from 'node:path';
 import { makeNoise, rms } from '../src/audio/effects';
@@ -24,9 +25,15 @@ import { loadVerifier, Verifier } from '../src/stream/verifier';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { Clip as NamedClip, digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { runStream, score, wholeClipsRight, withNoise } from './streamScoring';
+import { benchCommand, parseBench, pathArg } from './args';
 
 const GSC_DIR = resolve(FSDD_DIR, '..', '..', 'gsc-digits', 'recordings');
-const models = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const { opts, args: models } = parseBench<{ ensemble?: boolean; noiseStreams?: boolean }>(
+  benchCommand('recipe', 'compares training recipes on real speakers no reported figure uses (npm run bench:recipe -- A.onnx B.onnx …)')
+    .argument('<models...>', 'models trained with --real-hold-dev recipe', pathArg('model'))
+    .option('--ensemble', 'also every pair and the whole set of the models averaged (mean log-probability), isolated rows')
+    .option('--noise-streams', 'also FSDD validation takes streamed under white and babble noise at 10 dB, with the bundled verifier'),
+);
 
 function noisy(clips: Clip[], kind: 'pink' | 'white', snrDb: number, seed: number): Clip[] {
   const rng = mulberry32(seed);
@@ -81,10 +88,9 @@ async function noiseStreamsRight(
 }
 
 async function main() {
-  if (!models.length) throw new Error('usage: bench:recipe -- MODEL.onnx [MODEL.onnx …]');
   const dev = loadClips(GSC_DIR, undefined, (c) => recipeDevSpeaker(c.speaker)).clips;
   const fsddVal = loadClips(FSDD_DIR, undefined, (c) => c.take >= 5 && c.take <= 9).clips;
-  const streams = process.argv.includes('--noise-streams');
+  const streams = opts.noiseStreams === true;
   const fsddStreams = streams ? loadFsdd(FSDD_DIR, 'train') : [];
   const verifier = streams ? await loadVerifier() : undefined;
   const speakers = new Set(dev.map((c) => c.speaker)).size;
@@ -102,7 +108,7 @@ async function main() {
     const model = await Classifier.load(path);
     const probs: Float32Array[][] = [];
     for (const [, clips] of sets) probs.push(await probsOf(model, clips));
-    if (process.argv.includes('--ensemble')) kept.push(probs);
+    if (opts.ensemble) kept.push(probs);
     const iso = sets.map(([, clips], k) => rightOf([probs[k]], clips));
     const stream = await wholeClipsRight(model, GSC_DIR, dev);
     const val = await right(model, fsddVal);

@@ -8,6 +8,11 @@
  * validation clips (takes 0 and 5), which the verifier never trained on, become streams: FSDD digit
  * words (clean, and levelled with pink noise at 20 dB SNR for every word), and non-digit audio (synthetic words, sentence
  * pieces, reversed FSDD words; clean and at 20 dB).
+ *
+ * --grid lists early/final pairs (each in [0, 1]; default 0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05),
+ * --real-dev GSC_DIR adds gsc-digits' verifier-dev speakers as whole clips, --set key=value (repeatable) sets an
+ * engine option under the grid's two bars. `--help` lists the options; no DATA_DIR, an unknown option or a bad
+ * value stops with `error [CODE]: …` and exit 2.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,25 +27,62 @@ import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
 import { verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
-import { engineSetFlags, patchOver, wholeClipsRight } from './streamScoring';
+import { patchOver, wholeClipsRight } from './streamScoring';
+import { Option } from 'commander';
+import { shown } from '../src/cli/args';
+import { OptionError } from '../src/errors';
+import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
+import { benchCommand, engineSetArg, listArg, numberArg, parseBench, pathArg } from './args';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-/** `--set key=value` (repeatable): engine options under the grid's two bars. */
-const SET = engineSetFlags(process.argv);
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
+/** --grid E/F,E/F,…: pairs of reject.minDigitProbEarly / reject.minDigitProb, each in the engine's range. */
+function gridArg(v: string): Array<[number, number]> {
+  return listArg('--grid')(v).map((pair) => {
+    const parts = pair.split('/');
+    if (parts.length !== 2) throw new OptionError('CLI_BAD_OPTION', `--grid must be E/F pairs separated by commas, got ${shown(pair)}`);
+    const early = numberArg('--grid (early)', OPTION_RULES['reject.minDigitProbEarly'])(parts[0]);
+    const final = numberArg('--grid (final)', OPTION_RULES['reject.minDigitProb'])(parts[1]);
+    return [early, final];
+  });
 }
 
+interface Options {
+  verifier?: string;
+  grid: Array<[number, number]>;
+  realDev?: string;
+  set?: EngineOptionsPatch;
+}
+
+const { opts, args } = parseBench<Options>(
+  benchCommand('reject', "the verifier's two thresholds: digits kept against non-digit words typed (npm run bench:reject -- DATA_DIR)")
+    .argument('<dataDir>', 'a folder written by node dist/tools/verifierData.js', pathArg('DATA_DIR'))
+    .option('--verifier <files>', 'the verifier (comma-separated model files; default: the bundled one)', pathArg('--verifier'))
+    .addOption(
+      new Option('--grid <E/F,…>', 'early/final threshold pairs to measure').argParser(gridArg).default(
+        [
+          [0.03, 0.02],
+          [0.1, 0.02],
+          [0.3, 0.02],
+          [0.5, 0.02],
+          [0.8, 0.02],
+          [0.5, 0.05],
+        ],
+        '0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05',
+      ),
+    )
+    .option('--real-dev <dir>', 'gsc-digits recordings: its verifier-dev speakers as whole clips', pathArg('--real-dev'))
+    .option('--set <key=value>', "an engine option (stream/options.ts) under the grid's two bars, repeatable", engineSetArg('--set')),
+);
+/** `--set key=value` (repeatable): engine options under the grid's two bars. */
+const SET: EngineOptionsPatch = opts.set ?? {};
+
 async function main(): Promise<void> {
-  const dir = process.argv[2];
-  if (!dir || dir.startsWith('--'))
-    throw new Error('usage: npm run bench:reject -- DATA_DIR [--verifier FILE[,FILE…]] [--grid 0.5/0.02,0.03/0.02]');
-  const grid = (arg('--grid') ?? '0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05').split(',').map((g) => g.split('/').map(Number));
+  const dir = args[0];
+  const grid = opts.grid;
   const classifier = await Classifier.load(bundledModelPath());
-  const verifier = await loadVerifier(arg('--verifier'));
+  const verifier = await loadVerifier(opts.verifier);
   if (!verifier) throw new Error('no verifier bundled in models/; name one with --verifier');
 
   // Noisy copies (--add-noise) are left out: the streams get their own noise.
@@ -74,7 +116,7 @@ async function main(): Promise<void> {
     'non-digit 20 dB': other.map((v, i) => v + noise[i]),
   };
   const minutes = other.length / RATE / 60;
-  const realDev = arg('--real-dev');
+  const realDev = opts.realDev;
   // Real speakers no verifier member trained on when the newest is trained with --real-hold-dev
   // (the old members never heard gsc-digits at all), whole clips (bench/streamScoring.ts). The digit
   // model did train on these speakers, so only the difference with and without the verifier (its

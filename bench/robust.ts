@@ -17,7 +17,8 @@
  *
  * Flags: --model FILE, --cv DIR (cross-validation fold models, default the cv cache), --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier,
  * --no-sequence (streams without the string model, as with digitDictation.fluentStrings off). A full run of
- * the bundled model writes models/robust.json, which the model card quotes.
+ * the bundled model writes models/robust.json, which the model card quotes. `--help` lists the options; a bad
+ * value or an unknown option stops with `error [CODE]: …` and exit 2 before anything is measured.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/atomicWrite';
@@ -35,16 +36,33 @@ import { mulberry32, shuffle } from '../src/train/rng';
 import { digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { merge, quantile, runStream, score, Score, wholeClipsRight, withNoise } from './streamScoring';
+import { benchCommand, parseBench, pathArg } from './args';
 
-const args = process.argv.slice(2);
-const opt = (name: string) => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const QUICK = args.includes('--quick');
-const JSON_OUT = args.includes('--json');
-const MODEL = opt('--model') ?? bundledModelPath();
-const CORPUS = opt('--corpus') ?? defaultCorpusDir();
+interface Options {
+  model?: string;
+  cv?: string;
+  corpus?: string;
+  quick?: boolean;
+  json?: boolean;
+  /** False with --no-verifier / --no-sequence. */
+  verifier: boolean;
+  sequence: boolean;
+}
+
+const { opts } = parseBench<Options>(
+  benchCommand('robust', 'the recognizer on voices and rooms it never heard, one table (npm run bench:robust)')
+    .option('--model <file>', 'digit classifier (default: the bundled one)', pathArg('--model'))
+    .option('--cv <dir>', 'cross-validation fold models (default: the cv cache)', pathArg('--cv'))
+    .option('--corpus <dir>', 'the synthetic corpus (default: the corpus cache)', pathArg('--corpus'))
+    .option('--quick', 'fewer words and conditions (writes no models/robust.json)')
+    .option('--json', 'print one JSON object instead of the tables')
+    .option('--no-verifier', 'streams without the bundled verifier')
+    .option('--no-sequence', 'streams without the string model (as with digitDictation.fluentStrings off)'),
+);
+const QUICK = opts.quick === true;
+const JSON_OUT = opts.json === true;
+const MODEL = opts.model ?? bundledModelPath();
+const CORPUS = opts.corpus ?? defaultCorpusDir();
 const GSC_DIR = resolve(FSDD_DIR, '..', '..', 'gsc-digits', 'recordings');
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
@@ -71,7 +89,7 @@ const CONDITIONS: Condition[] = [
   { name: 'quiet speaker (−45 dBFS), pink 20 dB', noise: 'pink', snrDb: 20, wordLevelDb: -45 },
 ];
 
-const gsc = gscMeasures(MODEL, opt('--cv') ?? cvDir());
+const gsc = gscMeasures(MODEL, opts.cv ?? cvDir());
 const inFold = (m: GscMeasure) => (speaker: string) => speakerFold(speaker) === m.fold;
 const gscSpeakers = () =>
   gsc.measures.reduce(
@@ -122,9 +140,9 @@ function losoRows() {
 
 async function main() {
   const classifier = await Classifier.load(MODEL);
-  const verifier = args.includes('--no-verifier') ? undefined : await loadVerifier();
+  const verifier = opts.verifier ? await loadVerifier() : undefined;
   // Streams run as the product does by default: with the string model (digitDictation.fluentStrings).
-  const strings = args.includes('--no-sequence') ? undefined : await loadBundledSequenceModel();
+  const strings = opts.sequence ? await loadBundledSequenceModel() : undefined;
   log(`model ${MODEL} (${classifier.meta.modelId}); string model ${strings ? strings.meta.modelId : 'none'}`);
   const iso = await isolated(MODEL);
   const loso = losoRows();

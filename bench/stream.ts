@@ -13,7 +13,8 @@
  *
  * Flags: --set key=value (an engine option, repeatable), --quick (fewer streams), --json (one JSON object), --model FILE, --no-memory,
  * --no-verifier (run without models/verifier.onnx), --verifier FILE (another verifier), --sequence FILE
- * (another digit-string model), --no-sequence (without one, as with digitDictation.fluentStrings off).
+ * (another digit-string model), --no-sequence (without one, as with digitDictation.fluentStrings off). `--help` lists
+ * them; a bad value or an unknown option stops with `error [CODE]: …` and exit 2 before anything is measured.
  */
 import { FEATURE_CONFIG } from '../src/features/config';
 import { fileSource } from '../src/audio/source';
@@ -37,14 +38,38 @@ import {
   Stream,
 } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
-import { engineSetFlags, merge, patchOver, quantile, runStream as runEngine, Score, score } from './streamScoring';
+import { merge, patchOver, quantile, runStream as runEngine, Score, score } from './streamScoring';
+import { benchCommand, engineSetArg, parseBench, pathArg } from './args';
 
 const RATE = FEATURE_CONFIG.sampleRate;
-const args = process.argv.slice(2);
-const QUICK = args.includes('--quick');
-const JSON_OUT = args.includes('--json');
-const modelArg = args.indexOf('--model');
-const MODEL = modelArg >= 0 ? args[modelArg + 1] : bundledModelPath();
+interface Options {
+  set?: EngineOptionsPatch;
+  quick?: boolean;
+  json?: boolean;
+  model?: string;
+  /** False with --no-memory. */
+  memory: boolean;
+  /** A file with --verifier, false with --no-verifier. */
+  verifier?: string | false;
+  /** A file with --sequence, false with --no-sequence. */
+  sequence?: string | false;
+}
+
+const { opts } = parseBench<Options>(
+  benchCommand('stream', 'the streaming figures: digit streams and non-digit audio through the engine (npm run bench:stream)')
+    .option('--set <key=value>', 'an engine option (stream/options.ts), repeatable', engineSetArg('--set'))
+    .option('--quick', 'fewer streams')
+    .option('--json', 'print one JSON object instead of the tables')
+    .option('--model <file>', 'digit classifier (default: the bundled one)', pathArg('--model'))
+    .option('--no-memory', 'skip the memory run')
+    .option('--verifier <files>', 'another verifier (comma-separated model files)', pathArg('--verifier'))
+    .option('--no-verifier', 'run without models/verifier.onnx')
+    .option('--sequence <file>', 'another digit-string model', pathArg('--sequence'))
+    .option('--no-sequence', 'without a string model (as with digitDictation.fluentStrings off)'),
+);
+const QUICK = opts.quick === true;
+const JSON_OUT = opts.json === true;
+const MODEL = opts.model ?? bundledModelPath();
 
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
@@ -55,7 +80,7 @@ let VERIFIER: Verifier | undefined;
 let STRING_MODEL: SequenceModel | undefined;
 
 /** `--set key=value` (repeatable): engine options under every condition's own. */
-const SET = engineSetFlags(process.argv);
+const SET: EngineOptionsPatch = opts.set ?? {};
 const runStream = (classifier: Classifier, samples: Float32Array, options: EngineOptionsPatch, useVerifier = true) =>
   runEngine(classifier, samples, patchOver(SET, options), useVerifier ? VERIFIER : undefined, STRING_MODEL);
 
@@ -153,12 +178,10 @@ async function memoryRun(classifier: Classifier, clips: Clip[], minutes: number)
 
 async function main() {
   const classifier = await Classifier.load(MODEL);
-  const verifierArg = args.indexOf('--verifier');
-  VERIFIER = args.includes('--no-verifier') ? undefined : await loadVerifier(verifierArg >= 0 ? args[verifierArg + 1] : undefined);
-  const seqArg = args.indexOf('--sequence');
-  const seqPath = seqArg >= 0 ? args[seqArg + 1] : bundledSequenceModelPath();
+  VERIFIER = opts.verifier === false ? undefined : await loadVerifier(opts.verifier);
+  const seqPath = opts.sequence || bundledSequenceModelPath();
   // As the product runs by default (digitDictation.fluentStrings on): with the string model.
-  if (!args.includes('--no-sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
+  if (opts.sequence !== false && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   log(`string model: ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}`);
   const clips = loadFsdd(DATA, 'test');
   log(
@@ -240,7 +263,7 @@ async function main() {
   }
   const rtfMedian = quantile(speedRuns, 0.5);
 
-  const mem = args.includes('--no-memory') ? undefined : await memoryRun(classifier, clips, QUICK ? 5 : 30);
+  const mem = opts.memory ? await memoryRun(classifier, clips, QUICK ? 5 : 30) : undefined;
   await classifier.dispose();
   await VERIFIER?.dispose();
   await STRING_MODEL?.dispose();

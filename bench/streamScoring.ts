@@ -10,7 +10,7 @@ import { readWav } from '../src/audio/wav';
 import { Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
 import type { SequenceModelLike } from '../src/stream/stringDecoder';
-import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
+import type { EngineOptionsPatch } from '../src/stream/options';
 import type { Decision, UtteranceEvent } from '../src/stream/types';
 import type { Verifier } from '../src/stream/verifier';
 import { FEATURE_CONFIG } from '../src/features/config';
@@ -44,25 +44,6 @@ export function withNoise(stream: Stream, kind: NoiseKind, snrDb: number, levelD
   const g = Math.sqrt(Math.pow(10, (levelDb - snrDb) / 10));
   const samples = stream.samples.map((v, i) => v + g * noise[i]);
   return { ...stream, samples };
-}
-
-/**
- * The `--set key=value` flags (or another flag's, repeatable) of a bench's arguments, as an engine
- * options patch: `reject.minConfidence=0.4` sets the reject group's option. A key that is not a
- * numeric engine option (stream/options.ts OPTION_RULES) is refused, so a misspelt flag cannot
- * silently measure the defaults; the engine checks the values.
- */
-export function engineSetFlags(argv: readonly string[], flag = '--set'): EngineOptionsPatch {
-  const patch: Record<string, unknown> = {};
-  argv.forEach((a, i) => {
-    if (a !== flag || !argv[i + 1]) return;
-    const [key, v] = argv[i + 1].split('=');
-    if (!(key in OPTION_RULES)) throw new Error(`${flag} ${key}: not a numeric engine option (stream/options.ts)`);
-    const [group, name] = key.split('.');
-    if (name === undefined) patch[key] = Number(v);
-    else patch[group] = { ...(patch[group] as object | undefined), [name]: Number(v) };
-  });
-  return patch;
 }
 
 /** `over` on top of `base`, the vad and reject groups merged rather than replaced. */

@@ -24,11 +24,13 @@
  * `verifierData --negatives`) joined with 0–80 ms gaps; digits typed there are false insertions.
  * --set key=value: an engine option (stream/options.ts), repeatable.
  *
- * Flags: --json, --seed N, --quick, --model FILE, --cv DIR (bench/gscFolds.ts), --sequence FILE (string model), --no-sequence,
+ * Flags: --json, --seed N (13), --quick, --dev, --model FILE, --cv DIR (bench/gscFolds.ts), --sequence FILE (string model), --no-sequence,
  * --lengths A-B (digits a string, 3-8), --reasons (tally the withdrawals and rejections in strings not typed exactly), --examples N
  * (strings not typed exactly shown per set, with the string model's own decode; 4),
- * --steps-per-run N (the engine's stringStepsPerRun).
+ * --steps-per-run N (the engine's stringStepsPerRun), --negatives DIR, --set key=value; `--help` lists them. A bad value or an
+ * unknown option stops with `error [CODE]: …` and exit 2 before anything is measured.
  */
+import { Option } from 'commander';
 import { fileSource } from '../src/audio/source';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { existsSync } from 'node:fs';
@@ -49,23 +51,66 @@ import { cvDir, gscMeasures } from './gscFolds';
 import { alignDigits, quantile } from '../src/shared/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
-import { engineSetFlags, fluentTtsString, trackTyped } from './streamScoring';
-import type { EngineOptionsPatch } from '../src/stream/options';
+import { fluentTtsString, trackTyped } from './streamScoring';
+import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
+import { shown } from '../src/cli/args';
+import { OptionError } from '../src/errors';
+import { benchCommand, engineSetArg, intArg, numberArg, parseBench, pathArg } from './args';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
-const args = process.argv.slice(2);
-const flag = (name: string) => args.includes(name);
-const value = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
-const JSON_OUT = flag('--json');
-const QUICK = flag('--quick');
-const SEED = Number(value('--seed') ?? 13);
-/** --lengths A-B: digits a string (3-8, the issue's; 2-2 measures the pairs a lone word's two spikes look like). */
-const [MIN_LEN, MAX_LEN] = (value('--lengths') ?? '3-8').split('-').map(Number);
-if (!(Number.isInteger(MIN_LEN) && Number.isInteger(MAX_LEN) && MIN_LEN >= 1 && MAX_LEN >= MIN_LEN && MAX_LEN <= 12)) {
-  console.error(`--lengths must be A-B with 1 <= A <= B <= 12, got ${value('--lengths')}`);
-  process.exit(2);
+interface Options {
+  json?: boolean;
+  quick?: boolean;
+  seed: number;
+  lengths: [number, number];
+  dev?: boolean;
+  model?: string;
+  cv?: string;
+  /** A file with --sequence, false with --no-sequence. */
+  sequence?: string | false;
+  negatives?: string;
+  set?: EngineOptionsPatch;
+  stepsPerRun?: number;
+  reasons?: boolean;
+  examples: number;
 }
+
+/** --lengths A-B: whole numbers with 1 <= A <= B <= 12. */
+function lengthsArg(v: string): [number, number] {
+  const m = /^(\d+)-(\d+)$/.exec(v.trim());
+  const [a, b] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(a >= 1 && b >= a && b <= 12))
+    throw new OptionError('CLI_BAD_OPTION', `--lengths must be A-B with 1 <= A <= B <= 12, got ${shown(v)}`);
+  return [a, b];
+}
+
+const { opts } = parseBench<Options>(
+  benchCommand('strings', 'fluent digit strings through the real streaming engine (npm run bench:strings)')
+    .option('--json', 'print one JSON object instead of the tables')
+    .option('--quick', 'fewer strings a set')
+    .option('--seed <n>', 'random seed of the strings', intArg('--seed', 0, 2 ** 32 - 1), 13)
+    .addOption(
+      new Option('--lengths <A-B>', "digits a string (2-2 measures the pairs a lone word's two spikes look like)")
+        .argParser(lengthsArg)
+        .default([3, 8], '3-8'),
+    )
+    .option('--dev', 'the development material instead (for choosing engine settings; never reported)')
+    .option('--model <file>', 'digit classifier (default: the bundled one)', pathArg('--model'))
+    .option('--cv <dir>', 'cross-validation fold models (bench/gscFolds.ts)', pathArg('--cv'))
+    .option('--sequence <file>', 'digit-string model (default: the bundled one)', pathArg('--sequence'))
+    .option('--no-sequence', 'without a string model')
+    .option('--negatives <dir>', 'also phrases of 2–6 non-digit clips from DIR (label 10)', pathArg('--negatives'))
+    .option('--set <key=value>', 'an engine option (stream/options.ts), repeatable', engineSetArg('--set'))
+    .option('--steps-per-run <n>', "the engine's stringStepsPerRun", numberArg('--steps-per-run', OPTION_RULES.stringStepsPerRun))
+    .option('--reasons', 'tally the withdrawals and rejections in strings not typed exactly')
+    .option('--examples <n>', 'strings not typed exactly shown per set', intArg('--examples', 0, 1_000_000), 4),
+);
+const JSON_OUT = opts.json === true;
+const QUICK = opts.quick === true;
+const SEED = opts.seed;
+/** --lengths A-B: digits a string (3-8, the issue's; 2-2 measures the pairs a lone word's two spikes look like). */
+const [MIN_LEN, MAX_LEN] = opts.lengths;
 const log = (...a: unknown[]) => {
   if (!JSON_OUT) console.log(...a);
 };
@@ -116,14 +161,14 @@ function ttsSet(n: number, rng: Rng, voices: readonly VoiceFamily[] = HELDOUT_VO
 let STRING_MODEL: SequenceModel | undefined;
 /** `--set key=value` (repeatable): engine options (stream/options.ts), validated by the engine. */
 const ENGINE_OPTIONS: EngineOptionsPatch = {
-  ...(value('--steps-per-run') ? { stringStepsPerRun: Number(value('--steps-per-run')) } : {}),
-  ...engineSetFlags(args),
+  ...(opts.stepsPerRun !== undefined ? { stringStepsPerRun: opts.stepsPerRun } : {}),
+  ...opts.set,
 };
 
 /** With --reasons: why digits were withdrawn or utterances rejected, per set (numbers masked). */
-const REASONS = flag('--reasons');
+const REASONS = opts.reasons === true;
 /** --examples N: strings not typed exactly shown per set (4). */
-const EXAMPLES = Number(value('--examples') ?? 4);
+const EXAMPLES = opts.examples;
 let heardReasons: string[] = [];
 
 /** Runs one string through a fresh engine; returns the text as an editor would hold it. */
@@ -210,14 +255,14 @@ async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, 
 }
 
 async function main() {
-  const modelPath = value('--model') ?? bundledModelPath();
+  const modelPath = opts.model ?? bundledModelPath();
   const classifier = await Classifier.load(modelPath);
   const verifier = await loadVerifier();
-  const seqPath = value('--sequence') ?? bundledSequenceModelPath();
-  if (!flag('--no-sequence') && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
+  const seqPath = opts.sequence || bundledSequenceModelPath();
+  if (opts.sequence !== false && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   const rng = mulberry32(SEED);
   const per = QUICK ? 12 : 60;
-  const DEV = flag('--dev');
+  const DEV = opts.dev === true;
   const fsdd = DEV
     ? loadClips(FSDD_DIR, FEATURE_CONFIG, (c) => c.take >= 5 && c.take <= 9).clips.map(({ file, ...c }) => ({ name: file, ...c }))
     : loadFsdd(FSDD_DIR, 'test');
@@ -226,9 +271,7 @@ async function main() {
   // cross-validation model that left HELD_OUT_FOLD out stands in for it (bench/gscFolds.ts). The
   // dev set (the recipe-dev half, which the string model never trains on) keeps the classifier
   // under test, as it always has: dev figures are for choosing settings, never reported.
-  const gscMeasure = DEV
-    ? { model: modelPath }
-    : gscMeasures(modelPath, value('--cv') ?? cvDir()).measures.find((m) => m.fold === HELD_OUT_FOLD);
+  const gscMeasure = DEV ? { model: modelPath } : gscMeasures(modelPath, opts.cv ?? cvDir()).measures.find((m) => m.fold === HELD_OUT_FOLD);
   const gscClassifier = gscMeasure ? (gscMeasure.model === modelPath ? classifier : await Classifier.load(gscMeasure.model)) : undefined;
   if (!gscClassifier) log(`(gsc-digits strings left out: no classifier that never heard fold ${HELD_OUT_FOLD}; npm run train:cv)`);
   else if (gscClassifier !== classifier)
@@ -293,7 +336,7 @@ async function main() {
     for (const e of s.examples) log(`    e.g. ${e}`);
     if (REASONS && s.reasons.length) log(`    in strings not typed exactly:\n${tallyReasons(s.reasons)}`);
   }
-  const negDir = value('--negatives');
+  const negDir = opts.negatives;
   let nonDigit: { typed: number; minutes: number; falsePer10Min: number } | undefined;
   if (negDir) {
     // Non-digit phrases: 2–6 clips labelled 10 ("not a digit", e.g. verifierData --negatives' heldout

@@ -1,13 +1,16 @@
 /**
  * `npm run train:strings`: trains models/digit-strings.onnx (train/trainStrings.ts).
  *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
+ *     [--fluent 1500] [--non-digit 600] [--eval-every 150] [--lr X] [--draw-seed N] [--real DIR] [--augment]
+ *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives]
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
  * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
  * (verifierData --negatives' training folder) with the empty string as target; --more-voices adds
  * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES; --non-digit-share S the share of
  * examples with an empty target (default 0.15), --hard-negatives draws half of the non-digit words
- * and phrases from those the --init model hears digits in.)
+ * and phrases from those the --init model hears digits in.) `--help` lists them all; a bad value
+ * or an unknown option stops with `error [CODE]: …` and exit 2 before anything is trained.
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
@@ -18,9 +21,59 @@ import { TRAIN_VOICES, voiceFamily } from '../src/train/ttsVoices';
 import { NAMED_VARIANT_VOICES } from '../src/train/voices';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { BENCH_SENTENCES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
+import { benchCommand, intArg, numberArg, parseBench, pathArg, refuse } from './args';
 
-const args = process.argv.slice(2);
-const value = (name: string, def: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : def);
+interface Options {
+  out: string;
+  minutes: number;
+  seed: number;
+  batch: number;
+  fluent: number;
+  nonDigit: number;
+  evalEvery: number;
+  init?: string;
+  lr?: number;
+  drawSeed?: number;
+  real?: string;
+  augment?: boolean;
+  negatives?: string;
+  moreVoices?: boolean;
+  nonDigitShare?: number;
+  hardNegatives?: boolean;
+}
+
+const { opts } = parseBench<Options>(
+  benchCommand('trainStrings', 'trains the digit-string model models/digit-strings.onnx (npm run train:strings)')
+    .option('--out <dir>', 'output folder', pathArg('--out'), 'models')
+    .option('--minutes <m>', 'training time budget, minutes', numberArg('--minutes', { above: 0 }), 25)
+    .option('--seed <n>', 'random seed (also of the non-digit phrases)', intArg('--seed', 0, 2 ** 32 - 1), 1)
+    .option('--batch <n>', 'batch size', intArg('--batch', 1, 4096), 24)
+    .option('--fluent <n>', 'fluent TTS strings', intArg('--fluent', 0, 1_000_000), 1500)
+    .option('--non-digit <n>', 'non-digit TTS phrases (empty target)', intArg('--non-digit', 0, 1_000_000), 600)
+    .option('--eval-every <n>', 'steps between validations', intArg('--eval-every', 1, 1_000_000), 150)
+    .option('--init <path>', 'continue from the checkpoint in DIR, or from an exported FILE.onnx', pathArg('--init'))
+    .option('--lr <x>', 'peak learning rate', numberArg('--lr', { above: 0 }))
+    .option('--draw-seed <n>', 'seed of the examples drawn (default: from --seed)', intArg('--draw-seed', 0, 2 ** 32 - 1))
+    .option('--real <dir>', "add gsc-digits' training fold (its recordings folder)", pathArg('--real'))
+    .option('--augment', "the digit model's waveform augmentation")
+    .option(
+      '--negatives <dir>',
+      "phrases of non-digit clips (verifierData --negatives' training folder), empty target",
+      pathArg('--negatives'),
+    )
+    .option('--more-voices', "add espeak-ng's named variants (train/voices.ts NAMED_VARIANT_VOICES)")
+    .option(
+      '--non-digit-share <s>',
+      'share of examples with an empty target (default 0.15; needs --negatives)',
+      numberArg('--non-digit-share', { above: 0, below: 0.97 }),
+    )
+    .option('--hard-negatives', 'draw half of the non-digit words and phrases from those the --init model hears digits in'),
+);
+// The trainer refuses these as well, with a stack trace; here they stop with one line, before any work.
+if (opts.nonDigitShare !== undefined && opts.negatives === undefined)
+  refuse('--non-digit-share needs --negatives (it sets the share of their phrases)');
+if (opts.hardNegatives && (opts.init === undefined || opts.negatives === undefined))
+  refuse('--hard-negatives needs --init (the model that mines) and --negatives');
 
 /** Homophones and near-homophones of the digit words and "oh". */
 const SOUNDS_LIKE_A_DIGIT = new Set(
@@ -40,27 +93,27 @@ function nonDigitPhrases(n: number, seed: number): string[] {
 }
 
 async function main() {
-  const seed = Number(value('--seed', '1'));
+  const seed = opts.seed;
   const r = await trainStrings({
     fsddDir: FSDD_DIR,
-    out: value('--out', 'models'),
-    voices: args.includes('--more-voices') ? [...TRAIN_VOICES, ...NAMED_VARIANT_VOICES.map(voiceFamily)] : TRAIN_VOICES,
+    out: opts.out,
+    voices: opts.moreVoices ? [...TRAIN_VOICES, ...NAMED_VARIANT_VOICES.map(voiceFamily)] : TRAIN_VOICES,
     nonDigitTexts: nonDigitPhrases(3000, seed),
-    minutes: Number(value('--minutes', '25')),
-    batchSize: Number(value('--batch', '24')),
+    minutes: opts.minutes,
+    batchSize: opts.batch,
     seed,
-    fluentCount: Number(value('--fluent', '1500')),
-    nonDigitCount: Number(value('--non-digit', '600')),
+    fluentCount: opts.fluent,
+    nonDigitCount: opts.nonDigit,
     valCount: 240,
-    evalEvery: Number(value('--eval-every', '150')),
-    init: args.includes('--init') ? value('--init', '') : undefined,
-    peakLr: args.includes('--lr') ? Number(value('--lr', '')) : undefined,
-    drawSeed: args.includes('--draw-seed') ? Number(value('--draw-seed', '')) : undefined,
-    realDir: args.includes('--real') ? value('--real', '') : undefined,
-    augment: args.includes('--augment'),
-    negativesDir: args.includes('--negatives') ? value('--negatives', '') : undefined,
-    nonDigitShare: args.includes('--non-digit-share') ? Number(value('--non-digit-share', '')) : undefined,
-    mineHardNegatives: args.includes('--hard-negatives'),
+    evalEvery: opts.evalEvery,
+    init: opts.init,
+    peakLr: opts.lr,
+    drawSeed: opts.drawSeed,
+    realDir: opts.real,
+    augment: opts.augment === true,
+    negativesDir: opts.negatives,
+    nonDigitShare: opts.nonDigitShare,
+    mineHardNegatives: opts.hardNegatives === true,
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));

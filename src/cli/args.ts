@@ -15,6 +15,12 @@ export function shown(v: string, max = 60): string {
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
 
+/** `v` as a number when it is written as one in decimal (no "12abc", "0x10", "" or "Infinity"); may be ±Infinity for "1e999". */
+export function strictNumber(v: string): number | undefined {
+  const t = v.trim();
+  return NUMBER.test(t) ? Number(t) : undefined;
+}
+
 function badOption(flag: string, why: string, v: string): OptionError {
   return new OptionError('CLI_BAD_OPTION', `${flag} ${why}, got ${shown(v)}`);
 }
@@ -22,9 +28,8 @@ function badOption(flag: string, why: string, v: string): OptionError {
 /** A number flag checked against `rule`. */
 export function numberArg(flag: string, rule: NumberRule): (v: string) => number {
   return (v: string) => {
-    const t = v.trim();
-    if (!NUMBER.test(t)) throw badOption(flag, `must be a number${rule.integer ? ' (whole)' : ''}`, v);
-    const n = Number(t);
+    const n = strictNumber(v);
+    if (n === undefined) throw badOption(flag, `must be a number${rule.integer ? ' (whole)' : ''}`, v);
     const why = ruleViolation(n, rule);
     if (why) throw badOption(flag, why, v);
     return n;
