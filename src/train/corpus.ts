@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetError } from '../errors';
 import { Rng, mulberry32 } from './rng';
-import { DIGIT_WORDS, HELD_OUT_VOICES, TRAIN_VOICES, TtsVoice } from './voices';
+import { DIGIT_WORDS, HELD_OUT_VOICES, NAMED_VARIANT_VOICES, TRAIN_VOICES, TtsVoice } from './voices';
 
 /** Bump when the recipe changes, so an old cache is rebuilt instead of reused. */
 const CORPUS_VERSION = 1;
@@ -23,6 +23,11 @@ export interface CorpusOptions {
   espeakTakes: number;
   /** Takes per digit per flite / festival voice. */
   otherTakes: number;
+  /**
+   * 'named-variants': a supplementary corpus of espeak-ng's 54 named variants only (voices.ts
+   * NAMED_VARIANT_VOICES, none a dev or held-out voice), added to training with `train --extra`.
+   */
+  voices?: 'default' | 'named-variants';
   onLog?: (line: string) => void;
 }
 
@@ -37,9 +42,9 @@ export interface CorpusResult {
 /** The shipped model's corpus: 3 takes per digit of each of 84 espeak-ng voices, 12 of each other voice. */
 export const DEFAULT_CORPUS = Object.freeze({ seed: 1, espeakTakes: 3, otherTakes: 12 });
 
-export function defaultCorpusDir(): string {
+export function defaultCorpusDir(voices: CorpusOptions['voices'] = 'default'): string {
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'digit-dictation', 'corpus');
+  return join(cache, 'digit-dictation', voices === 'named-variants' ? 'corpus-named' : 'corpus');
 }
 
 interface Job {
@@ -161,7 +166,16 @@ export async function buildCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   const train = join(opts.out, 'train');
   const heldout = join(opts.out, 'heldout');
   const manifestPath = join(opts.out, 'manifest.json');
-  const recipe = { version: CORPUS_VERSION, seed: opts.seed, espeakTakes: opts.espeakTakes, otherTakes: opts.otherTakes };
+  const named = opts.voices === 'named-variants';
+  const recipe = {
+    version: CORPUS_VERSION,
+    seed: opts.seed,
+    espeakTakes: opts.espeakTakes,
+    otherTakes: opts.otherTakes,
+    ...(named ? { voices: 'named-variants' } : {}),
+  };
+  const trainVoices = named ? NAMED_VARIANT_VOICES : TRAIN_VOICES;
+  const heldVoices = named ? [] : HELD_OUT_VOICES;
   if (existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { recipe: unknown; files: number };
@@ -177,8 +191,8 @@ export async function buildCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   }
   rmSync(manifestPath, { force: true });
   const rng = mulberry32(opts.seed);
-  const jobs = [...plan(TRAIN_VOICES, train, rng, opts), ...plan(HELD_OUT_VOICES, heldout, rng, opts)];
-  log(`corpus: ${jobs.length} clips from ${TRAIN_VOICES.length} training and ${HELD_OUT_VOICES.length} held-out voices → ${opts.out}`);
+  const jobs = [...plan(trainVoices, train, rng, opts), ...plan(heldVoices, heldout, rng, opts)];
+  log(`corpus: ${jobs.length} clips from ${trainVoices.length} training and ${heldVoices.length} held-out voices → ${opts.out}`);
   const festival = new Map<string, Job[]>();
   const fast: Job[] = [];
   for (const j of jobs) {
@@ -192,7 +206,7 @@ export async function buildCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   });
   await pool([...festival.values()], 2, synthFestival);
   const tmp = `${manifestPath}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ recipe, files: jobs.length, voices: { train: TRAIN_VOICES, heldout: HELD_OUT_VOICES } }, null, 1));
+  writeFileSync(tmp, JSON.stringify({ recipe, files: jobs.length, voices: { train: trainVoices, heldout: heldVoices } }, null, 1));
   renameSync(tmp, manifestPath);
   const seconds = (Date.now() - started) / 1000;
   log(`corpus: ${jobs.length} clips in ${seconds.toFixed(0)} s`);
