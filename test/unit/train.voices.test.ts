@@ -1,6 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCorpus, defaultCorpusDir } from '../../src/train/corpus';
 import { HELD_OUT_VOICES, NAMED_VARIANT_VOICES, TRAIN_VOICES } from '../../src/train/voices';
 import { DEV_VOICES } from '../../bench/voiceTakes';
 
@@ -38,5 +42,24 @@ test('every named and development variant changes the voice it is added to (espe
   for (const v of [...NAMED_VARIANT_VOICES, ...DEV_VOICES]) {
     const [lang] = v.name.split('+');
     assert.ok(!say(v.name).equals(say(lang)), `${v.name} sounds exactly like ${lang}`);
+  }
+});
+
+test('corpus --named-variants: a supplementary corpus of the named variants only, reused when unchanged', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dd-named-'));
+  try {
+    const opts = { out, seed: 1, espeakTakes: 1, otherTakes: 1, voices: 'named-variants' as const };
+    const r = await buildCorpus(opts);
+    assert.equal(r.reused, false);
+    const files = readdirSync(r.train);
+    assert.equal(files.length, NAMED_VARIANT_VOICES.length * 10);
+    const ids = new Set(files.map((f) => /^\d_(.+)_\d+\.wav$/.exec(f)![1]));
+    assert.deepEqual([...ids].sort(), NAMED_VARIANT_VOICES.map((v) => v.id).sort());
+    assert.deepEqual(readdirSync(r.heldout), [], 'no held-out voices in a supplementary corpus');
+    assert.equal((await buildCorpus(opts)).reused, true);
+    // Its own cache folder: building it never replaces the default corpus.
+    assert.notEqual(defaultCorpusDir('named-variants'), defaultCorpusDir());
+  } finally {
+    rmSync(out, { recursive: true, force: true });
   }
 });
