@@ -21,6 +21,7 @@ interface TrainCliOptions {
   realFold: '0' | '1' | 'both';
   vtlp: number;
   swaFrom: number;
+  width: number;
   specAugment?: boolean;
   noisy?: boolean;
   variants: number;
@@ -85,6 +86,7 @@ export function registerTrain(program: Command): void {
         .choices(['0', '1', 'both'])
         .default(String(TRAINING_FOLD)),
     )
+    .option('--width <x>', 'channel multiplier of every convolution (0.25–4; 1 = the shipped network)', numberArg('--width', { min: 0.25, max: 4 }), 1)
     .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
@@ -139,6 +141,7 @@ export function registerTrain(program: Command): void {
           real: o.real ? { dir: o.real, fold: realFold(o.realFold), repeat: o.realRepeat, holdDev: o.realHoldDev } : undefined,
           vtlp: o.vtlp,
           swaFrom: o.swaFrom,
+          width: o.width,
           specAugment: o.specAugment ?? false,
           noisy: o.noisy ?? false,
           variants: o.variants,

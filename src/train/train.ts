@@ -190,7 +190,12 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     );
   }
   // Data with "other" clips (label 10) makes an eleven-class verifier; FSDD makes the ten-digit model.
-  const spec: NetSpec = { ...baseSpec, classes: opts.labels === 11 ? OTHER_LABEL + 1 : baseSpec.classes };
+  const width = opts.width ?? 1;
+  const spec: NetSpec = {
+    ...baseSpec,
+    convs: width === 1 ? baseSpec.convs : baseSpec.convs.map((c) => ({ ...c, out: Math.max(1, Math.round(c.out * width)) })),
+    classes: opts.labels === 11 ? OTHER_LABEL + 1 : baseSpec.classes,
+  };
   const predict = (inputs: Float32Array[]) => predictProbs(net, inputs, norm, 100, spec.classes);
   log(
     `data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`,
@@ -352,6 +357,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       noisy: opts.noisy ?? false,
       // Recorded only when on, so that a default run still rebuilds the shipped file byte for byte.
       ...(opts.swaFrom ? { swaFrom: opts.swaFrom } : {}),
+      ...(width !== 1 ? { width } : {}),
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,
