@@ -674,6 +674,8 @@ for (const [flag, v] of [
   ['--role', 'oracle'],
   ['--real-fold', '2'],
   ['--swa-from', '-1'],
+  ['--width', '0'],
+  ['--width', 'wide'],
   ['--variants', '-1'],
 ] as const) {
   add({

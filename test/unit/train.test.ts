@@ -165,3 +165,23 @@ test('weight averaging (swaFrom) exports the averaged weights, checked like any 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a wider network (width) trains, exports and loads, with its channels and width recorded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-width-'));
+  try {
+    const r = await train({ data: FSDD, out: dir, epochs: 1, batchSize: 32, augment: false, seed: 3, limit: 120, width: 1.5 });
+    assert.ok(r.exportMaxAbsDiff <= 1e-4, `export diff ${r.exportMaxAbsDiff}`);
+    const c = await Classifier.load(r.modelPath);
+    try {
+      assert.equal(c.meta.training.width, 1.5);
+      assert.match(
+        String(c.meta.architecture),
+        /conv3×72\+BN\+ReLU → conv3×72\+BN\+ReLU\+maxpool2 → conv3×96\+BN\+ReLU\+maxpool2 → conv3×96/,
+      );
+    } finally {
+      await c.dispose();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
