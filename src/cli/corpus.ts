@@ -15,7 +15,10 @@ export function registerCorpus(program: Command): void {
     .command('corpus')
     .description('synthesise the TTS part of the training corpus (espeak-ng, flite, festival) into a cache folder')
     .option('--out <dir>', `corpus folder (train/ and heldout/ inside; default ${defaultCorpusDir()}, or …-named with --named-variants)`)
-    .option('--named-variants', "espeak-ng's 54 named variants only (no held-out voices): more training voices for `train --extra DIR/train`")
+    .option(
+      '--named-variants',
+      "espeak-ng's 54 named variants only (no held-out voices): more training voices for `train --extra DIR/train`",
+    )
     .option('--seed <n>', 'random seed (pitches, rates, "oh" for zero)', intArg('--seed', 0, 2 ** 32 - 1), DEFAULT_CORPUS.seed)
     .option('--espeak-takes <n>', 'takes per digit per espeak-ng voice', intArg('--espeak-takes', 1, 1000), DEFAULT_CORPUS.espeakTakes)
     .option('--other-takes <n>', 'takes per digit per flite / festival voice', intArg('--other-takes', 1, 1000), DEFAULT_CORPUS.otherTakes)

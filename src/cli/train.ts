@@ -86,7 +86,12 @@ export function registerTrain(program: Command): void {
         .choices(['0', '1', 'both'])
         .default(String(TRAINING_FOLD)),
     )
-    .option('--width <x>', 'channel multiplier of every convolution (0.25–4; 1 = the shipped network)', numberArg('--width', { min: 0.25, max: 4 }), 1)
+    .option(
+      '--width <x>',
+      'channel multiplier of every convolution (0.25–4; 1 = the shipped network)',
+      numberArg('--width', { min: 0.25, max: 4 }),
+      1,
+    )
     .option('--real-repeat <n>', 'copies of each real clip (each augmented differently)', intArg('--real-repeat', 1, 20), 4)
     .option('--variants <n>', 'augmented variants per training clip (0–100)', intArg('--variants', 0, 100), 2)
     .option('--limit <n>', 'use at most N training files (smoke runs)', intArg('--limit', 1, 1e9))
