@@ -226,7 +226,7 @@ function evaluate(net: SequenceNet, val: Featurised[], norm: { mean: number[]; s
 
 /**
  * The non-digit audio in which a network hears a digit (hard-negative mining): each clip or phrase
- * alone, between 0.2 s of its own noise floor, as the stream would cut it.
+ * alone, with 0.2 s of a −70 dBFS white floor either side, as the stream would cut it.
  */
 export function mineHard(net: SequenceNet, xs: Float32Array[], norm: { mean: number[]; std: number[] }, stride: number): Float32Array[] {
   const pad = Math.round(0.2 * cfg.sampleRate);

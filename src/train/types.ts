@@ -26,9 +26,9 @@ export interface TrainOptions {
    * is exported instead of the validation-chosen epoch (BatchNorm statistics recomputed on training
    * batches). 0 or absent: off.
    */
+  swaFrom?: number;
   /** Channel multiplier of every convolution (1 = the shipped network, DEFAULT_NET). */
   width?: number;
-  swaFrom?: number;
   /** Noise on more variants and low SNRs as often as high ones (augment.ts NOISY_MIX). */
   noisy?: boolean;
   /** Augmented variants per training clip (default 2). */

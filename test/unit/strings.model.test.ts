@@ -118,6 +118,21 @@ test('smoke training writes a string model whose streamed steps equal the model 
   }
 });
 
+/** The smallest string training there is: one step of two examples, one voice. */
+const ONE_STEP = {
+  fsddDir: FSDD,
+  voices: [TRAIN_VOICES[0]],
+  nonDigitTexts: ['hello there'],
+  minutes: 1,
+  steps: 1,
+  batchSize: 2,
+  seed: 1,
+  fluentCount: 2,
+  nonDigitCount: 2,
+  valCount: 4,
+  evalEvery: 1,
+};
+
 test('hard-negative mining: the shipped string model hears digits in real digit words filed as non-digit, not in faint noise', async () => {
   const out = mkdtempSync(join(tmpdir(), 'dd-strings-hard-'));
   try {
@@ -133,18 +148,8 @@ test('hard-negative mining: the shipped string model hears digits in real digit 
     const mined = async (negativesDir: string) => {
       const lines: string[] = [];
       await trainStrings({
-        fsddDir: FSDD,
+        ...ONE_STEP,
         out: join(out, 'model'),
-        voices: [TRAIN_VOICES[0]],
-        nonDigitTexts: ['hello there'],
-        minutes: 1,
-        steps: 1,
-        batchSize: 2,
-        seed: 1,
-        fluentCount: 2,
-        nonDigitCount: 2,
-        valCount: 4,
-        evalEvery: 1,
         init: join(REPO, 'models', 'digit-strings.onnx'),
         negativesDir,
         nonDigitShare: 0.3,
@@ -166,20 +171,7 @@ test('hard-negative mining: the shipped string model hears digits in real digit 
 });
 
 test('string trainer: bad non-digit options are refused by name', async () => {
-  const base = {
-    fsddDir: FSDD,
-    out: tmpdir(),
-    voices: [TRAIN_VOICES[0]],
-    nonDigitTexts: ['hello there'],
-    minutes: 1,
-    steps: 1,
-    batchSize: 2,
-    seed: 1,
-    fluentCount: 2,
-    nonDigitCount: 2,
-    valCount: 4,
-    evalEvery: 1,
-  };
+  const base = { ...ONE_STEP, out: tmpdir() };
   await assert.rejects(
     trainStrings({ ...base, negativesDir: tmpdir(), nonDigitShare: 1.2 }),
     /nonDigitShare must be above 0 and below 0\.97 \(got 1\.2\)/,
