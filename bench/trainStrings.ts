@@ -2,14 +2,14 @@
  * `npm run train:strings`: trains models/digit-strings.onnx (train/trainStrings.ts).
  *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
  *     [--fluent 1500] [--non-digit 600] [--eval-every 150] [--lr X] [--draw-seed N] [--real DIR] [--augment]
- *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives] [--channels N]
+ *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives] [--channels N] [--half]
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
  * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
  * (verifierData --negatives' training folder) with the empty string as target; --more-voices adds
  * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES; --non-digit-share S the share of
  * examples with an empty target (default 0.15), --hard-negatives draws half of the non-digit words
- * and phrases from those the --init model hears digits in; --channels N widens every layer.) `--help` lists them all; a bad value
+ * and phrases from those the --init model hears digits in; --channels N widens every layer; --half stores the weights in half precision.) `--help` lists them all; a bad value
  * or an unknown option stops with `error [CODE]: …` and exit 2 before anything is trained.
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
@@ -42,6 +42,7 @@ interface Options {
   nonDigitShare?: number;
   hardNegatives?: boolean;
   channels?: number;
+  half?: boolean;
 }
 
 const { opts } = parseBench<Options>(
@@ -70,7 +71,8 @@ const { opts } = parseBench<Options>(
       numberArg('--non-digit-share', { above: 0, below: 0.97 }),
     )
     .option('--hard-negatives', 'draw half of the non-digit words and phrases from those the --init model hears digits in')
-    .option('--channels <n>', 'channels of every layer (default 48, the shipped network; --init must match)', intArg('--channels', 8, 256)),
+    .option('--channels <n>', 'channels of every layer (default 48, the shipped network; --init must match)', intArg('--channels', 8, 256))
+    .option('--half', 'store the weights in half precision (half the bytes; the export check measures the rounding)'),
 );
 // The trainer refuses these as well, with a stack trace; here they stop with one line, before any work.
 if (opts.nonDigitShare !== undefined && opts.negatives === undefined)
@@ -117,6 +119,7 @@ async function main() {
     negativesDir: opts.negatives,
     nonDigitShare: opts.nonDigitShare,
     mineHardNegatives: opts.hardNegatives === true,
+    half: opts.half === true,
     spec:
       opts.channels === undefined
         ? undefined

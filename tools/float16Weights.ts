@@ -1,13 +1,17 @@
 /**
- * `node dist/tools/float16Weights.js IN.onnx OUT.onnx`: stores a verifier member's weights in half
- * precision (train/float16.ts) and reports what that changes: the largest probability difference
- * and the largest change of the member's log-odds of a digit on the FSDD test split, whole words
- * and their first 300 ms. OUT may be IN (written atomically).
+ * `node dist/tools/float16Weights.js IN.onnx OUT.onnx`: stores a model's weights in half precision
+ * (train/float16.ts) and reports what that changes on the FSDD test split. For a verifier member or
+ * word classifier: the largest probability difference and the largest change of its log-odds of a
+ * digit, whole words and their first 300 ms. For a digit-string model (a finished run that was not
+ * trained with --half): the largest difference of its per-step probabilities over whole words. OUT
+ * may be IN (written atomically).
  */
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/atomicWrite';
-import { utteranceFeatures } from '../src/features/logmel';
+import { logMelFrames, utteranceFeatures } from '../src/features/logmel';
 import { Classifier } from '../src/model/classifier';
+import { SEQUENCE_META_KEY, SequenceModel } from '../src/model/sequenceModel';
+import { onnx } from 'onnx-proto';
 import { logOdds } from '../src/stream/verifier';
 import { withFloat16Weights } from '../src/train/float16';
 import { loadFsdd } from '../test/fixtures/corpus';
@@ -16,9 +20,11 @@ import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 async function main(): Promise<void> {
   const [input, output] = process.argv.slice(2);
   if (!input || !output) throw new Error('usage: node dist/tools/float16Weights.js IN.onnx OUT.onnx');
-  const before = await Classifier.load(input, undefined, 'any');
   const original = readFileSync(input);
   const bytes = withFloat16Weights(original);
+  if (onnx.ModelProto.decode(original).metadataProps.some((p) => p.key === SEQUENCE_META_KEY))
+    return sequenceModel(input, output, original, bytes);
+  const before = await Classifier.load(input, undefined, 'any');
   const inputs = loadFsdd(DATA, 'test').flatMap((c) => [utteranceFeatures(c.samples), utteranceFeatures(c.samples.subarray(0, 2400))]);
   const a = await before.classifyBatch(inputs);
   await before.dispose();
@@ -36,6 +42,32 @@ async function main(): Promise<void> {
   });
   console.log(
     `${output}: ${bytes.length} bytes (was ${original.length}); on ${inputs.length} FSDD test inputs: max |Δp| ${maxDp.toExponential(2)}, max |Δ log-odds| ${maxDlogit.toExponential(2)}`,
+  );
+}
+
+async function sequenceModel(input: string, output: string, original: Uint8Array, bytes: Uint8Array): Promise<void> {
+  const before = await SequenceModel.load(input);
+  const { stride } = before.meta;
+  const inputs = loadFsdd(DATA, 'test')
+    .map((c) => logMelFrames(c.samples))
+    .map(({ data, frames }) => ({ data, frames: frames - (frames % stride) }))
+    .filter((x) => x.frames > 0);
+  const a: Float32Array[] = [];
+  for (const x of inputs) a.push(await before.probs(x.data, x.frames));
+  await before.dispose();
+  writeFileAtomic(output, bytes);
+  const after = await SequenceModel.load(output);
+  let maxDp = 0;
+  try {
+    for (let i = 0; i < inputs.length; i++) {
+      const b = await after.probs(inputs[i].data, inputs[i].frames);
+      b.forEach((p, k) => (maxDp = Math.max(maxDp, Math.abs(p - a[i][k]))));
+    }
+  } finally {
+    await after.dispose();
+  }
+  console.log(
+    `${output}: ${bytes.length} bytes (was ${original.length}); on ${inputs.length} FSDD test words: max |Δp| per step ${maxDp.toExponential(2)}`,
   );
 }
 

@@ -19,6 +19,7 @@ import { ctcLossTensor, greedyDecode } from './ctc';
 import { loadClips } from './dataset';
 import { recipeDevSpeaker, speakerFold, TRAINING_FOLD } from './folds';
 import { exportSequenceOnnx } from './exportSequence';
+import { withFloat16Weights } from './float16';
 import { gaussian, mulberry32 } from './rng';
 import { buildSources, Example, sampleExample } from './stringData';
 import { alignDigits } from '../shared/stringScore';
@@ -69,6 +70,11 @@ export interface StringTrainOptions {
    * the starting model hears a digit; half of the non-digit words are then drawn from those.
    */
   mineHardNegatives?: boolean;
+  /**
+   * Store the exported weights in half precision (train/float16.ts): a 64-channel network is
+   * 289 KB in float32. The export check below then measures the rounding too.
+   */
+  half?: boolean;
   log?: (line: string) => void;
 }
 
@@ -376,7 +382,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   }
   net.restore(best!.weights);
   const ref = evaluate(net, val.slice(0, 16), norm, stride).probs;
-  const { bytes, modelId } = exportSequenceOnnx(spec, best!.weights, {
+  const exported = exportSequenceOnnx(spec, best!.weights, {
     featureConfig: { ...cfg },
     normalization: norm,
     labels: [...SEQUENCE_LABELS],
@@ -393,9 +399,12 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       valDigitErrorRate: best!.errorRate,
       valExact: best!.exact,
       continuedFrom: o.init ? 'a previous run (--init)' : null,
+      ...(o.half ? { weights: 'float16' } : {}),
       data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ` (also phrases of verifierData --negatives clips${o.nonDigitShare !== undefined ? `, ${Math.round(o.nonDigitShare * 100)} % of examples empty` : ''}${o.mineHardNegatives ? ', half their words and phrases mined where the starting model heard digits' : ''})` : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
     },
   });
+  const { modelId } = exported;
+  const bytes = o.half ? withFloat16Weights(exported.bytes) : exported.bytes;
   net.dispose();
   optimizer.dispose();
   mkdirSync(o.out, { recursive: true });
@@ -428,7 +437,9 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
     exportMaxAbsDiff,
     seconds: (Date.now() - started) / 1000,
   };
-  log(`exported ${modelPath} (${bytes.length} bytes, id ${modelId}); ONNX vs trainer max |Δp| ${exportMaxAbsDiff.toExponential(2)}`);
+  log(
+    `exported ${modelPath} (${bytes.length} bytes${o.half ? ', float16 weights' : ''}, id ${modelId}); ONNX vs trainer max |Δp| ${exportMaxAbsDiff.toExponential(2)}`,
+  );
   writeFileAtomic(join(o.out, 'digit-strings.training.json'), JSON.stringify(result, null, 2) + '\n');
   return result;
 }

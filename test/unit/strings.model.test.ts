@@ -179,3 +179,26 @@ test('string trainer: bad non-digit options are refused by name', async () => {
   await assert.rejects(trainStrings({ ...base, nonDigitShare: 0.3 }), /nonDigitShare needs negativesDir/);
   await assert.rejects(trainStrings({ ...base, negativesDir: tmpdir(), mineHardNegatives: true }), /mineHardNegatives needs init/);
 });
+
+test('string trainer --half: the same step stored in half the bytes, its export check measuring the rounding', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dd-strings-half-'));
+  try {
+    const run = (half: boolean) =>
+      trainStrings({ ...ONE_STEP, out: join(out, half ? 'half' : 'full'), init: join(REPO, 'models', 'digit-strings.onnx'), half });
+    const full = await run(false);
+    const half = await run(true);
+    assert.equal(half.modelId, full.modelId, 'the same weights before storage');
+    assert.ok(half.bytes < 0.6 * full.bytes, `${half.bytes} of ${full.bytes} bytes`);
+    assert.ok(full.exportMaxAbsDiff < 1e-4, `float32 export off by ${full.exportMaxAbsDiff}`);
+    // Half precision rounds each weight by up to 2⁻¹¹ relative: visible, yet far below a spike's 0.5 margin.
+    assert.ok(
+      half.exportMaxAbsDiff > full.exportMaxAbsDiff && half.exportMaxAbsDiff < 2e-2,
+      `float16 export off by ${half.exportMaxAbsDiff}`,
+    );
+    const meta = readSequenceMeta(readFileSync(half.modelPath), 'model');
+    assert.equal(meta.training.weights, 'float16');
+    assert.equal(readSequenceMeta(readFileSync(full.modelPath), 'model').training.weights, undefined);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
