@@ -22,7 +22,9 @@ import { TRAIN_VOICES, voiceFamily } from '../src/train/ttsVoices';
 import { NAMED_VARIANT_VOICES } from '../src/train/voices';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { BENCH_SENTENCES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
-import { benchCommand, intArg, numberArg, parseBench, pathArg, refuse } from './args';
+import { DigitDictationError } from '../src/errors';
+import { reportFailure } from '../src/cli/failure';
+import { benchCommand, intArg, numberArg, parseBench, pathArg } from './args';
 
 interface Options {
   out: string;
@@ -74,11 +76,6 @@ const { opts } = parseBench<Options>(
     .option('--channels <n>', 'channels of every layer (default 48, the shipped network; --init must match)', intArg('--channels', 8, 256))
     .option('--half', 'store the weights in half precision (half the bytes; the export check measures the rounding)'),
 );
-// The trainer refuses these as well, with a stack trace; here they stop with one line, before any work.
-if (opts.nonDigitShare !== undefined && opts.negatives === undefined)
-  refuse('--non-digit-share needs --negatives (it sets the share of their phrases)');
-if (opts.hardNegatives && (opts.init === undefined || opts.negatives === undefined))
-  refuse('--hard-negatives needs --init (the model that mines) and --negatives');
 
 /** Homophones and near-homophones of the digit words and "oh". */
 const SOUNDS_LIKE_A_DIGIT = new Set(
@@ -129,7 +126,10 @@ async function main() {
   console.log(JSON.stringify(r));
 }
 
+// Refused options (the trainer checks them before any work) and missing data end in one line;
+// anything unexpected keeps its stack trace for the developer running the trainer.
 main().catch((err) => {
+  if (err instanceof DigitDictationError) reportFailure(err, false);
   console.error(err);
   process.exit(1);
 });

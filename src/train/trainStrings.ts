@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { mkdirSync, readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileAtomic } from '../atomicWrite';
+import { OptionError } from '../errors';
 import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames } from '../features/logmel';
 import { onnx } from 'onnx-proto';
@@ -248,15 +249,29 @@ export function mineHard(net: SequenceNet, xs: Float32Array[], norm: { mean: num
   return xs.filter((_, i) => hyps[i].length > 0);
 }
 
+/**
+ * Refuses option values and combinations before any work. Messages name the option and its
+ * bench/trainStrings.ts flag, which reports them as one line (this is its only check).
+ */
+export function checkStringTrainOptions(o: StringTrainOptions): void {
+  if (o.nonDigitShare !== undefined && !(o.nonDigitShare > 0 && o.nonDigitShare < 0.97))
+    throw new OptionError('TRAIN_BAD_OPTION', `nonDigitShare (--non-digit-share) must be above 0 and below 0.97 (got ${o.nonDigitShare})`);
+  if (o.nonDigitShare !== undefined && !o.negativesDir)
+    throw new OptionError(
+      'TRAIN_CONFLICTING_OPTIONS',
+      'nonDigitShare (--non-digit-share) needs negativesDir (--negatives): it sets the share of their phrases',
+    );
+  if (o.mineHardNegatives && !(o.init && o.negativesDir))
+    throw new OptionError(
+      'TRAIN_CONFLICTING_OPTIONS',
+      'mineHardNegatives (--hard-negatives) needs init (--init, the model that mines) and negativesDir (--negatives)',
+    );
+}
+
 export async function trainStrings(o: StringTrainOptions): Promise<StringTrainResult> {
   const started = Date.now();
   const log = o.log ?? (() => undefined);
-  if (o.nonDigitShare !== undefined && !(o.nonDigitShare > 0 && o.nonDigitShare < 0.97))
-    throw new Error(`nonDigitShare must be above 0 and below 0.97 (got ${o.nonDigitShare})`);
-  if (o.nonDigitShare !== undefined && !o.negativesDir)
-    throw new Error('nonDigitShare needs negativesDir (it sets the share of their phrases)');
-  if (o.mineHardNegatives && !(o.init && o.negativesDir))
-    throw new Error('mineHardNegatives needs init (the model that mines) and negativesDir');
+  checkStringTrainOptions(o);
   await initBackend();
   const spec = o.spec ?? DEFAULT_SEQ_NET;
   const stride = totalStride(spec);

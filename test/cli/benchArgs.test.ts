@@ -80,8 +80,8 @@ test('out-of-range and malformed values are refused by name', () => {
   assertRefused('stream', ['--set', 'eeThresh'], 'CLI_BAD_OPTION', '--set');
   assertRefused('trainStrings', ['--minutes', '0'], 'CLI_BAD_OPTION', '--minutes');
   assertRefused('trainStrings', ['--non-digit-share', '0.97', '--negatives', 'N'], 'CLI_BAD_OPTION', '--non-digit-share');
-  assertRefused('trainStrings', ['--non-digit-share', '0.3'], 'CLI_CONFLICTING_OPTIONS', '--negatives');
-  assertRefused('trainStrings', ['--hard-negatives', '--negatives', 'N'], 'CLI_CONFLICTING_OPTIONS', '--init');
+  assertRefused('trainStrings', ['--non-digit-share', '0.3'], 'TRAIN_CONFLICTING_OPTIONS', '--negatives');
+  assertRefused('trainStrings', ['--hard-negatives', '--negatives', 'N'], 'TRAIN_CONFLICTING_OPTIONS', '--init');
   assertRefused('trainStrings', ['--channels', '4'], 'CLI_BAD_OPTION', '--channels');
   assertRefused('enroll', ['--takes', '3'], 'CLI_BAD_OPTION', '--takes');
   assertRefused('enroll', ['--modes', 'base,fast'], 'CLI_BAD_OPTION', '--modes');

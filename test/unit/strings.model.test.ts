@@ -174,10 +174,13 @@ test('string trainer: bad non-digit options are refused by name', async () => {
   const base = { ...ONE_STEP, out: tmpdir() };
   await assert.rejects(
     trainStrings({ ...base, negativesDir: tmpdir(), nonDigitShare: 1.2 }),
-    /nonDigitShare must be above 0 and below 0\.97 \(got 1\.2\)/,
+    /nonDigitShare \(--non-digit-share\) must be above 0 and below 0\.97 \(got 1\.2\)/,
   );
-  await assert.rejects(trainStrings({ ...base, nonDigitShare: 0.3 }), /nonDigitShare needs negativesDir/);
-  await assert.rejects(trainStrings({ ...base, negativesDir: tmpdir(), mineHardNegatives: true }), /mineHardNegatives needs init/);
+  await assert.rejects(trainStrings({ ...base, nonDigitShare: 0.3 }), /nonDigitShare \(--non-digit-share\) needs negativesDir/);
+  await assert.rejects(
+    trainStrings({ ...base, negativesDir: tmpdir(), mineHardNegatives: true }),
+    /mineHardNegatives \(--hard-negatives\) needs init/,
+  );
 });
 
 test('string trainer --half: the same step stored in half the bytes, its export check measuring the rounding', async () => {
