@@ -137,7 +137,8 @@ export class ReadableSource implements AudioSource {
 }
 
 /**
- * Recorded audio as a source: a path (WAV, AIFF or FLAC, read by decibri) or samples already in
+ * Recorded audio as a source: a path (WAV, AIFF or FLAC; WAV streamed by wavStream.ts unless
+ * Silero runs, else read by decibri) or samples already in
  * memory. Audio at another rate is resampled by decibri to `sampleRate`.
  */
 export async function fileSource(

@@ -2,6 +2,7 @@ import { closeSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { WaveFile } from 'wavefile';
 import { AudioFormatError } from '../errors';
+import { FORMAT_ALAW, FORMAT_MULAW } from './g711';
 import { badSampleError, firstBadSample } from './samples';
 import { openWav, wavInfo } from './wavStream';
 
@@ -11,8 +12,8 @@ export interface Audio {
   samples: Float32Array;
 }
 
-/** WAVE format tags wavefile can turn into linear samples: PCM and IEEE float. */
-const SUPPORTED_FORMATS = new Set([1, 3, 0xfffe]);
+/** WAVE format tags wavefile can turn into linear samples: PCM, IEEE float, A-law and μ-law. */
+const SUPPORTED_FORMATS = new Set([1, 3, FORMAT_ALAW, FORMAT_MULAW, 0xfffe]);
 
 /**
  * Decodes a WAV buffer to mono float samples at `targetRate` (if given). Multichannel audio is
@@ -25,12 +26,19 @@ export function decodeWav(bytes: Uint8Array, name: string, targetRate?: number):
   } catch (err) {
     throw new AudioFormatError('WAV_UNREADABLE', `${name}: not a readable WAV file (${(err as Error).message})`, { cause: err });
   }
-  const fmt = wav.fmt as { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
+  type Fmt = { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
+  let fmt = wav.fmt as Fmt;
   if (!SUPPORTED_FORMATS.has(fmt.audioFormat)) {
-    throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${fmt.audioFormat} is not PCM or float`);
+    throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${fmt.audioFormat} is not PCM, float, A-law or μ-law`);
   }
   if (!(fmt.numChannels >= 1) || !(fmt.sampleRate > 0)) {
     throw new AudioFormatError('WAV_BAD_HEADER', `${name}: WAV header has ${fmt.numChannels} channels at ${fmt.sampleRate} Hz`);
+  }
+  // Telephone recordings: expanded to 16-bit linear PCM before anything else reads them.
+  if (fmt.audioFormat === FORMAT_MULAW || fmt.audioFormat === FORMAT_ALAW) {
+    if (fmt.audioFormat === FORMAT_MULAW) wav.fromMuLaw();
+    else wav.fromALaw();
+    fmt = wav.fmt as Fmt;
   }
   if (fmt.audioFormat !== 1) {
     // Float samples can be NaN, infinite or absurd: refuse them before resampling smears them.

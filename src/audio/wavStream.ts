@@ -7,12 +7,13 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { AudioFormatError } from '../errors';
+import { FORMAT_ALAW, FORMAT_MULAW, g711Table } from './g711';
 import { badSampleError, firstBadSample } from './samples';
 import type { AudioChunk, AudioSource } from './source';
 
 export interface WavInfo {
-  /** 1 PCM, 3 IEEE float (the extensible tag resolved to its subformat). */
-  format: 1 | 3;
+  /** 1 PCM, 3 IEEE float, 6 A-law, 7 μ-law (the extensible tag resolved to its subformat). */
+  format: 1 | 3 | 6 | 7;
   channels: number;
   sampleRate: number;
   bitsPerSample: number;
@@ -25,6 +26,8 @@ export interface WavInfo {
   frames: number;
   seconds: number;
 }
+
+const FORMAT_NAMES: Record<WavInfo['format'], string> = { 1: 'PCM', 3: 'float', 6: 'A-law', 7: 'μ-law' };
 
 /** More channels than any recording setup; a header claiming 65,535 would ask for half a GB per block. */
 const MAX_CHANNELS = 64;
@@ -58,12 +61,14 @@ export function readWavInfo(fd: number, name: string): WavInfo {
       const channels = f.readUInt16LE(2);
       const sampleRate = f.readUInt32LE(4);
       const bitsPerSample = f.readUInt16LE(14);
-      if (tag !== 1 && tag !== 3) throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${tag} is not PCM or float`);
-      const bitsOk = tag === 1 ? [8, 16, 24, 32].includes(bitsPerSample) : [32, 64].includes(bitsPerSample);
+      if (tag !== 1 && tag !== 3 && tag !== FORMAT_ALAW && tag !== FORMAT_MULAW)
+        throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${tag} is not PCM, float, A-law or μ-law`);
+      const bitsOk =
+        tag === 1 ? [8, 16, 24, 32].includes(bitsPerSample) : tag === 3 ? [32, 64].includes(bitsPerSample) : bitsPerSample === 8;
       if (!(channels >= 1 && channels <= MAX_CHANNELS) || !(sampleRate >= 1000 && sampleRate <= 384000) || !bitsOk) {
         throw new AudioFormatError(
           'WAV_BAD_HEADER',
-          `${name}: WAV header has ${channels} channel(s) at ${sampleRate} Hz, ${bitsPerSample}-bit ${tag === 3 ? 'float' : 'PCM'}`,
+          `${name}: WAV header has ${channels} channel(s) at ${sampleRate} Hz, ${bitsPerSample}-bit ${FORMAT_NAMES[tag]}`,
         );
       }
       fmt = { format: tag, channels, sampleRate, bitsPerSample, blockAlign: channels * (bitsPerSample / 8) };
@@ -113,12 +118,14 @@ export function openWav(path: string): number {
 export function decodeFrames(info: WavInfo, bytes: Buffer, frames: number, out = new Float32Array(frames)): Float32Array {
   const { channels, bitsPerSample: bits, format } = info;
   const step = bits / 8;
+  const table = format === FORMAT_ALAW || format === FORMAT_MULAW ? g711Table(format) : undefined;
   for (let i = 0; i < frames; i++) {
     let sum = 0;
     for (let c = 0; c < channels; c++) {
       const at = (i * channels + c) * step;
       let v: number;
-      if (format === 3) v = bits === 32 ? bytes.readFloatLE(at) : bytes.readDoubleLE(at);
+      if (table) v = table[bytes[at]];
+      else if (format === 3) v = bits === 32 ? bytes.readFloatLE(at) : bytes.readDoubleLE(at);
       else if (bits === 16) v = bytes.readInt16LE(at) / 32768;
       else if (bits === 8) v = (bytes[at] - 128) / 128;
       else if (bits === 24) v = bytes.readIntLE(at, 3) / 8388608;

@@ -23,7 +23,7 @@ export function registerTranscribe(program: Command): void {
     program
       .command('transcribe')
       .description('recognise the digits spoken in an audio file with the streaming engine (times in ms from the start of the file)')
-      .argument('<file>', 'WAV, AIFF or FLAC; any rate (resampled to the model rate)', pathArg('<file>')),
+      .argument('<file>', 'WAV (PCM, float, μ-law or A-law), AIFF or FLAC; any rate (resampled to the model rate)', pathArg('<file>')),
   ).action(async (file: string, o: EngineCliOptions) => {
     const classifier = await Classifier.load(o.model);
     const engine = new DictationEngine(classifier, toEnginePatch(o), modeProbs);
