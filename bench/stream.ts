@@ -283,12 +283,13 @@ async function main() {
   }
   const c = rows['clean, early exit'].score;
   const n = rows['20 dB SNR, early exit'].score;
+  // Issues 12 and 13: bench:stream must stay >= 99 % clean and at 20 dB (the 20 dB bar was 97 % before them).
   log('\nBars');
   log(
     `streaming accuracy, clean                   ${pct(c.accuracy)} (S ${c.sub}, D ${c.del}, I ${c.ins}, N ${c.n})${bar(c.accuracy >= 0.99)}`,
   );
   log(
-    `streaming accuracy, 20 dB SNR               ${pct(n.accuracy)} (S ${n.sub}, D ${n.del}, I ${n.ins}, N ${n.n})${bar(n.accuracy >= 0.97)}`,
+    `streaming accuracy, 20 dB SNR               ${pct(n.accuracy)} (S ${n.sub}, D ${n.del}, I ${n.ins}, N ${n.n})${bar(n.accuracy >= 0.99)}`,
   );
   const med = quantile([...c.latencies, ...n.latencies], 0.5);
   log(
