@@ -4,7 +4,7 @@ import { WaveFile } from 'wavefile';
 import { AudioFormatError } from '../errors';
 import { FORMAT_ALAW, FORMAT_MULAW } from './g711';
 import { badSampleError, firstBadSample } from './samples';
-import { openWav, wavInfo } from './wavStream';
+import { isWavFormat, openWav, unsupportedWavFormat, wavInfo } from './wavStream';
 
 export interface Audio {
   sampleRate: number;
@@ -12,8 +12,8 @@ export interface Audio {
   samples: Float32Array;
 }
 
-/** WAVE format tags wavefile can turn into linear samples: PCM, IEEE float, A-law and μ-law. */
-const SUPPORTED_FORMATS = new Set([1, 3, FORMAT_ALAW, FORMAT_MULAW, 0xfffe]);
+/** WAVE_FORMAT_EXTENSIBLE: wavefile reads its PCM and float subformats itself. */
+const FORMAT_EXTENSIBLE = 0xfffe;
 
 /**
  * Decodes a WAV buffer to mono float samples at `targetRate` (if given). Multichannel audio is
@@ -28,18 +28,14 @@ export function decodeWav(bytes: Uint8Array, name: string, targetRate?: number):
   }
   type Fmt = { audioFormat: number; numChannels: number; sampleRate: number; bitsPerSample: number };
   let fmt = wav.fmt as Fmt;
-  if (!SUPPORTED_FORMATS.has(fmt.audioFormat)) {
-    throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${fmt.audioFormat} is not PCM, float, A-law or μ-law`);
-  }
+  if (fmt.audioFormat !== FORMAT_EXTENSIBLE && !isWavFormat(fmt.audioFormat)) throw unsupportedWavFormat(name, fmt.audioFormat);
   if (!(fmt.numChannels >= 1) || !(fmt.sampleRate > 0)) {
     throw new AudioFormatError('WAV_BAD_HEADER', `${name}: WAV header has ${fmt.numChannels} channels at ${fmt.sampleRate} Hz`);
   }
   // Telephone recordings: expanded to 16-bit linear PCM before anything else reads them.
-  if (fmt.audioFormat === FORMAT_MULAW || fmt.audioFormat === FORMAT_ALAW) {
-    if (fmt.audioFormat === FORMAT_MULAW) wav.fromMuLaw();
-    else wav.fromALaw();
-    fmt = wav.fmt as Fmt;
-  }
+  if (fmt.audioFormat === FORMAT_MULAW) wav.fromMuLaw();
+  else if (fmt.audioFormat === FORMAT_ALAW) wav.fromALaw();
+  fmt = wav.fmt as Fmt;
   if (fmt.audioFormat !== 1) {
     // Float samples can be NaN, infinite or absurd: refuse them before resampling smears them.
     const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];

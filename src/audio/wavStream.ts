@@ -27,7 +27,16 @@ export interface WavInfo {
   seconds: number;
 }
 
-const FORMAT_NAMES: Record<WavInfo['format'], string> = { 1: 'PCM', 3: 'float', 6: 'A-law', 7: 'μ-law' };
+const FORMAT_NAMES: Record<WavInfo['format'], string> = { 1: 'PCM', 3: 'float', [FORMAT_ALAW]: 'A-law', [FORMAT_MULAW]: 'μ-law' };
+
+/** A WAVE format tag both readers decode (wav.ts also passes the extensible tag to wavefile). */
+export function isWavFormat(tag: number): tag is WavInfo['format'] {
+  return Object.hasOwn(FORMAT_NAMES, tag);
+}
+
+export function unsupportedWavFormat(name: string, tag: number): AudioFormatError {
+  return new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${tag} is not PCM, float, A-law or μ-law`);
+}
 
 /** More channels than any recording setup; a header claiming 65,535 would ask for half a GB per block. */
 const MAX_CHANNELS = 64;
@@ -61,8 +70,7 @@ export function readWavInfo(fd: number, name: string): WavInfo {
       const channels = f.readUInt16LE(2);
       const sampleRate = f.readUInt32LE(4);
       const bitsPerSample = f.readUInt16LE(14);
-      if (tag !== 1 && tag !== 3 && tag !== FORMAT_ALAW && tag !== FORMAT_MULAW)
-        throw new AudioFormatError('WAV_NOT_PCM', `${name}: WAV format tag ${tag} is not PCM, float, A-law or μ-law`);
+      if (!isWavFormat(tag)) throw unsupportedWavFormat(name, tag);
       const bitsOk =
         tag === 1 ? [8, 16, 24, 32].includes(bitsPerSample) : tag === 3 ? [32, 64].includes(bitsPerSample) : bitsPerSample === 8;
       if (!(channels >= 1 && channels <= MAX_CHANNELS) || !(sampleRate >= 1000 && sampleRate <= 384000) || !bitsOk) {
