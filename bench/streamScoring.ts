@@ -105,21 +105,27 @@ function padFluent(speech: Float32Array, rng: () => number): Float32Array {
   return samples;
 }
 
-/** Runs one stream through a fresh engine (with `verifier`, if given) and times it. */
+/**
+ * Runs one stream through a fresh engine (with `verifier`, if given) and times it. With
+ * `collectFirst` (and --expose-gc) the run starts from a fully collected heap, so one condition does
+ * not pay for another's garbage in its memory; timed runs pass false, because the product never
+ * forces a collection and one forced before a run costs that run ~30 % more CPU (measured in the
+ * fourteenth session, pinned to one core: 177–180× against 246–258× with the "why").
+ */
 export async function runStream(
   classifier: Classifier,
   samples: Float32Array,
   options: EngineOptionsPatch,
   verifier?: Verifier,
   stringModel?: SequenceModelLike,
+  collectFirst = true,
 ): Promise<RunResult> {
   const engine = new DictationEngine(classifier, options);
   if (verifier) engine.setVerifier(verifier);
   engine.setStringModel(stringModel);
   const utterances: UtteranceEvent[] = [];
   engine.on('utterance', (u) => utterances.push(u));
-  // Each run starts from a collected heap, so one condition does not pay for another's garbage.
-  (globalThis as { gc?: () => void }).gc?.();
+  if (collectFirst) (globalThis as { gc?: () => void }).gc?.();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   await engine.run(await fileSource(samples, RATE, { silero: engine.options.vad.kind === 'silero' }));
