@@ -112,6 +112,11 @@ export function listArg<T extends string = string>(flag: string, choices?: reado
   };
 }
 
+/** A comma-separated list of numbers (`1,0.5`), each within `b`. */
+export function numberListArg(flag: string, b: Bounds = {}): (v: string) => number[] {
+  return (v: string) => listArg(flag)(v).map((x) => numberArg(flag, b)(x.trim()));
+}
+
 /** `key=value` split at its one `=`, both sides non-empty (`form` names the two in the error). */
 export function keyValue(flag: string, kv: string, form = 'key=value'): [string, string] {
   const i = kv.indexOf('=');

@@ -32,7 +32,7 @@ import { Option } from 'commander';
 import { shown } from '../src/cli/args';
 import { OptionError } from '../src/errors';
 import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
-import { benchCommand, engineSetArg, listArg, numberArg, parseBench, pathArg } from './args';
+import { benchCommand, engineSetArg, listArg, numberArg, numberListArg, parseBench, pathArg } from './args';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 
 const RATE = FEATURE_CONFIG.sampleRate;
@@ -50,6 +50,7 @@ function gridArg(v: string): Array<[number, number]> {
 
 interface Options {
   verifier?: string;
+  verifierWeights?: number[];
   grid: Array<[number, number]>;
   realDev?: string;
   set?: EngineOptionsPatch;
@@ -72,6 +73,11 @@ const { opts, args } = parseBench<Options>(
         '0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05',
       ),
     )
+    .option(
+      '--verifier-weights <list>',
+      "each verifier member's weight in the summed log-odds, in member order (default: 1 each)",
+      numberListArg('--verifier-weights', { min: 0 }),
+    )
     .option('--real-dev <dir>', 'gsc-digits recordings: its verifier-dev speakers as whole clips', pathArg('--real-dev'))
     .option('--set <key=value>', "an engine option (stream/options.ts) under the grid's two bars, repeatable", engineSetArg('--set')),
 );
@@ -82,7 +88,7 @@ async function main(): Promise<void> {
   const dir = args[0];
   const grid = opts.grid;
   const classifier = await Classifier.load(bundledModelPath());
-  const verifier = await loadVerifier(opts.verifier);
+  const verifier = await loadVerifier(opts.verifier, opts.verifierWeights);
   if (!verifier) throw new Error('no verifier bundled in models/; name one with --verifier');
 
   // Noisy copies (--add-noise) are left out: the streams get their own noise.

@@ -55,7 +55,7 @@ import { fluentTtsString, trackTyped } from './streamScoring';
 import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
 import { shown } from '../src/cli/args';
 import { OptionError } from '../src/errors';
-import { benchCommand, engineSetArg, intArg, numberArg, parseBench, pathArg } from './args';
+import { benchCommand, engineSetArg, intArg, numberArg, numberListArg, parseBench, pathArg } from './args';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const GSC_DIR = process.env.DD_GSC ?? resolve(__dirname, '..', '..', '..', 'shared', 'gsc-digits', 'recordings');
@@ -70,6 +70,7 @@ interface Options {
   /** A file with --sequence, false with --no-sequence. */
   sequence?: string | false;
   negatives?: string;
+  verifierWeights?: number[];
   set?: EngineOptionsPatch;
   stepsPerRun?: number;
   reasons?: boolean;
@@ -100,6 +101,11 @@ const { opts } = parseBench<Options>(
     .option('--cv <dir>', 'cross-validation fold models (bench/gscFolds.ts)', pathArg('--cv'))
     .option('--sequence <file>', 'digit-string model (default: the bundled one)', pathArg('--sequence'))
     .option('--no-sequence', 'without a string model')
+    .option(
+      '--verifier-weights <list>',
+      "each verifier member's weight in the summed log-odds, in member order (default: 1 each)",
+      numberListArg('--verifier-weights', { min: 0 }),
+    )
     .option('--negatives <dir>', 'also phrases of 2–6 non-digit clips from DIR (label 10)', pathArg('--negatives'))
     .option('--set <key=value>', 'an engine option (stream/options.ts), repeatable', engineSetArg('--set'))
     .option('--steps-per-run <n>', "the engine's stringStepsPerRun", numberArg('--steps-per-run', OPTION_RULES.stringStepsPerRun))
@@ -257,7 +263,7 @@ async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, 
 async function main() {
   const modelPath = opts.model ?? bundledModelPath();
   const classifier = await Classifier.load(modelPath);
-  const verifier = await loadVerifier();
+  const verifier = await loadVerifier(undefined, opts.verifierWeights);
   const seqPath = opts.sequence || bundledSequenceModelPath();
   if (opts.sequence !== false && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   const rng = mulberry32(SEED);

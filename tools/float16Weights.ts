@@ -6,7 +6,7 @@
  * trained with --half): the largest difference of its per-step probabilities over whole words. OUT
  * may be IN (written atomically).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../src/atomicWrite';
 import { logMelFrames, utteranceFeatures } from '../src/features/logmel';
 import { Classifier } from '../src/model/classifier';
@@ -16,10 +16,21 @@ import { logOdds } from '../src/stream/verifier';
 import { withFloat16Weights } from '../src/train/float16';
 import { loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { reportFailure } from '../src/cli/failure';
+import { benchCommand, parseBench, pathArg, refuse } from '../bench/args';
+
+let DEBUG = false;
 
 async function main(): Promise<void> {
-  const [input, output] = process.argv.slice(2);
-  if (!input || !output) throw new Error('usage: node dist/tools/float16Weights.js IN.onnx OUT.onnx');
+  const { opts, args } = parseBench<{ debug?: boolean }>(
+    benchCommand('float16Weights', "a model's weights stored in half precision, checked against the original")
+      .argument('<in>', 'the model (.onnx)', pathArg('IN'))
+      .argument('<out>', 'the half-precision copy to write (.onnx)', pathArg('OUT'))
+      .option('--debug', 'print the stack trace of a failure'),
+  );
+  DEBUG = opts.debug === true;
+  const [input, output] = args;
+  if (!existsSync(input)) refuse(`IN: no model file at ${input}`, 'CLI_BAD_OPTION');
   const original = readFileSync(input);
   const bytes = withFloat16Weights(original);
   if (onnx.ModelProto.decode(original).metadataProps.some((p) => p.key === SEQUENCE_META_KEY))
@@ -71,7 +82,4 @@ async function sequenceModel(input: string, output: string, original: Uint8Array
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch((err) => reportFailure(err, DEBUG));

@@ -50,7 +50,9 @@ import { tts } from '../src/train/tts';
 import { atSpeed, TRAIN_VOICES as TRAIN_FAMILIES } from '../src/train/ttsVoices';
 import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
+import { reportFailure } from '../src/cli/failure';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
+import { benchCommand, intArg, parseBench, pathArg, refuse } from '../bench/args';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const DIGIT_WORD_LIST: readonly string[] = DIGIT_WORDS;
@@ -177,14 +179,56 @@ function clipName(label: number, source: string, n: number, r: number): string {
   return r < 0.1 ? `${label}_${source}x${n}_0.wav` : r < 0.2 ? `${label}_${source}y${n}_5.wav` : `${label}_${source}_${10 + n}.wav`;
 }
 
+interface Options {
+  digitLabels?: boolean;
+  mineWith?: string;
+  mineCount: number;
+  corpusVoices?: boolean;
+  addNoise?: boolean;
+  negatives?: boolean;
+  words: number;
+  debug?: boolean;
+}
+
+/**
+ * The command line, parsed with the benches' commander setup (bench/args.ts) before anything is
+ * written: an unknown option or a missing folder stops with one `error [CODE]: …` line, exit 2
+ * (before, `--help` was taken for the output folder and 290 MB of clips were written there).
+ */
+function parseOptions(): { out: string; o: Options } {
+  const cmd = benchCommand('verifierData', 'training data for the digit/non-digit verifier (tools/verifierData.ts explains each kind)')
+    .argument('<outDir>', 'the folder to write (FSDD-style file names)', pathArg('OUT_DIR'))
+    .option('--digit-labels', 'label each digit clip with its digit and non-digits 10 (an eleven-class verifier)')
+    .option('--mine-with <file>', 'add hard negatives: words this verifier takes for digits', pathArg('--mine-with'))
+    .option('--mine-count <n>', 'hard-negative words to add', intArg('--mine-count', 1, 100_000), 600)
+    .option('--corpus-voices', "with --mine-with: say the mined words in the corpus's training voices")
+    .option('--add-noise', 'add a third of the clips again under pink noise at 5–30 dB SNR')
+    .option('--negatives', 'write non-digit clips only, OUT/train and OUT/heldout (for the verifier recipe and bench:reject)')
+    .option(
+      '--words <n>',
+      'with --negatives: words to write (the held-out set is fixed by the first 3,500)',
+      intArg('--words', 3500, 275_000),
+      3500,
+    )
+    .option('--debug', 'print the stack trace of a failure');
+  const { opts: o, args } = parseBench<Options>(cmd);
+  DEBUG = o.debug === true;
+  const modes = [o.mineWith !== undefined, o.addNoise === true, o.negatives === true].filter(Boolean).length;
+  if (modes > 1) refuse('--mine-with, --add-noise and --negatives each write a different set: give one of them');
+  if (o.corpusVoices && o.mineWith === undefined) refuse('--corpus-voices goes with --mine-with');
+  if (o.words !== 3500 && !o.negatives) refuse('--words goes with --negatives');
+  return { out: args[0], o };
+}
+let OPTS: Options;
+let DEBUG = false;
+
 async function main(): Promise<void> {
-  const out = process.argv[2];
-  if (!out) throw new Error('usage: node dist/tools/verifierData.js OUT_DIR [--mine-with VERIFIER.onnx]');
-  const mineArg = process.argv.indexOf('--mine-with');
-  digitLabels = process.argv.includes('--digit-labels');
-  if (mineArg > 0) return mine(out, process.argv[mineArg + 1]);
-  if (process.argv.includes('--add-noise')) return addNoise(out);
-  if (process.argv.includes('--negatives')) return negatives(out);
+  const { out, o } = parseOptions();
+  OPTS = o;
+  digitLabels = o.digitLabels === true;
+  if (o.mineWith !== undefined) return mine(out, o.mineWith);
+  if (o.addNoise) return addNoise(out);
+  if (o.negatives) return negatives(out);
   faker.seed(7);
   const rng = mulberry32(2024);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -269,9 +313,7 @@ function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
 function negatives(out: string): void {
   // `--words N` (≥ 3,500): the words after the first 3,500, for training only and after everything
   // else, so the held-out set (and all clips before them) stay exactly those of the default run.
-  const wordsArg = process.argv.indexOf('--words');
-  const total = wordsArg > 0 ? Number(process.argv[wordsArg + 1]) : 3500;
-  if (!Number.isInteger(total) || total < 3500) throw new Error('--words needs a whole number ≥ 3500');
+  const total = OPTS.words;
   digitLabels = true;
   const rng = mulberry32(2027);
   const { words, texts } = nonDigitTexts();
@@ -345,19 +387,16 @@ function addNoise(dir: string): void {
 }
 
 /** Hard-negative mining: words a first verifier mistakes for digits, added in more voices. */
-async function mine(out: string, verifierPath: string | undefined): Promise<void> {
-  if (!verifierPath) throw new Error("--mine-with needs the first verifier's .onnx file");
+async function mine(out: string, verifierPath: string): Promise<void> {
   // Stops at 600 words by default: hard negatives then make up about a fifth of the non-digit clips.
-  const countArg = process.argv.indexOf('--mine-count');
-  const wanted = countArg > 0 ? Number(process.argv[countArg + 1]) : 600;
-  if (!Number.isInteger(wanted) || wanted < 1) throw new Error('--mine-count needs a whole number of words ≥ 1');
+  const wanted = OPTS.mineCount;
   const verifier = await Verifier.load([verifierPath]);
   const rng = mulberry32(4048);
   const held = new Set(BENCH_WORDS);
   const digitSounds = DIGIT_WORDS.map(phonemes);
   const candidates = englishWords.filter((w) => /^[a-z]{2,9}$/.test(w) && !held.has(w) && !DIGIT_WORD_LIST.includes(w));
   const prefixOf = (x: Float32Array, ms: number) => x.subarray(0, Math.min(x.length, Math.round((ms / 1000) * RATE)));
-  const corpusVoices = process.argv.includes('--corpus-voices');
+  const corpusVoices = OPTS.corpusVoices === true;
   const say = (text: string) =>
     corpusVoices ? sayInCorpusVoice(text, rng) : trimSilence(atLevel(synthesize(text, randomVoice(rng)), -20 - rng() * 16));
   let tried = 0;
@@ -395,8 +434,5 @@ async function mine(out: string, verifierPath: string | undefined): Promise<void
 }
 
 if (require.main === module) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().catch((err) => reportFailure(err, DEBUG));
 }

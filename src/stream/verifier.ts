@@ -28,6 +28,8 @@ import { joinMembers, memberOutput } from './verifierGraph';
 export const VERIFIER_FILE = 'verifier.onnx';
 /** The bundled experts, first to last; VERIFIER_FILE decides whether a verifier is shipped at all. */
 export const VERIFIER_FILES = [VERIFIER_FILE, 'verifier-digits.onnx'] as const;
+/** Each bundled member's weight in the summed log-odds, in VERIFIER_FILES' order. */
+export const VERIFIER_WEIGHTS: readonly number[] = [1, 1];
 
 /** models/verifier.onnx at the package root, found from wherever the calling bundle sits. */
 export function bundledVerifierPath(): string {
@@ -56,11 +58,17 @@ export class Verifier implements DigitVerifier {
     /** Each member's file and metadata (checked against the feature config on load). */
     readonly members: ReadonlyArray<Pick<Classifier, 'meta' | 'path' | 'classes'>>,
     private readonly session: ort.InferenceSession,
+    /** Each member's weight in the summed log-odds. */
+    readonly weights: readonly number[],
   ) {}
 
-  /** Loads every member or none, checks each, and runs them as one joined graph (verifierGraph.ts). */
-  static async load(paths: readonly string[]): Promise<Verifier> {
+  /**
+   * Loads every member or none, checks each, and runs them as one joined graph (verifierGraph.ts).
+   * `weights` scale each member's log-odds in the sum (default: 1 each).
+   */
+  static async load(paths: readonly string[], weights: readonly number[] = paths.map(() => 1)): Promise<Verifier> {
     if (!paths.length) throw new ModelLoadError('MODEL_NOT_FOUND', 'a verifier needs at least one model file');
+    checkWeights(weights, paths.length);
     const loaded = await Promise.allSettled(paths.map((p) => Classifier.load(p, undefined, 'verifier')));
     try {
       const failed = loaded.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -79,6 +87,7 @@ export class Verifier implements DigitVerifier {
       return new Verifier(
         members.map(({ meta, path, classes }) => ({ meta, path, classes })),
         session,
+        [...weights],
       );
     } finally {
       // The members' own sessions are not needed once joined (or when one failed to load).
@@ -86,9 +95,9 @@ export class Verifier implements DigitVerifier {
     }
   }
 
-  /** The members' ids joined by '+'. */
+  /** The members' ids joined by '+' (each with its weight when that is not 1). */
   get modelId(): string {
-    return this.members.map((m) => m.meta.modelId).join('+');
+    return this.members.map((m, k) => m.meta.modelId + (this.weights[k] === 1 ? '' : `*${this.weights[k]}`)).join('+');
   }
 
   /** The feature config every member was checked against on load. */
@@ -116,7 +125,10 @@ export class Verifier implements DigitVerifier {
     const outs = await this.memberProbs(batch);
     return batch.map((_, i) => {
       const sum = new Float64Array(OTHER);
-      for (const out of outs) for (let d = 0; d < OTHER; d++) sum[d] += logOdds(memberDigitProb(out[i], d));
+      outs.forEach((out, k) => {
+        const w = this.weights[k];
+        if (w !== 0) for (let d = 0; d < OTHER; d++) sum[d] += w * logOdds(memberDigitProb(out[i], d));
+      });
       return sum;
     });
   }
@@ -133,6 +145,16 @@ export class Verifier implements DigitVerifier {
   async dispose(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** Refuses member weights that are not one finite, non-negative number per member with one above 0. */
+function checkWeights(weights: readonly number[], members: number): void {
+  const bad = (why: string) => {
+    throw new ModelLoadError('VERIFIER_BAD_WEIGHTS', `verifier weights ${weights.join(',')}: ${why}`);
+  };
+  if (weights.length !== members) bad(`${members} member(s) need ${members} weight(s)`);
+  if (weights.some((w) => !Number.isFinite(w) || w < 0)) bad('each must be a finite number ≥ 0');
+  if (!weights.some((w) => w > 0)) bad('at least one must be above 0');
 }
 
 /**
@@ -156,10 +178,10 @@ function memberDigitProb(probs: Float32Array, digit: number): number {
  * bundled (models/verifier.onnx absent; the engine then relies on its other rules); a bundled
  * member missing beside it is a broken install and fails loudly.
  */
-export async function loadVerifier(paths?: string | readonly string[]): Promise<Verifier | undefined> {
+export async function loadVerifier(paths?: string | readonly string[], weights?: readonly number[]): Promise<Verifier | undefined> {
   if (paths === undefined) {
     if (!existsSync(bundledVerifierPath())) return undefined;
-    return Verifier.load(bundledVerifierPaths());
+    return Verifier.load(bundledVerifierPaths(), weights ?? VERIFIER_WEIGHTS);
   }
   const list = typeof paths === 'string' ? paths.split(',').map((p) => p.trim()) : [...paths];
   const empty = list.findIndex((p) => p === '');
@@ -169,7 +191,7 @@ export async function loadVerifier(paths?: string | readonly string[]): Promise<
       `--verifier: entry ${empty + 1} of ${list.length} is empty; give model files separated by single commas`,
     );
   }
-  return Verifier.load(list);
+  return Verifier.load(list, weights);
 }
 
 /**

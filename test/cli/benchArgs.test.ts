@@ -9,17 +9,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../unit/helpers';
 
 const BENCHES = ['core', 'earlyexit', 'enroll', 'loso', 'memory', 'recipe', 'reject', 'robust', 'stream', 'strings', 'trainStrings'];
 
-function run(bench: string, args: string[], parseOnly = false) {
+function run(bench: string, args: string[], parseOnly = false, opts: { cwd?: string } = {}) {
   const env = { ...process.env };
   if (parseOnly) env.DD_BENCH_PARSE_ONLY = '1';
   else delete env.DD_BENCH_PARSE_ONLY;
-  return spawnSync(process.execPath, [join(REPO, 'dist', 'bench', `${bench}.js`), ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  // `tools/NAME`: the tools that made shipped models (dist/tools), which parse the same way.
+  const file = bench.startsWith('tools/') ? join(REPO, 'dist', `${bench}.js`) : join(REPO, 'dist', 'bench', `${bench}.js`);
+  return spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', env, timeout: 60_000, cwd: opts.cwd });
 }
 
 /** Exit 2 with one `error [code]: …` line that mentions `names`, and no stack trace. */
@@ -56,6 +59,35 @@ test('every bench prints its help and exits 0', () => {
   assert.match(run('trainStrings', ['--help']).stdout, /--non-digit-share <s>[\s\S]*--hard-negatives/);
   assert.match(run('strings', ['--help']).stdout, /--lengths <A-B>[\s\S]*\(default: 3-8\)/);
   assert.match(run('enroll', ['--help']).stdout, /--set-engine <key=value>/);
+});
+
+test('the model-making tools refuse bad command lines before writing anything, and --help is help, not a folder', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dd-tools-'));
+  try {
+    for (const tool of ['tools/verifierData', 'tools/float16Weights']) {
+      const r = run(tool, ['--help'], false, { cwd: dir });
+      assert.equal(r.status, 0, `${tool} --help: exit ${r.status}\n${r.stderr}`);
+      assert.match(r.stdout, /^Usage: /, tool);
+      assertRefused(tool, ['--no-such-option'], 'CLI_UNKNOWN_OPTION', '--no-such-option');
+    }
+    assertRefused('tools/verifierData', [], 'CLI_MISSING_ARGUMENT', 'outDir');
+    assertRefused('tools/verifierData', [join(dir, 'out'), '--words', '12'], 'CLI_BAD_OPTION', '--words');
+    assertRefused('tools/verifierData', [join(dir, 'out'), '--negatives', '--add-noise'], 'CLI_CONFLICTING_OPTIONS', '--negatives');
+    assertRefused('tools/verifierData', [join(dir, 'out'), '--corpus-voices'], 'CLI_CONFLICTING_OPTIONS', '--corpus-voices');
+    assertRefused('tools/float16Weights', [join(dir, 'missing.onnx'), join(dir, 'half.onnx')], 'CLI_BAD_OPTION', 'missing.onnx');
+    // Before, `verifierData.js --help` took "--help" for its output folder and filled it.
+    assert.deepEqual(readdirSync(dir), [], 'nothing written');
+    assert.ok(!existsSync(join(dir, '--help')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('verifier member weights are a list of numbers ≥ 0, one per member', () => {
+  assertRefused('reject', ['NEG', '--verifier-weights', '1,-1'], 'CLI_BAD_OPTION', '--verifier-weights');
+  assertRefused('reject', ['NEG', '--verifier-weights', '1,,2'], 'CLI_BAD_OPTION', '--verifier-weights');
+  assertRefused('strings', ['--verifier-weights', 'abc'], 'CLI_BAD_OPTION', '--verifier-weights');
+  assert.deepEqual(parsed('strings', ['--verifier-weights', '1,0.5']).opts.verifierWeights, [1, 0.5]);
 });
 
 test('a non-numeric value for a numeric option is refused by name, never run as NaN', () => {

@@ -203,6 +203,38 @@ test(
   },
 );
 
+test(
+  "members' weights scale their log-odds in the sum; weights that cannot be used are refused",
+  { skip: (!existsSync(VERIFIER) && 'models/verifier.onnx absent') as string | false },
+  async () => {
+    const paths = bundledVerifierPaths();
+    const inputs = test_.filter((c) => c.take === 3 && c.speaker === 'lucas').map((c) => utteranceFeatures(c.samples));
+    const each = await Promise.all(paths.map((p) => Verifier.load([p])));
+    const weighted = await Verifier.load(paths, [1, 0.5]);
+    try {
+      const [a, b] = await Promise.all(each.map((v) => v.logOdds(inputs)));
+      const w = await weighted.logOdds(inputs);
+      let worst = 0;
+      w.forEach((row, i) => row.forEach((x, d) => (worst = Math.max(worst, Math.abs(x - (a[i][d] + 0.5 * b[i][d]))))));
+      assert.ok(worst < 1e-4, `weighted sum differs by ${worst}`);
+      // The second member must matter, or the check above would pass for any weight.
+      assert.ok(b.some((row) => row.some((x) => Math.abs(x) > 1)));
+      assert.match(weighted.modelId, /\+[0-9a-f]+\*0\.5$/);
+    } finally {
+      await Promise.all([...each, weighted].map((v) => v.dispose()));
+    }
+    const refused = (weights: number[], why: RegExp) =>
+      assert.rejects(
+        Verifier.load(paths, weights),
+        (err: unknown) => err instanceof ModelLoadError && err.code === 'VERIFIER_BAD_WEIGHTS' && why.test(err.message),
+      );
+    await refused([1], /2 member\(s\) need 2 weight/);
+    await refused([1, -0.5], /finite number ≥ 0/);
+    await refused([1, NaN], /finite number ≥ 0/);
+    await refused([0, 0], /at least one must be above 0/);
+  },
+);
+
 test('a verifier member that cannot be loaded fails the whole verifier, naming the file', async () => {
   const missing = '/nonexistent/verifier-x.onnx';
   await assert.rejects(
