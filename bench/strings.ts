@@ -70,6 +70,7 @@ interface Options {
   /** A file with --sequence, false with --no-sequence. */
   sequence?: string | false;
   negatives?: string;
+  verifier?: string;
   verifierWeights?: number[];
   set?: EngineOptionsPatch;
   stepsPerRun?: number;
@@ -101,6 +102,7 @@ const { opts } = parseBench<Options>(
     .option('--cv <dir>', 'cross-validation fold models (bench/gscFolds.ts)', pathArg('--cv'))
     .option('--sequence <file>', 'digit-string model (default: the bundled one)', pathArg('--sequence'))
     .option('--no-sequence', 'without a string model')
+    .option('--verifier <files>', 'the verifier (comma-separated model files; default: the bundled one)', pathArg('--verifier'))
     .option(
       '--verifier-weights <list>',
       "each verifier member's weight in the summed log-odds, in member order (default: 1 each)",
@@ -263,7 +265,7 @@ async function scoreSet(classifier: Classifier, verifier: Verifier | undefined, 
 async function main() {
   const modelPath = opts.model ?? bundledModelPath();
   const classifier = await Classifier.load(modelPath);
-  const verifier = await loadVerifier(undefined, opts.verifierWeights);
+  const verifier = await loadVerifier(opts.verifier, opts.verifierWeights);
   const seqPath = opts.sequence || bundledSequenceModelPath();
   if (opts.sequence !== false && existsSync(seqPath)) STRING_MODEL = await SequenceModel.load(seqPath);
   const rng = mulberry32(SEED);
