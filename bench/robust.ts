@@ -35,7 +35,7 @@ import type { NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
-import { merge, quantile, runStream, score, Score, wholeClipsRight, withNoise } from './streamScoring';
+import { lostWords, merge, quantile, runStream, score, Score, wholeClipsRight, withNoise } from './streamScoring';
 import { benchCommand, parseBench, pathArg } from './args';
 
 interface Options {
@@ -47,6 +47,7 @@ interface Options {
   /** False with --no-verifier / --no-sequence. */
   verifier: boolean;
   sequence: boolean;
+  reasons?: boolean;
 }
 
 const { opts } = parseBench<Options>(
@@ -57,7 +58,8 @@ const { opts } = parseBench<Options>(
     .option('--quick', 'fewer words and conditions (writes no models/robust.json)')
     .option('--json', 'print one JSON object instead of the tables')
     .option('--no-verifier', 'streams without the bundled verifier')
-    .option('--no-sequence', 'streams without the string model (as with digitDictation.fluentStrings off)'),
+    .option('--no-sequence', 'streams without the string model (as with digitDictation.fluentStrings off)')
+    .option('--reasons', 'under each stream condition, what became of the words not typed right'),
 );
 const QUICK = opts.quick === true;
 const JSON_OUT = opts.json === true;
@@ -212,6 +214,7 @@ async function main() {
   const results: Array<{ condition: string; score: Score; medianMs: number; insPer10Min: number }> = [];
   for (const [ci, c] of conditions.entries()) {
     const scores: Score[] = [];
+    const lost = new Map<string, number>();
     let audioS = 0;
     for (const [si, sp] of speakers.entries()) {
       const own = shuffle(
@@ -227,6 +230,7 @@ async function main() {
       const run = await runStream(classifier, stream.samples, {}, verifier, strings);
       audioS += run.audioS;
       scores.push(score(stream, run.utterances));
+      for (const [k, n] of lostWords(stream, run.utterances)) lost.set(k, (lost.get(k) ?? 0) + n);
     }
     const s = merge(scores);
     const medianMs = quantile(s.latencies, 0.5);
@@ -235,6 +239,7 @@ async function main() {
     log(
       `  ${c.name.padEnd(40)} ${pct(s.accuracy).padStart(9)} ${String(s.sub).padStart(3)} ${String(s.del).padStart(3)} ${String(s.ins).padStart(3)}  ${`${medianMs.toFixed(0)} ms`.padStart(15)}  ${insPer10Min.toFixed(2).padStart(10)}`,
     );
+    if (opts.reasons) for (const [k, n] of [...lost].sort((a, b) => b[1] - a[1])) log(`      ${String(n).padStart(4)}  ${k}`);
   }
   await classifier.dispose();
   await verifier?.dispose();

@@ -135,6 +135,41 @@ export async function runStream(
   return { utterances, audioS: samples.length / RATE, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
+/**
+ * What became of each word that was not typed right, by cause: a wrong digit, no utterance over it
+ * at all (the detector never opened), or the utterance over it rejected or withdrawn — named by the
+ * rule, numbers dropped so that "low confidence (0.31 < 0.5)" and "(0.42 < 0.5)" count together.
+ * An utterance over two words is counted once per word ("merged").
+ */
+export function lostWords(stream: Stream, utterances: UtteranceEvent[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (k: string) => out.set(k, (out.get(k) ?? 0) + 1);
+  const overlaps = (u: UtteranceEvent, w: { startMs: number; endMs: number }) =>
+    Math.min(u.endMs, w.endMs) - Math.max(u.startMs, w.startMs) > 0;
+  for (const w of stream.words) {
+    const over = utterances.filter((u) => overlaps(u, w));
+    if (over.some((u) => u.decision?.digit === w.digit)) continue;
+    const decided = over.find((u) => u.decision);
+    if (decided) {
+      add('substituted');
+      continue;
+    }
+    if (!over.length) {
+      add('no utterance (not detected)');
+      continue;
+    }
+    const u = over[0];
+    const merged = stream.words.some((o) => o !== w && overlaps(u, o)) ? ' (merged with a neighbour)' : '';
+    const reason = (u.rejection?.reason ?? 'no decision')
+      .replace(/\(.*$/, '')
+      .replace(/[0-9.]+/g, '')
+      .replace(/"\s*"/g, '""')
+      .trim();
+    add(`${u.retracted ? 'withdrawn' : 'rejected'}: ${reason}${merged}`);
+  }
+  return out;
+}
+
 export interface Score {
   n: number;
   correct: number;
