@@ -20,7 +20,7 @@ import type { Classification } from '../../src/model/types';
 import type { ClassifierLike, DigitVerifier } from '../../src/model/types';
 import { UtteranceDecoder } from '../../src/stream/decoder';
 import { DictationEngine } from '../../src/stream/engine';
-import { EngineOptionsPatch } from '../../src/stream/options';
+import { DEFAULT_ENGINE_OPTIONS, EngineOptionsPatch } from '../../src/stream/options';
 import type { Decision, EngineState, Rejection, UtteranceEvent } from '../../src/stream/types';
 import { FSDD } from './helpers';
 
@@ -341,8 +341,8 @@ test('engine: the verifier vetoes words it does not take for digits, early or at
     const rejections: Rejection[] = [];
     engine.on('decision', (d) => decisions.push(d));
     engine.on('rejection', (r) => rejections.push(r));
-    // Below both default thresholds (reject.minDigitProbEarly 0.5, reject.minDigitProb 0.02).
-    const v = verifier(0.01);
+    // Below both default thresholds (reject.minDigitProbEarly and reject.minDigitProb).
+    const v = verifier(DEFAULT_ENGINE_OPTIONS.reject.minDigitProb / 2);
     engine.setVerifier(v);
     await engine.run(await fileSource(stream.samples, 8000));
     assert.equal(decisions.length, 0);
@@ -398,8 +398,8 @@ test('engine: an adapted head lifts the verifier for its own digits in mode adap
   const decided = async (mode: RecognitionMode, prototypes: PrototypeStore | undefined) => {
     const engine = new DictationEngine(scripted(confidentAfter(15)), { explain: false, mode }, modeProbs);
     engine.setPrototypes(prototypes);
-    // 0.01: vetoed as shipped; +8 log-odds lifts it to 0.96.
-    engine.setVerifier(scriptedVerifier(() => 0.01));
+    // 0.005: vetoed as shipped (below reject.minDigitProb); +8 log-odds lifts it to 0.94.
+    engine.setVerifier(scriptedVerifier(() => 0.005));
     let n = 0;
     engine.on('decision', () => n++);
     await engine.run(await fileSource(stream.samples, 8000));
