@@ -161,9 +161,9 @@ export function lostWords(stream: Stream, utterances: UtteranceEvent[]): Map<str
     const u = over[0];
     const merged = stream.words.some((o) => o !== w && overlaps(u, o)) ? ' (merged with a neighbour)' : '';
     const reason = (u.rejection?.reason ?? 'no decision')
+      .replace(/withdrew the early "\d"/, 'withdrew an early digit')
       .replace(/\(.*$/, '')
       .replace(/[0-9.]+/g, '')
-      .replace(/"\s*"/g, '""')
       .trim();
     add(`${u.retracted ? 'withdrawn' : 'rejected'}: ${reason}${merged}`);
   }
