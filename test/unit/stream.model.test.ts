@@ -11,7 +11,7 @@ import { utteranceFeatures } from '../../src/features/logmel';
 import { ModelLoadError } from '../../src/errors';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { DictationEngine } from '../../src/stream/engine';
-import type { EngineOptionsPatch } from '../../src/stream/options';
+import { DEFAULT_ENGINE_OPTIONS, type EngineOptionsPatch } from '../../src/stream/options';
 import type { Decision, Hypothesis, UtteranceEvent } from '../../src/stream/types';
 import { FSDD } from './helpers';
 
@@ -305,12 +305,13 @@ test('an early digit is withdrawn when the verifier, hearing the whole utterance
   try {
     // A scripted verifier (the rule under test is the engine's, not the network's): it accepts
     // every early check, then rejects whatever it is asked after the early decision.
+    const VETOED = DEFAULT_ENGINE_OPTIONS.reject.minDigitProb / 2;
     let afterDecision = false;
     const asked: number[] = [];
     const verifier: DigitVerifier = {
       digitProbability: () => {
         asked.push(afterDecision ? 1 : 0);
-        return Promise.resolve(afterDecision ? 0.01 : 0.9);
+        return Promise.resolve(afterDecision ? VETOED : 0.9);
       },
     };
     const stream = digitStream(pick('jackson', [4, 2, 7], 1), { seed: 80, gapMs: [400, 500] });
@@ -333,7 +334,8 @@ test('an early digit is withdrawn when the verifier, hearing the whole utterance
       assert.ok(early.length >= 2, `only ${early.length} of 3 words exited early`);
       if (retract) {
         assert.equal(retractions.length, early.length, retractions.join('; '));
-        for (const r of retractions) assert.match(r, /not a digit word \(verifier 0\.01 < 0\.02\)/);
+        const bar = DEFAULT_ENGINE_OPTIONS.reject.minDigitProb.toFixed(2);
+        for (const r of retractions) assert.ok(r.includes(`not a digit word (verifier ${VETOED.toFixed(2)} < ${bar})`), r);
         for (const u of early) assert.ok(u.retracted && !u.decision && /withdrew the early/.test(u.rejection?.reason ?? ''));
         assert.ok(asked.includes(1), 'the whole utterance was put to the verifier after the early decision');
       } else {
