@@ -89,11 +89,12 @@ export interface EngineOptions {
   /** … for this many consecutive checks (same digit) … */
   eeConsec: number;
   /**
-   * … checking every this many hops (10 ms each). Defaults 0.95 / 3 / 2, chosen with
+   * … checking every this many hops (10 ms each). Defaults 0.95 / 2 / 2. 0.95 with
    * `npm run bench:earlyexit` on the validation takes (5–9) for the many-voice model (cd2eadd8):
-   * 0.95 / 3 and 0.98 / 3 are both wrong on 1 of 300 words, but 0.95 decides 83 % of them early, a
-   * median 128 ms before the word ends, against 72 % and 90 ms (its softer, augmented training);
-   * 0.88 / 2 was wrong on 6. (The FSDD-only model had 0.98 / 3: wrong on none, 0.88 / 2 on 9.)
+   * 0.95 and 0.98 are both wrong on 1 of 300 words, but 0.95 decides more of them early (its softer,
+   * augmented training); 0.88 / 2 was wrong on 6. 2 checks, not 3, by rule 82 (docs/EXPERIMENTS.md):
+   * wrong as often (1 of 300), a median 150 ms before the word ends against 128, and on dev streams
+   * at 20 dB 20–26 ms earlier with the same words right and the same non-digit words typed.
    */
   eeEvery: number;
   /**
@@ -274,7 +275,7 @@ export const DEFAULT_ENGINE_OPTIONS: Readonly<EngineOptions> = Object.freeze({
   mode: 'base',
   hybridWeight: 0.5,
   eeThresh: 0.95,
-  eeConsec: 3,
+  eeConsec: 2,
   eeEvery: 2,
   eeMinMs: 240,
   earlyExit: true,

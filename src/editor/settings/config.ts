@@ -34,7 +34,7 @@ export interface DictationConfig {
 
 export const CONFIG_SECTION = 'digitDictation';
 
-/** Defaults mirror package.json; early-exit 0.95 / 3 / 2 as measured by `npm run bench:earlyexit` (see stream/options.ts). */
+/** Defaults mirror package.json; early-exit 0.95 / 2 / 2 as measured by `npm run bench:earlyexit` (see stream/options.ts). */
 export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<DictationConfig>({
   mode: 'adapted',
   hybridWeight: 0.5,
@@ -42,7 +42,7 @@ export const DEFAULT_CONFIG: Readonly<DictationConfig> = Object.freeze<Dictation
   microphone: '',
   typeIntoTerminal: true,
   model: 'bundled',
-  earlyExit: { thresh: 0.95, consec: 3, every: 2 },
+  earlyExit: { thresh: 0.95, consec: 2, every: 2 },
   withdrawEarlyDigits: true,
   fluentStrings: true,
   vad: { kind: 'energy', thresholdMultiplier: undefined, minSpeechMs: undefined, hangoverMs: undefined },
