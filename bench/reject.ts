@@ -10,7 +10,10 @@
  * pieces, reversed FSDD words; clean and at 20 dB).
  *
  * --grid lists early/final pairs (each in [0, 1]; default 0.03/0.02,0.1/0.02,0.3/0.02,0.5/0.02,0.8/0.02,0.5/0.05),
- * --real-dev GSC_DIR adds gsc-digits' verifier-dev speakers as whole clips, --set key=value (repeatable) sets an
+ * --real-dev GSC_DIR adds gsc-digits' verifier-dev speakers as whole clips. --real-streams GSC_DIR (with
+ * --real-fold F and a --model and --verifier that never heard fold F) streams every clip of that fold
+ * trimmed and levelled, clean and at 10 dB in white, pink and babble noise: real speakers no model
+ * heard, the dev measure of rules 81–84 in docs/EXPERIMENTS.md. --set key=value (repeatable) sets an
  * engine option under the grid's two bars. `--help` lists the options; no DATA_DIR, an unknown option or a bad
  * value stops with `error [CODE]: …` and exit 2.
  */
@@ -27,7 +30,9 @@ import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
 import { verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
-import { patchOver, wholeClipsRight } from './streamScoring';
+import { lostWords, patchOver, runStream, wholeClipsRight, withNoise } from './streamScoring';
+import { speakerFold } from '../src/train/folds';
+import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { Option } from 'commander';
 import { shown } from '../src/cli/args';
 import { OptionError } from '../src/errors';
@@ -53,6 +58,9 @@ interface Options {
   verifierWeights?: number[];
   grid: Array<[number, number]>;
   realDev?: string;
+  realStreams?: string;
+  realFold: '0' | '1';
+  model?: string;
   set?: EngineOptionsPatch;
 }
 
@@ -79,6 +87,17 @@ const { opts, args } = parseBench<Options>(
       numberListArg('--verifier-weights', { min: 0 }),
     )
     .option('--real-dev <dir>', 'gsc-digits recordings: its verifier-dev speakers as whole clips', pathArg('--real-dev'))
+    .option(
+      '--real-streams <dir>',
+      'gsc-digits recordings: every clip of --real-fold trimmed, levelled to −26 dBFS and streamed alone, clean and at 10 dB in white, pink and babble noise (rules 81–84)',
+      pathArg('--real-streams'),
+    )
+    .addOption(new Option('--real-fold <fold>', 'the gsc-digits fold --real-streams reads').choices(['0', '1']).default('0'))
+    .option(
+      '--model <file>',
+      'the digit classifier (default: the bundled one; with --real-streams, one that never heard --real-fold)',
+      pathArg('--model'),
+    )
     .option('--set <key=value>', "an engine option (stream/options.ts) under the grid's two bars, repeatable", engineSetArg('--set')),
 );
 /** `--set key=value` (repeatable): engine options under the grid's two bars. */
@@ -87,7 +106,7 @@ const SET: EngineOptionsPatch = opts.set ?? {};
 async function main(): Promise<void> {
   const dir = args[0];
   const grid = opts.grid;
-  const classifier = await Classifier.load(bundledModelPath());
+  const classifier = await Classifier.load(opts.model ?? bundledModelPath());
   const verifier = await loadVerifier(opts.verifier, opts.verifierWeights);
   if (!verifier) throw new Error('no verifier bundled in models/; name one with --verifier');
 
@@ -128,11 +147,38 @@ async function main(): Promise<void> {
   // model did train on these speakers, so only the difference with and without the verifier (its
   // vetoes) means anything here.
   const realClips = realDev ? loadClips(realDev, undefined, (c) => verifierDevSpeaker(c.speaker)).clips : [];
+  const streamClips = opts.realStreams
+    ? loadClips(opts.realStreams, undefined, (c) => speakerFold(c.speaker) === Number(opts.realFold)).clips.map((c) => ({
+        ...c,
+        name: c.file,
+        samples: trimSilence(c.samples),
+      }))
+    : [];
+  // Babble from FSDD training takes, as bench:robust's streams.
+  const babble = opts.realStreams
+    ? loadClips(FSDD_DIR, undefined, (c) => c.take >= 10 && c.take % 5 === 0).clips.map((c) => c.samples)
+    : [];
+  /** Trials right (one decision, the right digit) over the clips, clean and at 10 dB in three noises. */
+  const realStreamsRight = async (bars: EngineOptionsPatch, withVerifier: boolean): Promise<number[]> => {
+    const right: number[] = [];
+    for (const kind of ['clean', 'white', 'pink', 'babble'] as const) {
+      let n = 0;
+      for (const [i, c] of streamClips.entries()) {
+        let s = digitStream([c], { seed: 900 + i, wordLevelDb: -26 });
+        if (kind !== 'clean') s = withNoise(s, kind, 10, -26, 900 + i, babble);
+        const r = await runStream(classifier, s.samples, bars, withVerifier ? verifier : undefined, undefined, false);
+        if (!lostWords(s, r.utterances).size && r.utterances.filter((u) => u.decision).length === 1) n++;
+      }
+      right.push(n);
+    }
+    return right;
+  };
+  const trials = (r: number[]) => `${r.reduce((a, b) => a + b, 0)}/${r.length * streamClips.length} (${r.join(' / ')})`;
   console.log(
     `verifier ${verifier.path} (id ${verifier.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`,
   );
   console.log(
-    `early/final   digits kept (clean, 20 dB, room)  median decision − word end (clean, 20 dB, room)  non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min${realDev ? '  real dev right' : ''}`,
+    `early/final   digits kept (clean, 20 dB, room)  median decision − word end (clean, 20 dB, room)  non-digit typed per 10 min (clean, 20 dB)   withdrawn per 10 min${realDev ? '  real dev right' : ''}${opts.realStreams ? `  fold ${opts.realFold} streams right (clean / white / pink / babble 10 dB)` : ''}`,
   );
   for (const [early, final] of grid) {
     const bars = patchOver(SET, { reject: { minDigitProbEarly: early, minDigitProb: final } });
@@ -160,7 +206,9 @@ async function main(): Promise<void> {
         );
       else cells.push(((typed / minutes) * 10).toFixed(1));
     }
-    const real = realDev ? `  ${await wholeClipsRight(classifier, realDev, realClips, verifier, undefined, bars)}/${realClips.length}` : '';
+    const real =
+      (realDev ? `  ${await wholeClipsRight(classifier, realDev, realClips, verifier, undefined, bars)}/${realClips.length}` : '') +
+      (opts.realStreams ? `  ${trials(await realStreamsRight(bars, true))}` : '');
     console.log(
       `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1).padEnd(20)}${real}`,
     );
@@ -171,6 +219,10 @@ async function main(): Promise<void> {
       `real dev (${realClips.length} gsc-digits clips, ${speakers} speakers of the training fold's verifier-dev quarter): ${await wholeClipsRight(classifier, realDev, realClips, undefined, undefined, SET)} right without the verifier`,
     );
   }
+  if (opts.realStreams)
+    console.log(
+      `fold ${opts.realFold} streams (${streamClips.length} gsc-digits clips, classifier ${classifier.meta.modelId}): ${trials(await realStreamsRight(SET, false))} right without the verifier`,
+    );
   await verifier.dispose();
   await classifier.dispose();
 }

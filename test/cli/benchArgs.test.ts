@@ -89,6 +89,7 @@ test('verifier member weights are a list of numbers ≥ 0, one per member', () =
   assertRefused('reject', ['NEG', '--verifier-weights', '1,-1'], 'CLI_BAD_OPTION', '--verifier-weights');
   assertRefused('reject', ['NEG', '--verifier-weights', '1,,2'], 'CLI_BAD_OPTION', '--verifier-weights');
   assertRefused('strings', ['--verifier-weights', 'abc'], 'CLI_BAD_OPTION', '--verifier-weights');
+  assertRefused('reject', ['NEG', '--real-fold', '2'], 'CLI_BAD_OPTION', '--real-fold');
   assert.deepEqual(parsed('strings', ['--verifier-weights', '1,0.5']).opts.verifierWeights, [1, 0.5]);
 });
 
@@ -264,7 +265,10 @@ test('the command lines the README, docs/ and the model card quote parse, with t
     grid: parsed('reject', ['D']).opts.grid,
     verifier: 'a.onnx,b.onnx',
     set: { reject: { minConfidence: 0.4 } },
+    realFold: '0',
   });
+  const rs = parsed('reject', ['D', '--real-streams', 'G', '--real-fold', '1', '--model', 'F1.onnx']).opts;
+  assert.deepEqual([rs.realStreams, rs.realFold, rs.model], ['G', '1', 'F1.onnx']);
 
   assert.equal(parsed('robust', ['--model', 'models/digits.onnx', '--quick']).opts.model, 'models/digits.onnx');
   assert.deepEqual(parsed('stream', ['--model', 'M.onnx', '--no-verifier', '--no-memory']).opts, {
