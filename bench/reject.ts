@@ -28,10 +28,9 @@ import { bundledModelPath, Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
 import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
-import { verifierDevSpeaker } from '../src/train/folds';
+import { speakerFold, verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { lostWords, patchOver, runStream, wholeClipsRight, withNoise } from './streamScoring';
-import { speakerFold } from '../src/train/folds';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { Option } from 'commander';
 import { shown } from '../src/cli/args';
@@ -158,14 +157,19 @@ async function main(): Promise<void> {
   const babble = opts.realStreams
     ? loadClips(FSDD_DIR, undefined, (c) => c.take >= 10 && c.take % 5 === 0).clips.map((c) => c.samples)
     : [];
-  /** Trials right (one decision, the right digit) over the clips, clean and at 10 dB in three noises. */
+  // Each clip alone, clean and at 10 dB in three noises: built once, run under every grid point.
+  const realStreams = (['clean', 'white', 'pink', 'babble'] as const).map((kind) =>
+    streamClips.map((c, i) => {
+      const s = digitStream([c], { seed: 900 + i, wordLevelDb: -26 });
+      return kind === 'clean' ? s : withNoise(s, kind, 10, -26, 900 + i, babble);
+    }),
+  );
+  /** Trials right (one decision, the right digit), per condition. */
   const realStreamsRight = async (bars: EngineOptionsPatch, withVerifier: boolean): Promise<number[]> => {
     const right: number[] = [];
-    for (const kind of ['clean', 'white', 'pink', 'babble'] as const) {
+    for (const streams of realStreams) {
       let n = 0;
-      for (const [i, c] of streamClips.entries()) {
-        let s = digitStream([c], { seed: 900 + i, wordLevelDb: -26 });
-        if (kind !== 'clean') s = withNoise(s, kind, 10, -26, 900 + i, babble);
+      for (const s of streams) {
         const r = await runStream(classifier, s.samples, bars, withVerifier ? verifier : undefined, undefined, false);
         if (!lostWords(s, r.utterances).size && r.utterances.filter((u) => u.decision).length === 1) n++;
       }

@@ -135,6 +135,13 @@ export async function runStream(
   return { utterances, audioS: samples.length / RATE, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
+type Span = { startMs: number; endMs: number };
+
+/** How long two spans overlap (ms; ≤ 0 when they do not). */
+function overlapMs(a: Span, b: Span): number {
+  return Math.min(a.endMs, b.endMs) - Math.max(a.startMs, b.startMs);
+}
+
 /**
  * What became of each word that was not typed right, by cause: a wrong digit, no utterance over it
  * at all (the detector never opened), or the utterance over it rejected or withdrawn — named by the
@@ -144,8 +151,7 @@ export async function runStream(
 export function lostWords(stream: Stream, utterances: UtteranceEvent[]): Map<string, number> {
   const out = new Map<string, number>();
   const add = (k: string) => out.set(k, (out.get(k) ?? 0) + 1);
-  const overlaps = (u: UtteranceEvent, w: { startMs: number; endMs: number }) =>
-    Math.min(u.endMs, w.endMs) - Math.max(u.startMs, w.startMs) > 0;
+  const overlaps = (u: UtteranceEvent, w: Span) => overlapMs(u, w) > 0;
   for (const w of stream.words) {
     const over = utterances.filter((u) => overlaps(u, w));
     if (over.some((u) => u.decision?.digit === w.digit)) continue;
@@ -193,7 +199,7 @@ export function score(stream: Stream, utterances: UtteranceEvent[]): Score {
     let best = -1;
     let bestOverlap = 0;
     stream.words.forEach((w, i) => {
-      const o = Math.min(u.endMs, w.endMs) - Math.max(u.startMs, w.startMs);
+      const o = overlapMs(u, w);
       if (o > bestOverlap) {
         bestOverlap = o;
         best = i;
