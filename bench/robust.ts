@@ -30,6 +30,7 @@ import { defaultCorpusDir } from '../src/train/corpus';
 import { evaluate } from '../src/train/evaluate';
 import { loadClips } from '../src/train/dataset';
 import { speakerFold } from '../src/train/folds';
+import { UNSEEN_ENGINE_VOICES } from '../src/train/voices';
 import { cvDir, GscMeasure, gscMeasures } from './gscFolds';
 import type { NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
@@ -42,6 +43,7 @@ interface Options {
   model?: string;
   cv?: string;
   corpus?: string;
+  unseenEngines?: string;
   quick?: boolean;
   json?: boolean;
   /** False with --no-verifier / --no-sequence. */
@@ -55,6 +57,11 @@ const { opts } = parseBench<Options>(
     .option('--model <file>', 'digit classifier (default: the bundled one)', pathArg('--model'))
     .option('--cv <dir>', 'cross-validation fold models (default: the cv cache)', pathArg('--cv'))
     .option('--corpus <dir>', 'the synthetic corpus (default: the corpus cache)', pathArg('--corpus'))
+    .option(
+      '--unseen-engines <dir>',
+      'the measurement-only corpus of synthesisers never trained on (default: its cache; `corpus --unseen-engines` builds it)',
+      pathArg('--unseen-engines'),
+    )
     .option('--quick', 'fewer words and conditions (writes no models/robust.json)')
     .option('--json', 'print one JSON object instead of the tables')
     .option('--no-verifier', 'streams without the bundled verifier')
@@ -128,6 +135,18 @@ async function isolated(model: string) {
     const tts = await evaluate(held, 'all', model);
     rows.push({ name: 'held-out TTS voices (10 voices, never trained on)', n: tts.n, accuracy: tts.accuracy });
   } else log(`(no held-out TTS voices at ${held}: run \`node dist/cli.js corpus\`)`);
+  const unseen = join(opts.unseenEngines ?? defaultCorpusDir('unseen-engines'), 'heldout');
+  if (existsSync(unseen)) {
+    const tts = await evaluate(unseen, 'all', model);
+    rows.push({
+      name: `TTS voices of 3 engines never trained on (${UNSEEN_ENGINE_VOICES.length} voices)`,
+      n: tts.n,
+      accuracy: tts.accuracy,
+    });
+  } else
+    log(
+      `(no voices of unseen engines at ${unseen}: node scripts/ensure-system-deps.js --unseen-engines && node dist/cli.js corpus --unseen-engines)`,
+    );
   return rows;
 }
 

@@ -43,7 +43,7 @@ import type { Decision } from '../src/stream/types';
 import { loadClips } from '../src/train/dataset';
 import { mulberry32, Rng } from '../src/train/rng';
 import { randomDigits, spliceDigits, StringAudio } from '../src/train/strings';
-import { atSpeed, HELDOUT_VOICES, TRAIN_VOICES, VoiceFamily } from '../src/train/ttsVoices';
+import { atSpeed, HELDOUT_VOICES, TRAIN_VOICES, UNSEEN_ENGINE_FAMILIES, VoiceFamily } from '../src/train/ttsVoices';
 import { atLevel, Clip, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { HELD_OUT_FOLD, recipeDevSpeaker, speakerFold } from '../src/train/folds';
@@ -52,6 +52,7 @@ import { alignDigits, quantile } from '../src/shared/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
 import { fluentTtsString, trackTyped } from './streamScoring';
+import { tts } from '../src/train/tts';
 import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
 import { shown } from '../src/cli/args';
 import { OptionError } from '../src/errors';
@@ -164,6 +165,24 @@ function ttsSet(n: number, rng: Rng, voices: readonly VoiceFamily[] = HELDOUT_VO
     out.push({ audio: { samples, digits }, label: `${family.engine} ${family.voice}` });
   }
   return out;
+}
+
+/**
+ * Fluent strings by the synthesisers no model trains on (train/voices.ts UNSEEN_ENGINE_VOICES),
+ * when they are installed. Reported beside the bars, not pooled into them, so the pooled figure
+ * stays comparable with earlier sessions'. Its own generator, so the other sets and the non-digit
+ * phrases draw exactly what they drew before this set existed.
+ */
+function unseenEngineSet(per: number, classifier: Classifier): Array<[string, StringCase[], boolean, Classifier]> {
+  try {
+    for (const f of UNSEEN_ENGINE_FAMILIES) tts('one', atSpeed(f, 1));
+  } catch (err) {
+    log(`(fluent strings of unseen engines left out: ${(err as Error).message.split('\n')[0]})`);
+    return [];
+  }
+  return [
+    ['unseen engines (pico, MBROLA, RHVoice), fluent', ttsSet(per, mulberry32(SEED + 7919), UNSEEN_ENGINE_FAMILIES), false, classifier],
+  ];
 }
 
 let STRING_MODEL: SequenceModel | undefined;
@@ -312,6 +331,7 @@ async function main() {
         ['FSDD test takes, 120–200 ms gaps', splicedSet(fsdd, Math.round((per * 2) / 3), [120, 200], rng, true), false, classifier],
         ['gsc-digits held-out fold (unseen speakers), 0–80 ms gaps', splicedSet(gsc, per, [0, 80], rng, false, -26), true, gscClassifier],
         ['held-out TTS voices, fluent', ttsSet(per, rng), true, classifier],
+        ...unseenEngineSet(per, classifier),
       ];
   log(
     `model ${modelPath} (id ${classifier.meta.modelId}); verifier ${verifier ? verifier.modelId : 'none'}; string model ${STRING_MODEL ? `${STRING_MODEL.path} (id ${STRING_MODEL.meta.modelId})` : 'none'}; seed ${SEED}`,

@@ -6,12 +6,30 @@
 // otherwise it stops at once with the exact command to run.
 //
 // `--corpus`: only what `npm run train` needs (the synthesisers and sox that build its corpus).
+// `--unseen-engines`: the measurement-only synthesisers (pico, MBROLA, RHVoice) of
+// `corpus --unseen-engines`. They live in Debian's contrib and non-free sections, so as root this
+// adds those sections of the machine's own Debian release in one file of its own
+// (/etc/apt/sources.list.d/digit-dictation-non-free.sources) when they are not enabled yet.
 // DD_SYSTEM_DEPS_EXTRA="pkg …" adds names to the list (to exercise the missing-package path);
 // DD_SKIP_SYSTEM_DEPS=1 skips the check (a machine set up some other way).
 'use strict';
 const { spawnSync } = require('node:child_process');
 
 const CORPUS_PACKAGES = ['espeak-ng', 'sox', 'flite', 'festival', 'festvox-kallpc16k', 'festvox-kdlpc16k', 'festvox-us-slt-hts'];
+
+const UNSEEN_ENGINE_PACKAGES = [
+  'sox',
+  'espeak-ng',
+  'libttspico-utils',
+  'rhvoice',
+  'rhvoice-english',
+  'mbrola',
+  'mbrola-us1',
+  'mbrola-us2',
+  'mbrola-us3',
+  'mbrola-en1',
+];
+const NON_FREE_SOURCES = '/etc/apt/sources.list.d/digit-dictation-non-free.sources';
 
 const PACKAGES = [
   // end-to-end test: the editor in headless Chromium, a PulseAudio virtual microphone, code-server's search
@@ -55,7 +73,8 @@ function run(cmd, args) {
 
 function main() {
   if (process.env.DD_SKIP_SYSTEM_DEPS === '1') return;
-  const base = process.argv.includes('--corpus') ? CORPUS_PACKAGES : PACKAGES;
+  const unseen = process.argv.includes('--unseen-engines');
+  const base = unseen ? UNSEEN_ENGINE_PACKAGES : process.argv.includes('--corpus') ? CORPUS_PACKAGES : PACKAGES;
   const wanted = [...base, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
   const have = installed(wanted);
   if (have === undefined) {
@@ -66,12 +85,15 @@ function main() {
   if (missing.length === 0) return;
   const install = ['install', '-y', '--no-install-recommends', ...missing];
   if (process.getuid?.() !== 0) {
-    const job = process.argv.includes('--corpus') ? 'npm run train' : 'npm test';
+    const job = unseen ? 'corpus --unseen-engines' : process.argv.includes('--corpus') ? 'npm run train' : 'npm test';
+    if (unseen)
+      console.error(`(${missing.join(' ')} are in Debian's contrib and non-free sections: enable them in your apt sources first.)`);
     console.error(`ensure-system-deps: ${job} needs Debian packages that are missing: ${missing.join(' ')}`);
     console.error(`Install them as root (e.g. with sudo), then run ${job} again:`);
     console.error(`  apt-get update && apt-get ${install.join(' ')}`);
     process.exit(1);
   }
+  if (unseen) enableNonFree(missing);
   run('apt-get', ['update', '-q']);
   run('apt-get', ['-q', ...install]);
   const still = missing.filter((p) => !(installed([p]) ?? []).includes(p));
@@ -79,6 +101,33 @@ function main() {
     console.error(`ensure-system-deps: still missing after apt-get install: ${still.join(' ')}`);
     process.exit(1);
   }
+}
+
+/** Adds contrib and non-free for this release unless apt already offers the packages (root only). */
+function enableNonFree(missing) {
+  const fs = require('node:fs');
+  if (fs.existsSync(NON_FREE_SOURCES)) return;
+  const policy = spawnSync('apt-cache', ['policy', ...missing], { encoding: 'utf8' }).stdout ?? '';
+  if (!/Candidate: \(none\)/.test(policy) && missing.every((p) => policy.includes(`${p}:`))) return;
+  const release = /^VERSION_CODENAME=(\w+)$/m.exec(fs.readFileSync('/etc/os-release', 'utf8'))?.[1];
+  if (!release) {
+    console.error(
+      `ensure-system-deps: no VERSION_CODENAME in /etc/os-release; enable contrib and non-free yourself, then install ${missing.join(' ')}`,
+    );
+    process.exit(1);
+  }
+  const text = [
+    '# Added by Digit Dictation (scripts/ensure-system-deps.js --unseen-engines): measurement-only synthesisers.',
+    'Types: deb',
+    'URIs: http://deb.debian.org/debian',
+    `Suites: ${release}`,
+    'Components: contrib non-free',
+    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg',
+    '',
+  ].join('\n');
+  fs.writeFileSync(`${NON_FREE_SOURCES}.tmp`, text);
+  fs.renameSync(`${NON_FREE_SOURCES}.tmp`, NON_FREE_SOURCES);
+  console.log(`ensure-system-deps: enabled Debian contrib and non-free (${release}) in ${NON_FREE_SOURCES}`);
 }
 
 main();

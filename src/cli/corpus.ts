@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { OptionError } from '../errors';
 import { buildCorpus, DEFAULT_CORPUS, defaultCorpusDir } from '../train/corpus';
 import { intArg } from './args';
 
 interface CorpusCliOptions {
   out?: string;
   namedVariants?: boolean;
+  unseenEngines?: boolean;
   seed: number;
   espeakTakes: number;
   otherTakes: number;
@@ -19,11 +21,17 @@ export function registerCorpus(program: Command): void {
       '--named-variants',
       "espeak-ng's 54 named variants only (no held-out voices): more training voices for `train --extra DIR/train`",
     )
+    .option(
+      '--unseen-engines',
+      'measurement only: voices of synthesisers no model trains on (pico, MBROLA, RHVoice; all held out; see scripts/ensure-system-deps.js --unseen-engines)',
+    )
     .option('--seed <n>', 'random seed (pitches, rates, "oh" for zero)', intArg('--seed', 0, 2 ** 32 - 1), DEFAULT_CORPUS.seed)
     .option('--espeak-takes <n>', 'takes per digit per espeak-ng voice', intArg('--espeak-takes', 1, 1000), DEFAULT_CORPUS.espeakTakes)
     .option('--other-takes <n>', 'takes per digit per flite / festival voice', intArg('--other-takes', 1, 1000), DEFAULT_CORPUS.otherTakes)
     .action(async (o: CorpusCliOptions) => {
-      const voices = o.namedVariants ? 'named-variants' : 'default';
+      if (o.namedVariants && o.unseenEngines)
+        throw new OptionError('CLI_CONFLICTING_OPTIONS', '--named-variants and --unseen-engines are two different corpora: give one');
+      const voices = o.namedVariants ? 'named-variants' : o.unseenEngines ? 'unseen-engines' : 'default';
       const r = await buildCorpus({
         out: o.out ?? defaultCorpusDir(voices),
         voices,

@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetError } from '../errors';
 import { Rng, mulberry32 } from './rng';
-import { DIGIT_WORDS, HELD_OUT_VOICES, NAMED_VARIANT_VOICES, TRAIN_VOICES, TtsVoice } from './voices';
+import { DIGIT_WORDS, HELD_OUT_VOICES, isFemaleVoice, NAMED_VARIANT_VOICES, TRAIN_VOICES, TtsVoice, UNSEEN_ENGINE_VOICES } from './voices';
 
 /** Bump when the recipe changes, so an old cache is rebuilt instead of reused. */
 const CORPUS_VERSION = 1;
@@ -26,10 +26,20 @@ export interface CorpusOptions {
   /**
    * 'named-variants': a supplementary corpus of espeak-ng's 54 named variants only (voices.ts
    * NAMED_VARIANT_VOICES, none a dev or held-out voice), added to training with `train --extra`.
+   * 'unseen-engines': measurement only, the voices of synthesisers no model trains on
+   * (UNSEEN_ENGINE_VOICES), all in `heldout/`, `otherTakes` takes per digit each.
    */
-  voices?: 'default' | 'named-variants';
+  voices?: CorpusVoices;
   onLog?: (line: string) => void;
 }
+
+export type CorpusVoices = 'default' | 'named-variants' | 'unseen-engines';
+
+const CORPUS_FOLDERS: Record<CorpusVoices, string> = {
+  default: 'corpus',
+  'named-variants': 'corpus-named',
+  'unseen-engines': 'corpus-unseen-engines',
+};
 
 export interface CorpusResult {
   train: string;
@@ -42,9 +52,9 @@ export interface CorpusResult {
 /** The shipped model's corpus: 3 takes per digit of each of 84 espeak-ng voices, 12 of each other voice. */
 export const DEFAULT_CORPUS = Object.freeze({ seed: 1, espeakTakes: 3, otherTakes: 12 });
 
-export function defaultCorpusDir(voices: CorpusOptions['voices'] = 'default'): string {
+export function defaultCorpusDir(voices: CorpusVoices = 'default'): string {
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'digit-dictation', voices === 'named-variants' ? 'corpus-named' : 'corpus');
+  return join(cache, 'digit-dictation', CORPUS_FOLDERS[voices]);
 }
 
 interface Job {
@@ -53,7 +63,7 @@ interface Job {
   take: number;
   /** The word said: "zero", or "oh" for some zero takes (phone-number style, issue 13). */
   word: string;
-  /** Pitch 0–99 (espeak-ng) or a mean F0 in Hz (flite). */
+  /** Pitch 0–99 (espeak-ng), a mean F0 in Hz (flite), or a percentage of the voice's own (pico, RHVoice). */
   pitch: number;
   /** Duration stretch: 1 = the voice's own rate, > 1 slower. */
   stretch: number;
@@ -63,21 +73,34 @@ interface Job {
 function plan(voices: readonly TtsVoice[], dir: string, rng: Rng, opts: CorpusOptions): Job[] {
   const jobs: Job[] = [];
   for (const voice of voices) {
-    const takes = voice.engine === 'espeak-ng' ? opts.espeakTakes : opts.otherTakes;
-    const female = /\+f\d|slt/.test(voice.name);
+    // espeak-ng's own voices are many, so each says fewer takes; its MBROLA voices count as others.
+    const takes = voice.engine === 'espeak-ng' && !voice.name.startsWith('mb-') ? opts.espeakTakes : opts.otherTakes;
+    const female = isFemaleVoice(voice);
     for (let digit = 0; digit < 10; digit++) {
       for (let take = 0; take < takes; take++) {
         const word = digit === 0 && rng() < 0.25 ? 'oh' : DIGIT_WORDS[digit];
         // Rates from a deliberate 0.75× to a hurried 1.3× of the voice's own; pitch over the voice's range.
         const stretch = 0.77 + 0.55 * rng();
+        // One draw for every engine, so adding engines leaves the other voices' takes as they were.
+        const u = rng();
         const pitch =
-          voice.engine === 'espeak-ng' ? Math.round(20 + 60 * rng()) : Math.round((female ? 160 : 90) + (female ? 90 : 60) * rng());
+          voice.engine === 'espeak-ng'
+            ? Math.round(20 + 60 * u)
+            : voice.engine === 'pico' || voice.engine === 'rhvoice'
+              ? Math.round(85 + 30 * u)
+              : Math.round((female ? 160 : 90) + (female ? 90 : 60) * u);
         jobs.push({ voice, digit, take, word, pitch, stretch, path: join(dir, `${digit}_${voice.id}_${take}.wav`) });
       }
     }
   }
   return jobs;
 }
+
+const INSTALL_HINT: Record<string, string> = {
+  default: 'apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox',
+  pico2wave: 'node scripts/ensure-system-deps.js --unseen-engines (libttspico-utils, Debian non-free)',
+  'RHVoice-test': 'node scripts/ensure-system-deps.js --unseen-engines (rhvoice-english, Debian non-free)',
+};
 
 function run(cmd: string, args: string[], input?: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -88,9 +111,7 @@ function run(cmd: string, args: string[], input?: string): Promise<void> {
       reject(
         new DatasetError(
           'CORPUS_TOOL_MISSING',
-          e.code === 'ENOENT'
-            ? `${cmd} is not installed: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox`
-            : `${cmd}: ${e.message}`,
+          e.code === 'ENOENT' ? `${cmd} is not installed: ${INSTALL_HINT[cmd] ?? INSTALL_HINT.default}` : `${cmd}: ${e.message}`,
         ),
       ),
     );
@@ -136,6 +157,29 @@ async function synthFlite(j: Job): Promise<void> {
   rmSync(raw);
 }
 
+/** pico2wave has no rate or pitch flags; its SSML-like tags set both (100 = the voice's own). */
+async function synthPico(j: Job): Promise<void> {
+  const raw = `${j.path}.raw.wav`;
+  const text = `<speed level="${Math.round(100 / j.stretch)}"><pitch level="${j.pitch}">${j.word}</pitch></speed>`;
+  await run('pico2wave', ['-l', j.voice.name, '-w', raw, text]);
+  await toFeatureRate(raw, j.path);
+  rmSync(raw);
+}
+
+async function synthRhvoice(j: Job): Promise<void> {
+  const raw = `${j.path}.raw.wav`;
+  await run('RHVoice-test', ['-p', j.voice.name, '-r', String(Math.round(100 / j.stretch)), '-t', String(j.pitch), '-o', raw], j.word);
+  await toFeatureRate(raw, j.path);
+  rmSync(raw);
+}
+
+const SYNTH: Record<Exclude<TtsVoice['engine'], 'festival'>, (j: Job) => Promise<void>> = {
+  'espeak-ng': synthEspeak,
+  flite: synthFlite,
+  pico: synthPico,
+  rhvoice: synthRhvoice,
+};
+
 /** One festival process per voice (its start-up costs ~0.3 s), fed a Scheme script of every take. */
 async function synthFestival(jobs: Job[]): Promise<void> {
   const voice = jobs[0].voice.name;
@@ -166,16 +210,16 @@ export async function buildCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   const train = join(opts.out, 'train');
   const heldout = join(opts.out, 'heldout');
   const manifestPath = join(opts.out, 'manifest.json');
-  const named = opts.voices === 'named-variants';
+  const voices = opts.voices ?? 'default';
   const recipe = {
     version: CORPUS_VERSION,
     seed: opts.seed,
     espeakTakes: opts.espeakTakes,
     otherTakes: opts.otherTakes,
-    ...(named ? { voices: 'named-variants' } : {}),
+    ...(voices === 'default' ? {} : { voices }),
   };
-  const trainVoices = named ? NAMED_VARIANT_VOICES : TRAIN_VOICES;
-  const heldVoices = named ? [] : HELD_OUT_VOICES;
+  const trainVoices = voices === 'named-variants' ? NAMED_VARIANT_VOICES : voices === 'default' ? TRAIN_VOICES : [];
+  const heldVoices = voices === 'named-variants' ? [] : voices === 'default' ? HELD_OUT_VOICES : UNSEEN_ENGINE_VOICES;
   if (existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { recipe: unknown; files: number };
@@ -201,7 +245,7 @@ export async function buildCorpus(opts: CorpusOptions): Promise<CorpusResult> {
   }
   let done = 0;
   await pool(fast, 2, async (j) => {
-    await (j.voice.engine === 'espeak-ng' ? synthEspeak(j) : synthFlite(j));
+    await SYNTH[j.voice.engine as keyof typeof SYNTH](j);
     if (++done % 500 === 0) log(`corpus: ${done}/${jobs.length}`);
   });
   await pool([...festival.values()], 2, synthFestival);

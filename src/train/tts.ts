@@ -1,5 +1,6 @@
 /**
- * Speech from the three local synthesisers (espeak-ng, flite, festival), cached on disk outside
+ * Speech from the local synthesisers (espeak-ng, flite, festival; pico and RHVoice for the
+ * measurement-only voices of train/voices.ts UNSEEN_ENGINE_VOICES), cached on disk outside
  * the repository: the string benchmark and the string trainer ask for thousands of utterances, and
  * the same seed asks for the same ones again. The cache key is the engine, voice, tempo and text.
  */
@@ -15,7 +16,9 @@ import { FEATURE_CONFIG } from '../features/config';
 export type TtsSpec =
   | { engine: 'espeak'; voice: string; wpm: number; pitch?: number }
   | { engine: 'flite'; voice: string; stretch: number }
-  | { engine: 'festival'; voice: string; stretch: number };
+  | { engine: 'festival'; voice: string; stretch: number }
+  | { engine: 'pico'; voice: string; stretch: number }
+  | { engine: 'rhvoice'; voice: string; stretch: number };
 
 export function ttsLabel(v: TtsSpec): string {
   return v.engine === 'espeak'
@@ -28,15 +31,25 @@ export function ttsCacheDir(): string {
   return process.env.DD_TTS_CACHE ?? join(tmpdir(), 'digit-dictation-tts-cache');
 }
 
+const PACKAGE_OF: Record<string, string> = {
+  pico2wave: 'libttspico-utils (Debian non-free: node scripts/ensure-system-deps.js --unseen-engines)',
+  'RHVoice-test': 'rhvoice-english (Debian non-free: node scripts/ensure-system-deps.js --unseen-engines)',
+  text2wave: 'festival',
+};
+
 function run(cmd: string, argv: string[], input?: string): void {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', input });
   if (r.error || r.status !== 0)
-    throw new Error(`${cmd} failed (${r.error?.message ?? r.stderr}); install it with "apt-get install ${cmd}"`);
+    throw new Error(`${cmd} failed (${r.error?.message ?? r.stderr}); install it with "apt-get install ${PACKAGE_OF[cmd] ?? cmd}"`);
 }
 
 function synthesizeUncached(text: string, v: TtsSpec, wavPath: string): void {
   if (v.engine === 'espeak') {
     run('espeak-ng', ['-v', v.voice, '-s', String(v.wpm), ...(v.pitch === undefined ? [] : ['-p', String(v.pitch)]), '-w', wavPath, text]);
+  } else if (v.engine === 'pico') {
+    run('pico2wave', ['-l', v.voice, '-w', wavPath, `<speed level="${Math.round(100 / v.stretch)}">${text}</speed>`]);
+  } else if (v.engine === 'rhvoice') {
+    run('RHVoice-test', ['-p', v.voice, '-r', String(Math.round(100 / v.stretch)), '-o', wavPath], text);
   } else if (v.engine === 'flite') {
     run('flite', ['-voice', v.voice, '--setf', `duration_stretch=${v.stretch}`, '-t', text, '-o', wavPath]);
   } else {

@@ -5,11 +5,15 @@
  * the model never heard, not on another take of a known one.
  */
 
-export type TtsEngine = 'espeak-ng' | 'flite' | 'festival';
+/** pico and rhvoice only speak the measurement-only voices of UNSEEN_ENGINE_VOICES. */
+export type TtsEngine = 'espeak-ng' | 'flite' | 'festival' | 'pico' | 'rhvoice';
 
 export interface TtsVoice {
   engine: TtsEngine;
-  /** Engine's own voice name: `lang+variant` for espeak-ng, flite `-voice`, festival `voice_…`. */
+  /**
+   * Engine's own voice name: `lang+variant` (or an MBROLA voice, `mb-us1`) for espeak-ng, flite
+   * `-voice`, festival `voice_…`, pico2wave `-l`, RHVoice-test `-p`.
+   */
   name: string;
   /** File-name-safe speaker id (`[A-Za-z0-9-]+`), unique across engines. */
   id: string;
@@ -37,6 +41,28 @@ export const HELD_OUT_VOICES: readonly TtsVoice[] = [
   { engine: 'flite', name: 'awb', id: 'flite-awb' },
   { engine: 'festival', name: 'ked_diphone', id: 'fest-ked-diphone' },
 ];
+
+/**
+ * Voices of three synthesisers no model here trains on, for measurement only: SVOX Pico (two female
+ * voices), the MBROLA diphone voices through espeak-ng (one female, three male), and RHVoice's
+ * English voices (HTS voices from CMU ARCTIC speakers: Scottish, US male, two US female). The
+ * held-out voices above come from the training engines, so a figure on them says how the model
+ * meets another voice of an engine it knows; these say how it meets a synthesiser it never heard.
+ * They are in Debian's contrib and non-free sections (`node scripts/ensure-system-deps.js
+ * --unseen-engines`). They stay out of training because an engine that is measured must never be
+ * heard, and for MBROLA also by licence: its diphone databases may not go into a product that is
+ * sold without the owner's permission (/usr/share/doc/mbrola-us1/copyright). Pico (Apache-2.0) and
+ * these four RHVoice voices (LGPL-2.1+) would be free to train on. RHVoice's `evgeniy-eng` and
+ * `lyubov` are left out (Russian voices reading English).
+ */
+export const UNSEEN_ENGINE_VOICES: readonly TtsVoice[] = [
+  ...['en-US', 'en-GB'].map((n): TtsVoice => ({ engine: 'pico', name: n, id: `pico-${n}` })),
+  ...['us1', 'us2', 'us3', 'en1'].map((n): TtsVoice => ({ engine: 'espeak-ng', name: `mb-${n}`, id: `mbrola-${n}` })),
+  ...['alan', 'bdl', 'clb', 'slt'].map((n): TtsVoice => ({ engine: 'rhvoice', name: n, id: `rhvoice-${n}` })),
+];
+
+/** The female voices of every list here (the corpus draws their pitch from a higher range). */
+export const isFemaleVoice = (v: TtsVoice): boolean => /\+f\d|slt|clb|^mb-us1$/.test(v.name) || v.engine === 'pico';
 
 /**
  * espeak-ng's named variants (file names under espeak-ng-data/voices/!v), each in one training

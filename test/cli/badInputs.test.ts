@@ -699,6 +699,13 @@ add({
   code: 'CLI_CONFLICTING_OPTIONS',
 });
 add({
+  name: 'corpus --named-variants --unseen-engines: two corpora at once, nothing written',
+  args: () => ['corpus', '--named-variants', '--unseen-engines', '--out', join(T, 'two-corpora')],
+  exit: 2,
+  code: 'CLI_CONFLICTING_OPTIONS',
+  then: () => assert.ok(!existsSync(join(T, 'two-corpora'))),
+});
+add({
   name: 'train --data a missing folder',
   args: () => ['train', '--data', join(T, 'nodata'), '--out', join(T, 'ox')],
   exit: 2,

@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildCorpus, defaultCorpusDir } from '../../src/train/corpus';
-import { HELD_OUT_VOICES, NAMED_VARIANT_VOICES, TRAIN_VOICES } from '../../src/train/voices';
+import { HELD_OUT_VOICES, isFemaleVoice, NAMED_VARIANT_VOICES, TRAIN_VOICES, UNSEEN_ENGINE_VOICES } from '../../src/train/voices';
 import { DEV_VOICES } from '../../bench/voiceTakes';
 
 const variant = (name: string) => (name.split('+')[1] ?? '').toLowerCase();
@@ -62,4 +62,51 @@ test('corpus --named-variants: a supplementary corpus of the named variants only
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('the voices of unseen engines are measurement only: no training list holds their engines or voices', () => {
+  const trained = [...TRAIN_VOICES, ...NAMED_VARIANT_VOICES];
+  const others = [...trained, ...HELD_OUT_VOICES, ...DEV_VOICES];
+  assert.equal(new Set(UNSEEN_ENGINE_VOICES.map((v) => v.id)).size, UNSEEN_ENGINE_VOICES.length, 'ids are unique');
+  for (const v of UNSEEN_ENGINE_VOICES) {
+    assert.match(v.id, /^[A-Za-z0-9-]+$/);
+    assert.ok(!others.some((o) => o.id === v.id || (o.engine === v.engine && o.name === v.name)), `${v.id} is in another list`);
+  }
+  for (const v of trained) {
+    assert.ok(v.engine !== 'pico' && v.engine !== 'rhvoice', `${v.id}: a training voice of an unseen engine`);
+    assert.ok(!v.name.startsWith('mb-'), `${v.id}: a training voice speaks through MBROLA`);
+  }
+  assert.deepEqual(new Set(UNSEEN_ENGINE_VOICES.map((v) => v.engine)), new Set(['pico', 'espeak-ng', 'rhvoice']));
+});
+
+test('isFemaleVoice keeps the corpus pitch ranges of every existing voice (the old rule was /\\+f\\d|slt/)', () => {
+  for (const v of [...TRAIN_VOICES, ...HELD_OUT_VOICES, ...NAMED_VARIANT_VOICES])
+    assert.equal(isFemaleVoice(v), /\+f\d|slt/.test(v.name), v.id);
+  assert.deepEqual(
+    UNSEEN_ENGINE_VOICES.filter(isFemaleVoice).map((v) => v.id),
+    ['pico-en-US', 'pico-en-GB', 'mbrola-us1', 'rhvoice-clb', 'rhvoice-slt'],
+  );
+});
+
+test('corpus --unseen-engines without its synthesisers stops with the command that installs them, and leaves no corpus that looks whole', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dd-unseen-'));
+  const path = process.env.PATH;
+  // An empty PATH stands in for a machine without them (this one may have them installed).
+  process.env.PATH = mkdtempSync(join(tmpdir(), 'dd-nopath-'));
+  try {
+    await assert.rejects(
+      buildCorpus({ out, seed: 1, espeakTakes: 1, otherTakes: 1, voices: 'unseen-engines' }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, 'CORPUS_TOOL_MISSING');
+        assert.match(err.message, /pico2wave is not installed: node scripts\/ensure-system-deps\.js --unseen-engines/);
+        return true;
+      },
+    );
+    assert.ok(!readdirSync(out).includes('manifest.json'));
+  } finally {
+    process.env.PATH = path;
+    rmSync(out, { recursive: true, force: true });
+  }
+  assert.notEqual(defaultCorpusDir('unseen-engines'), defaultCorpusDir());
+  assert.notEqual(defaultCorpusDir('unseen-engines'), defaultCorpusDir('named-variants'));
 });
