@@ -24,6 +24,7 @@ interface TrainCliOptions {
   width: number;
   specAugment?: boolean;
   noisy?: boolean;
+  protoLoss: number;
   variants: number;
   limit?: number;
   labels: '10' | '11';
@@ -78,6 +79,12 @@ export function registerTrain(program: Command): void {
     )
     .option('--spec-augment', 'SpecAugment-style band and time masks every epoch')
     .option('--noisy', 'noise on 75 % of augmented variants (not 60 %), SNR uniform in 0–30 dB (not weighted to high SNRs)')
+    .option(
+      '--proto-loss <w>',
+      'weight of a prototypical loss on the embedding beside the cross-entropy (0–10; 0 = off): digits cluster across voices, as enrollment prototypes need',
+      numberArg('--proto-loss', { min: 0, max: 10 }),
+      0,
+    )
     .addOption(
       new Option(
         '--real-fold <fold>',
@@ -149,6 +156,7 @@ export function registerTrain(program: Command): void {
           width: o.width,
           specAugment: o.specAugment ?? false,
           noisy: o.noisy ?? false,
+          ...(o.protoLoss > 0 ? { protoLoss: o.protoLoss } : {}),
           variants: o.variants,
           labels: o.labels === '11' ? 11 : 10,
           role: o.role,

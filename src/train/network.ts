@@ -202,6 +202,36 @@ export class DigitNet {
 export type BatchStats = { mean: tf.Tensor; variance: tf.Tensor };
 
 /** Moves each layer's running mean and variance toward its batch statistics, then frees them. */
+/** Softmax temperature of prototypeLoss over cosines (the enrollment head uses 0.05 at inference). */
+export const PROTO_LOSS_TEMPERATURE = 0.1;
+
+/**
+ * Prototypical loss (Snell et al. 2017) within a batch: example i is scored against every digit's
+ * mean embedding over the rest of the batch (its own embedding left out of its digit's mean), by
+ * cosine / PROTO_LOSS_TEMPERATURE, and the cross-entropy of its digit is averaged over the examples
+ * whose digit has another example in the batch. The batch mixes voices, so a digit's prototype is
+ * mostly other voices' takes: the loss pulls one digit's embeddings together across voices, which
+ * is what the prototypes of an enrolled voice rely on. `embedding`: [B, D], L2-normalised;
+ * `onehot`: [B, K].
+ */
+export function prototypeLoss(embedding: tf.Tensor2D, onehot: tf.Tensor2D): tf.Scalar {
+  return tf.tidy(() => {
+    const sums = tf.matMul(onehot, embedding, true, false); // [K, D]
+    const counts = tf.sum(onehot, 0); // [K]
+    // Leave-one-out sums for each example and digit: [B, K, D].
+    const loo = tf.sub(tf.expandDims(sums, 0), tf.mul(tf.expandDims(onehot, 2), tf.expandDims(embedding, 1)));
+    const looCounts = tf.sub(tf.expandDims(counts, 0), onehot); // [B, K]
+    const norms = tf.sqrt(tf.add(tf.sum(tf.square(loo), 2), 1e-8)); // [B, K]
+    const dots = tf.sum(tf.mul(loo, tf.expandDims(embedding, 1)), 2); // [B, K]
+    const valid = tf.cast(tf.greater(looCounts, 0), 'float32');
+    // Digits with no other example in the batch are out of the softmax (a large negative logit).
+    const logits = tf.add(tf.div(tf.div(dots, norms), PROTO_LOSS_TEMPERATURE), tf.mul(tf.sub(valid, 1), 1e4));
+    const weights = tf.sum(tf.mul(onehot, valid), 1); // [B]: 1 where the example's own digit has a prototype
+    const perExample = tf.neg(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1));
+    return tf.div<tf.Scalar>(tf.sum(tf.mul(perExample, weights)), tf.maximum(tf.sum(weights), 1));
+  });
+}
+
 export function updateRunningStats(
   layers: Array<{ runMean: tf.Variable; runVar: tf.Variable }>,
   stats: BatchStats[],

@@ -20,7 +20,7 @@ import {
 } from './augment';
 import { recipeDevSpeaker, trainedOnSpeaker, verifierDevSpeaker } from './folds';
 import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
-import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet } from './network';
+import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet, prototypeLoss } from './network';
 import { exportOnnx } from './export';
 import { Rng, mulberry32, shuffle } from './rng';
 import { EpochMetrics, TrainHooks, TrainOptions, TrainResult } from './types';
@@ -267,9 +267,10 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
         let predicted: tf.Tensor | undefined;
         const loss = optimizer.minimize(
           () => {
-            const { logits } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
+            const { logits, embedding } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
             predicted = tf.keep(tf.argMax(logits, 1));
-            return tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits);
+            const ce = tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits);
+            return opts.protoLoss ? tf.add(ce, tf.mul(prototypeLoss(embedding as tf.Tensor2D, y as tf.Tensor2D), opts.protoLoss)) : ce;
           },
           true,
           net.trainable,
@@ -358,6 +359,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       // Recorded only when on, so that a default run still rebuilds the shipped file byte for byte.
       ...(opts.swaFrom ? { swaFrom: opts.swaFrom } : {}),
       ...(width !== 1 ? { width } : {}),
+      ...(opts.protoLoss ? { protoLoss: opts.protoLoss } : {}),
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,

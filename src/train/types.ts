@@ -31,6 +31,13 @@ export interface TrainOptions {
   width?: number;
   /** Noise on more variants and low SNRs as often as high ones (augment.ts NOISY_MIX). */
   noisy?: boolean;
+  /**
+   * Weight of a prototypical loss on the L2-normalised embedding beside the cross-entropy (0 or
+   * absent: off): each example is classified by cosine to its batch's per-digit means (its own
+   * left out), the prototype head of enrollment (enroll/head.ts) learnt across voices (network.ts
+   * prototypeLoss).
+   */
+  protoLoss?: number;
   /** Augmented variants per training clip (default 2). */
   variants?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */
