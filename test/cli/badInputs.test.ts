@@ -693,6 +693,14 @@ add({
   then: () => assert.ok(!existsSync(join(T, 'ox', 'digits.onnx'))),
 });
 add({
+  name: 'train --proto-loss 11: out of range, nothing trained',
+  args: () => ['train', '--data', FSDD, '--out', join(T, 'ox-proto'), '--proto-loss', '11'],
+  exit: 2,
+  code: 'CLI_BAD_OPTION',
+  stderr: /--proto-loss/,
+  then: () => assert.ok(!existsSync(join(T, 'ox-proto'))),
+});
+add({
   name: 'train --role digits --labels 11',
   args: () => ['train', '--data', FSDD, '--out', join(T, 'ox'), '--role', 'digits', '--labels', '11'],
   exit: 2,
