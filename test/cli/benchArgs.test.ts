@@ -14,7 +14,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO } from '../unit/helpers';
 
-const BENCHES = ['core', 'earlyexit', 'enroll', 'loso', 'memory', 'recipe', 'reject', 'robust', 'stream', 'strings', 'trainStrings'];
+const BENCHES = [
+  'core',
+  'earlyexit',
+  'enroll',
+  'loso',
+  'memory',
+  'recipe',
+  'reject',
+  'robust',
+  'spectrumMatch',
+  'stream',
+  'strings',
+  'trainStrings',
+];
 
 function run(bench: string, args: string[], parseOnly = false, opts: { cwd?: string } = {}) {
   const env = { ...process.env };
@@ -46,6 +59,11 @@ function parsed(bench: string, args: string[]): { opts: Record<string, unknown>;
 
 test('every bench refuses an unknown option by name, with exit 2 and no stack trace', () => {
   for (const b of BENCHES) assertRefused(b, ['--no-such-option'], 'CLI_UNKNOWN_OPTION', '--no-such-option');
+});
+
+test('bench spectrumMatch refuses a speaker FSDD does not have, by name, before loading anything', () => {
+  assertRefused('spectrumMatch', ['--loso', 'alice=models/digits.onnx'], 'CLI_BAD_OPTION', 'alice');
+  assertRefused('spectrumMatch', ['--takes', '0'], 'CLI_BAD_OPTION', '--takes');
 });
 
 test('every bench prints its help and exits 0', () => {
