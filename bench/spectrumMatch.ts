@@ -14,10 +14,11 @@ import { join } from 'node:path';
 import { readWav } from '../src/audio/wav';
 import { adapt, headProbs } from '../src/enroll/adapt';
 import type { Take } from '../src/enroll/embed';
+import { prototypesOf } from '../src/enroll/review';
 import { FEATURE_CONFIG } from '../src/features/config';
 import { logMelFrames, toModelInput, trimSilence } from '../src/features/logmel';
 import { Classifier } from '../src/model/classifier';
-import type { ClassifierLike } from '../src/model/types';
+import { argmax, type ClassifierLike } from '../src/model/types';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { reportFailure } from '../src/cli/failure';
 import { OptionError } from '../src/errors';
@@ -78,23 +79,13 @@ function shifted(c: Classifier, shift: readonly number[]): ClassifierLike {
   return { meta: c.meta, classify: (x) => c.classify(move(x)), classifyBatch: (batch) => c.classifyBatch(batch.map(move)) };
 }
 
-const argmax = (p: ArrayLike<number>) => {
-  let best = 0;
-  for (let k = 1; k < 10; k++) if (p[k] > p[best]) best = k;
-  return best;
-};
-
 /** Base and adapted accuracy on takes 10–49 with `c`, the head learnt on `takes` through `c`. */
 async function score(c: ClassifierLike, speaker: string, takes: Take[]): Promise<{ base: number; adapted: number }> {
   const embeddings = await c.classifyBatch(takes.map((t) => input(t.samples)));
-  const prototypes = Array.from({ length: 10 }, (_, d) => {
-    const p = new Float32Array(c.meta.embeddingDim);
-    embeddings.forEach((e, i) => {
-      if (takes[i].digit === d) for (let j = 0; j < p.length; j++) p[j] += e.embedding[j];
-    });
-    const norm = Math.hypot(...p);
-    return p.map((v) => v / norm);
-  });
+  const prototypes = prototypesOf(
+    embeddings.map((e, i) => ({ digit: takes[i].digit, embedding: e.embedding })),
+    c.meta.embeddingDim,
+  );
   const { head } = await adapt(c, takes, prototypes);
   let base = 0;
   let adapted = 0;

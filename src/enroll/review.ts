@@ -54,7 +54,8 @@ export interface Enrollment {
   checkSeconds: number;
 }
 
-function prototypesOf(embeddings: Array<{ digit: number; embedding: Float32Array }>, dim: number): Array<Float32Array | undefined> {
+/** Normalised mean embedding of each digit's takes (undefined for a digit without takes). */
+export function prototypesOf(embeddings: Array<{ digit: number; embedding: Float32Array }>, dim: number): Array<Float32Array | undefined> {
   const sums = Array.from({ length: 10 }, () => undefined as Float32Array | undefined);
   for (const e of embeddings) {
     const s = (sums[e.digit] ??= new Float32Array(dim));

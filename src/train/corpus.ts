@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { DatasetError } from '../errors';
 import { Rng, mulberry32 } from './rng';
+import { picoText, rhvoiceArgs, UNSEEN_ENGINE_PACKAGES, UNSEEN_ENGINES_INSTALL } from './tts';
 import { DIGIT_WORDS, HELD_OUT_VOICES, isFemaleVoice, NAMED_VARIANT_VOICES, TRAIN_VOICES, TtsVoice, UNSEEN_ENGINE_VOICES } from './voices';
 
 /** Bump when the recipe changes, so an old cache is rebuilt instead of reused. */
@@ -35,10 +36,11 @@ export interface CorpusOptions {
 
 export type CorpusVoices = 'default' | 'named-variants' | 'unseen-engines';
 
-const CORPUS_FOLDERS: Record<CorpusVoices, string> = {
-  default: 'corpus',
-  'named-variants': 'corpus-named',
-  'unseen-engines': 'corpus-unseen-engines',
+/** Each corpus: its cache folder, and the voices written to train/ and heldout/. */
+const CORPORA: Record<CorpusVoices, { folder: string; train: readonly TtsVoice[]; heldout: readonly TtsVoice[] }> = {
+  default: { folder: 'corpus', train: TRAIN_VOICES, heldout: HELD_OUT_VOICES },
+  'named-variants': { folder: 'corpus-named', train: NAMED_VARIANT_VOICES, heldout: [] },
+  'unseen-engines': { folder: 'corpus-unseen-engines', train: [], heldout: UNSEEN_ENGINE_VOICES },
 };
 
 export interface CorpusResult {
@@ -54,7 +56,7 @@ export const DEFAULT_CORPUS = Object.freeze({ seed: 1, espeakTakes: 3, otherTake
 
 export function defaultCorpusDir(voices: CorpusVoices = 'default'): string {
   const cache = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  return join(cache, 'digit-dictation', CORPUS_FOLDERS[voices]);
+  return join(cache, 'digit-dictation', CORPORA[voices].folder);
 }
 
 interface Job {
@@ -98,8 +100,9 @@ function plan(voices: readonly TtsVoice[], dir: string, rng: Rng, opts: CorpusOp
 
 const INSTALL_HINT: Record<string, string> = {
   default: 'apt-get install espeak-ng flite festival festvox-kallpc16k festvox-kdlpc16k festvox-us-slt-hts sox',
-  pico2wave: 'node scripts/ensure-system-deps.js --unseen-engines (libttspico-utils, Debian non-free)',
-  'RHVoice-test': 'node scripts/ensure-system-deps.js --unseen-engines (rhvoice-english, Debian non-free)',
+  ...Object.fromEntries(
+    Object.entries(UNSEEN_ENGINE_PACKAGES).map(([cmd, pkg]) => [cmd, `${UNSEEN_ENGINES_INSTALL} (${pkg}, Debian non-free)`]),
+  ),
 };
 
 function run(cmd: string, args: string[], input?: string): Promise<void> {
@@ -157,18 +160,16 @@ async function synthFlite(j: Job): Promise<void> {
   rmSync(raw);
 }
 
-/** pico2wave has no rate or pitch flags; its SSML-like tags set both (100 = the voice's own). */
 async function synthPico(j: Job): Promise<void> {
   const raw = `${j.path}.raw.wav`;
-  const text = `<speed level="${Math.round(100 / j.stretch)}"><pitch level="${j.pitch}">${j.word}</pitch></speed>`;
-  await run('pico2wave', ['-l', j.voice.name, '-w', raw, text]);
+  await run('pico2wave', ['-l', j.voice.name, '-w', raw, picoText(j.word, j.stretch, j.pitch)]);
   await toFeatureRate(raw, j.path);
   rmSync(raw);
 }
 
 async function synthRhvoice(j: Job): Promise<void> {
   const raw = `${j.path}.raw.wav`;
-  await run('RHVoice-test', ['-p', j.voice.name, '-r', String(Math.round(100 / j.stretch)), '-t', String(j.pitch), '-o', raw], j.word);
+  await run('RHVoice-test', rhvoiceArgs(j.voice.name, j.stretch, raw, j.pitch), j.word);
   await toFeatureRate(raw, j.path);
   rmSync(raw);
 }
@@ -218,8 +219,7 @@ export async function buildCorpus(opts: CorpusOptions): Promise<CorpusResult> {
     otherTakes: opts.otherTakes,
     ...(voices === 'default' ? {} : { voices }),
   };
-  const trainVoices = voices === 'named-variants' ? NAMED_VARIANT_VOICES : voices === 'default' ? TRAIN_VOICES : [];
-  const heldVoices = voices === 'named-variants' ? [] : voices === 'default' ? HELD_OUT_VOICES : UNSEEN_ENGINE_VOICES;
+  const { train: trainVoices, heldout: heldVoices } = CORPORA[voices];
   if (existsSync(manifestPath)) {
     try {
       const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { recipe: unknown; files: number };

@@ -201,7 +201,6 @@ export class DigitNet {
 /** Batch statistics of one BatchNorm layer, kept out of tidy until the running averages take them. */
 export type BatchStats = { mean: tf.Tensor; variance: tf.Tensor };
 
-/** Moves each layer's running mean and variance toward its batch statistics, then frees them. */
 /** Softmax temperature of prototypeLoss over cosines (the enrollment head uses 0.05 at inference). */
 export const PROTO_LOSS_TEMPERATURE = 0.1;
 
@@ -232,6 +231,7 @@ export function prototypeLoss(embedding: tf.Tensor2D, onehot: tf.Tensor2D): tf.S
   });
 }
 
+/** Moves each layer's running mean and variance toward its batch statistics, then frees them. */
 export function updateRunningStats(
   layers: Array<{ runMean: tf.Variable; runVar: tf.Variable }>,
   stats: BatchStats[],

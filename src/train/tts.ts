@@ -31,11 +31,30 @@ export function ttsCacheDir(): string {
   return process.env.DD_TTS_CACHE ?? join(tmpdir(), 'digit-dictation-tts-cache');
 }
 
+/** The command that installs the measurement-only synthesisers, and the package of each one's tool. */
+export const UNSEEN_ENGINES_INSTALL = 'node scripts/ensure-system-deps.js --unseen-engines';
+export const UNSEEN_ENGINE_PACKAGES: Readonly<Record<string, string>> = {
+  pico2wave: 'libttspico-utils',
+  'RHVoice-test': 'rhvoice-english',
+};
+
 const PACKAGE_OF: Record<string, string> = {
-  pico2wave: 'libttspico-utils (Debian non-free: node scripts/ensure-system-deps.js --unseen-engines)',
-  'RHVoice-test': 'rhvoice-english (Debian non-free: node scripts/ensure-system-deps.js --unseen-engines)',
+  ...Object.fromEntries(
+    Object.entries(UNSEEN_ENGINE_PACKAGES).map(([cmd, pkg]) => [cmd, `${pkg} (Debian non-free: ${UNSEEN_ENGINES_INSTALL})`]),
+  ),
   text2wave: 'festival',
 };
+
+/** pico2wave's input for `text` at a duration stretch (and pitch, %): it has no rate or pitch flags, only these tags (100 = the voice's own). */
+export function picoText(text: string, stretch: number, pitch?: number): string {
+  const said = pitch === undefined ? text : `<pitch level="${pitch}">${text}</pitch>`;
+  return `<speed level="${Math.round(100 / stretch)}">${said}</speed>`;
+}
+
+/** RHVoice-test's arguments for `voice` at a duration stretch (and pitch, %), writing `wavPath`; the text goes on stdin. */
+export function rhvoiceArgs(voice: string, stretch: number, wavPath: string, pitch?: number): string[] {
+  return ['-p', voice, '-r', String(Math.round(100 / stretch)), ...(pitch === undefined ? [] : ['-t', String(pitch)]), '-o', wavPath];
+}
 
 function run(cmd: string, argv: string[], input?: string): void {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', input });
@@ -47,9 +66,9 @@ function synthesizeUncached(text: string, v: TtsSpec, wavPath: string): void {
   if (v.engine === 'espeak') {
     run('espeak-ng', ['-v', v.voice, '-s', String(v.wpm), ...(v.pitch === undefined ? [] : ['-p', String(v.pitch)]), '-w', wavPath, text]);
   } else if (v.engine === 'pico') {
-    run('pico2wave', ['-l', v.voice, '-w', wavPath, `<speed level="${Math.round(100 / v.stretch)}">${text}</speed>`]);
+    run('pico2wave', ['-l', v.voice, '-w', wavPath, picoText(text, v.stretch)]);
   } else if (v.engine === 'rhvoice') {
-    run('RHVoice-test', ['-p', v.voice, '-r', String(Math.round(100 / v.stretch)), '-o', wavPath], text);
+    run('RHVoice-test', rhvoiceArgs(v.voice, v.stretch, wavPath), text);
   } else if (v.engine === 'flite') {
     run('flite', ['-voice', v.voice, '--setf', `duration_stretch=${v.stretch}`, '-t', text, '-o', wavPath]);
   } else {
