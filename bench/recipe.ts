@@ -5,7 +5,9 @@
  * Each model must have been trained with `--real-hold-dev recipe`, which leaves out the recipe-dev
  * half of gsc-digits' training fold (src/train/folds.ts recipeDevSpeaker). Those clips are scored
  * isolated (clean, and with pink and white noise at 10 dB below the word), and as whole 1 s
- * recordings through the streaming engine without a verifier. FSDD validation takes 5–9 (speakers
+ * recordings through the streaming engine without a verifier. Each model hears the clips at its own
+ * feature rate (8 or 16 kHz), the noise mixed once at the recordings' 16 kHz (rule 93: until the
+ * sixteenth session it was mixed at each model's rate, which favoured 16 kHz models in white noise). FSDD validation takes 5–9 (speakers
  * trained on, takes not) are a sanity row. The held-out fold, the held-out TTS voices and LOSO
  * stay untouched for bench:robust. With --ensemble, also every pair and the whole set of the given
  * models averaged (mean log-probability), on the isolated rows. With --noise-streams, also FSDD
@@ -14,6 +16,8 @@
  * options; no model, an unknown option or a bad value stops with `error [CODE]: …` and exit 2.
  */
 import { resolve } from 'node:path';
+import { decodeWav, encodeWav } from '../src/audio/wav';
+import { FEATURE_CONFIG_16K, FEATURE_CONFIGS, FeatureConfig } from '../src/features/config';
 import { makeNoise, rms } from '../src/audio/effects';
 import { utteranceFeatures } from '../src/features/logmel';
 import { Classifier } from '../src/model/classifier';
@@ -35,19 +39,34 @@ const { opts, args: models } = parseBench<{ ensemble?: boolean; noiseStreams?: b
     .option('--noise-streams', 'also FSDD validation takes streamed under white and babble noise at 10 dB, with the bundled verifier'),
 );
 
+/**
+ * The recordings' own rate. Noise is mixed there once, and each model hears the noisy recording at
+ * its own rate, as a product at that rate hears a noisy room: mixed at each model's rate, white
+ * noise at 16 kHz put half its power above 4 kHz, which an 8 kHz model never hears (rule 93).
+ */
+const RECORDING_RATE = 16000;
+
 function noisy(clips: Clip[], kind: 'pink' | 'white', snrDb: number, seed: number): Clip[] {
   const rng = mulberry32(seed);
   return clips.map((c) => {
-    const noise = makeNoise(kind, c.samples.length, rng, 8000);
+    const noise = makeNoise(kind, c.samples.length, rng, RECORDING_RATE);
     const g = Math.max(rms(c.samples), 1e-6) / Math.max(rms(noise), 1e-9) / Math.pow(10, snrDb / 20);
     return { ...c, samples: c.samples.map((v, i) => v + g * noise[i]) };
   });
 }
 
+/** The clips as a model at `rate` hears them (wavefile's sinc resampler, as readWav). */
+function atRate(clips: Clip[], rate: number): Clip[] {
+  if (rate === RECORDING_RATE) return clips;
+  return clips.map((c) => ({ ...c, samples: decodeWav(encodeWav(c.samples, RECORDING_RATE), c.file, rate).samples }));
+}
+
 async function probsOf(model: Classifier, clips: Clip[]): Promise<Float32Array[]> {
+  const cfg = model.meta.featureConfig;
+  const heard = atRate(clips, cfg.sampleRate);
   const out: Float32Array[] = [];
-  for (let i = 0; i < clips.length; i += 64)
-    for (const o of await model.classifyBatch(clips.slice(i, i + 64).map((c) => utteranceFeatures(c.samples)))) out.push(o.probs);
+  for (let i = 0; i < heard.length; i += 64)
+    for (const o of await model.classifyBatch(heard.slice(i, i + 64).map((c) => utteranceFeatures(c.samples, cfg)))) out.push(o.probs);
   return out;
 }
 
@@ -59,8 +78,13 @@ function rightOf(probs: Float32Array[][], clips: Clip[]): number {
   }).length;
 }
 
-async function right(model: Classifier, clips: Clip[]): Promise<number> {
-  return rightOf([await probsOf(model, clips)], clips);
+/** Clips already at the model's rate (FSDD, read at it). */
+async function probsOfAtRate(model: Classifier, clips: Clip[]): Promise<Float32Array[]> {
+  const out: Float32Array[] = [];
+  for (let i = 0; i < clips.length; i += 64)
+    for (const o of await model.classifyBatch(clips.slice(i, i + 64).map((c) => utteranceFeatures(c.samples, model.meta.featureConfig))))
+      out.push(o.probs);
+  return out;
 }
 
 const SPEAKERS = ['george', 'jackson', 'lucas', 'nicolas', 'theo', 'yweweler'];
@@ -88,8 +112,8 @@ async function noiseStreamsRight(
 }
 
 async function main() {
-  const dev = loadClips(GSC_DIR, undefined, (c) => recipeDevSpeaker(c.speaker)).clips;
-  const fsddVal = loadClips(FSDD_DIR, undefined, (c) => c.take >= 5 && c.take <= 9).clips;
+  const dev = loadClips(GSC_DIR, FEATURE_CONFIG_16K, (c) => recipeDevSpeaker(c.speaker)).clips;
+  const fsddVal = (cfg: FeatureConfig) => loadClips(FSDD_DIR, cfg, (c) => c.take >= 5 && c.take <= 9).clips;
   const streams = opts.noiseStreams === true;
   const fsddStreams = streams ? loadFsdd(FSDD_DIR, 'train') : [];
   const verifier = streams ? await loadVerifier() : undefined;
@@ -99,25 +123,26 @@ async function main() {
     ['pink 10 dB', noisy(dev, 'pink', 10, 1)],
     ['white 10 dB', noisy(dev, 'white', 10, 2)],
   ];
-  console.log(`recipe dev: ${dev.length} gsc-digits clips of ${speakers} training-fold speakers; FSDD takes 5–9 (${fsddVal.length})`);
+  console.log(`recipe dev: ${dev.length} gsc-digits clips of ${speakers} training-fold speakers; FSDD takes 5–9 (300)`);
   console.log(
     `${'model'.padEnd(44)} ${sets.map(([n]) => n.padStart(12)).join('')} ${'stream'.padStart(8)} ${'total'.padStart(7)} ${'FSDD val'.padStart(9)}${streams ? '  FSDD-val streams white / babble 10 dB' : ''}`,
   );
   const kept: Float32Array[][][] = [];
   for (const path of models) {
-    const model = await Classifier.load(path);
+    const model = await Classifier.load(path, FEATURE_CONFIGS);
     const probs: Float32Array[][] = [];
     for (const [, clips] of sets) probs.push(await probsOf(model, clips));
     if (opts.ensemble) kept.push(probs);
     const iso = sets.map(([, clips], k) => rightOf([probs[k]], clips));
     const stream = await wholeClipsRight(model, GSC_DIR, dev);
-    const val = await right(model, fsddVal);
+    const valClips = fsddVal(model.meta.featureConfig);
+    const val = rightOf([await probsOfAtRate(model, valClips)], valClips);
     const total = iso.reduce((a, b) => a + b, 0) + stream;
     const noiseRow = streams
       ? `  ${await noiseStreamsRight(model, verifier, 'white', fsddStreams)}/180 / ${await noiseStreamsRight(model, verifier, 'babble', fsddStreams)}/180`
       : '';
     console.log(
-      `${path.slice(-44).padEnd(44)} ${iso.map((k) => `${k}/${dev.length}`.padStart(12)).join('')} ${`${stream}`.padStart(8)} ${`${total}`.padStart(7)} ${`${val}/${fsddVal.length}`.padStart(9)}${noiseRow}`,
+      `${path.slice(-44).padEnd(44)} ${iso.map((k) => `${k}/${dev.length}`.padStart(12)).join('')} ${`${stream}`.padStart(8)} ${`${total}`.padStart(7)} ${`${val}/${valClips.length}`.padStart(9)}${noiseRow}`,
     );
     await model.dispose();
   }

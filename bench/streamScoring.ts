@@ -67,7 +67,8 @@ export async function wholeClipsRight(
   let right = 0;
   for (const clip of clips) {
     const raw = readWav(join(dir, clip.file), classifier.meta.featureConfig.sampleRate).samples;
-    const decided = (await runStream(classifier, raw, options, verifier, stringModel)).utterances.filter((u) => u.decision);
+    const rate = classifier.meta.featureConfig.sampleRate;
+    const decided = (await runStream(classifier, raw, options, verifier, stringModel, true, rate)).utterances.filter((u) => u.decision);
     if (decided.length === 1 && decided[0].decision!.digit === clip.digit) right++;
   }
   return right;
@@ -119,6 +120,8 @@ export async function runStream(
   verifier?: Verifier,
   stringModel?: SequenceModelLike,
   collectFirst = true,
+  /** The samples' rate; the engine hears them at its classifier's (decibri resamples). */
+  rate = RATE,
 ): Promise<RunResult> {
   const engine = new DictationEngine(classifier, options);
   if (verifier) engine.setVerifier(verifier);
@@ -128,11 +131,12 @@ export async function runStream(
   if (collectFirst) (globalThis as { gc?: () => void }).gc?.();
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  await engine.run(await fileSource(samples, RATE, { silero: engine.options.vad.kind === 'silero' }));
+  const silero = engine.options.vad.kind === 'silero';
+  await engine.run(await fileSource(samples, classifier.meta.featureConfig.sampleRate, { silero, inputRate: rate }));
   const wallS = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = process.cpuUsage(cpu0);
   engine.dispose();
-  return { utterances, audioS: samples.length / RATE, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
+  return { utterances, audioS: samples.length / rate, wallS, cpuS: (cpu.user + cpu.system) / 1e6 };
 }
 
 type Span = { startMs: number; endMs: number };

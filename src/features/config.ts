@@ -36,6 +36,22 @@ export const FEATURE_CONFIG: Readonly<FeatureConfig> = Object.freeze({
   padding: 'right-silence',
 });
 
+/**
+ * The same features from 16 kHz audio: 40 mel bands up to 8 kHz, the same 32 ms frames and 10 ms
+ * hop. The 8 kHz front end discards everything above 4 kHz, where the bursts and fricatives that
+ * separate five/nine, three/eight and two/zero lie; rule 91 (docs/EXPERIMENTS.md) found real
+ * 16 kHz dev speakers gain 4 points with it. A model declares which one it was trained on.
+ */
+export const FEATURE_CONFIG_16K: Readonly<FeatureConfig> = Object.freeze({
+  ...FEATURE_CONFIG,
+  sampleRate: 16000,
+  frameSize: 512,
+  hopSize: 160,
+});
+
+/** Every feature config this version computes; a model trained on any other is refused on load. */
+export const FEATURE_CONFIGS: readonly Readonly<FeatureConfig>[] = Object.freeze([FEATURE_CONFIG, FEATURE_CONFIG_16K]);
+
 /** Field-by-field differences between two configs, for an error a user can act on. */
 export function featureConfigDiff(a: FeatureConfig, b: FeatureConfig): string[] {
   const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof FeatureConfig>;

@@ -20,7 +20,8 @@ interface SparseFilter {
   start: number;
   weights: Float64Array;
 }
-let sparseBank: { key: string; filters: SparseFilter[] } | undefined;
+/** Meyda's banks by config: one process may compute more than one (bench:recipe scores 8 and 16 kHz models in turn). */
+const sparseBanks = new Map<string, SparseFilter[]>();
 /** Warped banks for training's VTLP, keyed by config and warp (quantised, so at most ~40 banks). */
 const warpedBanks = new Map<string, SparseFilter[]>();
 const WARP_STEP = 0.005;
@@ -42,23 +43,24 @@ function configureMeyda(cfg: FeatureConfig): void {
 }
 
 function sparseFilters(cfg: FeatureConfig, bins: number): SparseFilter[] {
-  const key = `${cfg.sampleRate}/${cfg.frameSize}/${cfg.melBands}`;
-  if (sparseBank?.key !== key) {
+  const key = `${cfg.sampleRate}/${cfg.frameSize}/${cfg.melBands}/${bins}`;
+  let filters = sparseBanks.get(key);
+  if (!filters) {
     // The filterbank is meyda's own (createMelFilterBank), built by its first extract call.
     configureMeyda(cfg);
     Meyda.extract('powerSpectrum', new Float32Array(cfg.frameSize));
     const bank = (Meyda as unknown as MeydaState).melFilterBank;
     if (!bank || bank.length !== cfg.melBands) throw new Error('meyda mel filterbank not initialised');
-    const filters = bank.map((row) => {
+    filters = bank.map((row) => {
       let a = 0;
       while (a < bins && row[a] === 0) a++;
       let b = Math.min(bins, row.length);
       while (b > a && row[b - 1] === 0) b--;
       return { start: a, weights: Float64Array.from(row.slice(a, b)) };
     });
-    sparseBank = { key, filters };
+    sparseBanks.set(key, filters);
   }
-  return sparseBank.filters;
+  return filters;
 }
 
 /**

@@ -93,7 +93,7 @@ export class Classifier {
    */
   static async load(
     path: string = bundledModelPath(),
-    cfg: FeatureConfig = FEATURE_CONFIG,
+    cfg: FeatureConfig | readonly FeatureConfig[] = FEATURE_CONFIG,
     kind: ModelRole | 'any' = 'digits',
   ): Promise<Classifier> {
     let bytes: Buffer;

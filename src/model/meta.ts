@@ -43,7 +43,11 @@ export function roleOf(meta: Pick<ModelMeta, 'role' | 'labels'>): ModelRole {
 }
 
 /** Reads and checks the metadata of an ONNX model's bytes against the code's feature config and the graph itself. */
-export function readMeta(bytes: Uint8Array, source: string, expected: FeatureConfig = FEATURE_CONFIG): ModelMeta {
+export function readMeta(
+  bytes: Uint8Array,
+  source: string,
+  expected: FeatureConfig | readonly FeatureConfig[] = FEATURE_CONFIG,
+): ModelMeta {
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -71,7 +75,7 @@ export function readMeta(bytes: Uint8Array, source: string, expected: FeatureCon
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every field of the metadata, by type and range; MODEL_BAD_METADATA names the first one wrong. */
-export function checkMeta(parsed: unknown, source: string, expected: FeatureConfig = FEATURE_CONFIG): ModelMeta {
+export function checkMeta(parsed: unknown, source: string, accepted: FeatureConfig | readonly FeatureConfig[] = FEATURE_CONFIG): ModelMeta {
   const bad = (field: string, why: string) =>
     new ModelMismatchError(
       'MODEL_BAD_METADATA',
@@ -80,7 +84,11 @@ export function checkMeta(parsed: unknown, source: string, expected: FeatureConf
   if (!isObject(parsed)) throw bad('(root)', `is ${parsed === null ? 'null' : typeof parsed}, not an object`);
   const m = parsed;
   if (!isObject(m.featureConfig)) throw bad('featureConfig', 'is missing or not an object');
-  const diff = featureConfigDiff(m.featureConfig as unknown as FeatureConfig, expected);
+  // A caller that computes one config passes it; the engine, which computes any known one, passes them all.
+  const configs = Array.isArray(accepted) ? (accepted as readonly FeatureConfig[]) : [accepted as FeatureConfig];
+  const declared = m.featureConfig as unknown as FeatureConfig;
+  const expected = configs.find((c) => c.sampleRate === declared.sampleRate) ?? configs[0];
+  const diff = featureConfigDiff(declared, expected);
   if (diff.length) {
     throw new ModelMismatchError(
       'MODEL_FEATURE_MISMATCH',

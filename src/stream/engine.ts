@@ -71,7 +71,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.cfg = classifier.meta.featureConfig;
     this.opts = mergeOptions(DEFAULT_ENGINE_OPTIONS, options);
     this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
-    this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
+    this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize, undefined, this.cfg.sampleRate);
     this.words = new WordDecider(this.wordHost());
   }
 
@@ -145,7 +145,7 @@ export class DictationEngine extends EventEmitter<EngineEvents> {
     this.stopping = false;
     this.failure = undefined;
     this.vad = new EnergyVad(this.opts.vad, { hopMs: this.hopMs });
-    this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize);
+    this.frames = new FrameBuffer(this.cfg.frameSize, this.cfg.hopSize, undefined, this.cfg.sampleRate);
     this.utt = undefined;
     this.strings = this.stringModel && new StringListener(this.stringModel, this.stringHost());
     const slots = (this.strings?.window ?? 0) + Math.ceil(this.opts.vad.preRollMs / this.hopMs) + this.cfg.frames + 16;

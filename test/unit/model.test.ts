@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { onnx } from 'onnx-proto';
 import { readWav } from '../../src/audio/wav';
-import { FEATURE_CONFIG } from '../../src/features/config';
+import { FEATURE_CONFIG, FEATURE_CONFIG_16K, FEATURE_CONFIGS } from '../../src/features/config';
 import { utteranceFeatures } from '../../src/features/logmel';
 import { bundledModelPath, Classifier } from '../../src/model/classifier';
 import { META_KEY, type ModelMeta } from '../../src/model/meta';
@@ -108,6 +108,24 @@ test('a model whose feature config differs from the code is refused with a clear
     await assert.rejects(
       Classifier.load(changed),
       (e: unknown) => e instanceof ModelMismatchError && e.code === 'MODEL_FEATURE_MISMATCH' && /hopSize: 128 vs 80/.test(e.message),
+    );
+
+    // A 16 kHz model loads only where the caller computes 16 kHz features; a config that is neither is refused by both.
+    const at16k = (fields: Partial<ModelMeta['featureConfig']>, name: string) => {
+      meta.featureConfig = { ...FEATURE_CONFIG_16K, ...fields };
+      entry.value = JSON.stringify(meta);
+      writeFileSync(join(dir, name), onnx.ModelProto.encode(model).finish());
+      return join(dir, name);
+    };
+    const m16 = at16k({}, 'r16.onnx');
+    await assert.rejects(
+      Classifier.load(m16),
+      (e: unknown) => e instanceof ModelMismatchError && /sampleRate: 16000 vs 8000/.test(e.message),
+    );
+    assert.equal((await Classifier.load(m16, FEATURE_CONFIGS)).meta.featureConfig.sampleRate, 16000);
+    await assert.rejects(
+      Classifier.load(at16k({ hopSize: 80 }, 'r16hop.onnx'), FEATURE_CONFIGS),
+      (e: unknown) => e instanceof ModelMismatchError && e.code === 'MODEL_FEATURE_MISMATCH' && /hopSize: 80 vs 160/.test(e.message),
     );
 
     model.metadataProps = [];
