@@ -107,6 +107,7 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     gscStream?: { n: number; accuracy: number };
     firstFrame?: { n: number; accuracy: number };
     gscStreamNoVerifier?: { n: number; accuracy: number };
+    prompts?: { digits: number; isolatedRight: number; streamRight: number; misses: string[]; words: number; insertions: string[] };
     streams: StreamRow[];
   };
   if (r.model !== modelId) return [`models/robust.json measured model ${r.model}, not this one: run \`npm run bench:robust\`.`];
@@ -119,6 +120,11 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     ...(r.gscStream
       ? [
           `- gsc-digits speakers not trained on${r.isolated.some((x) => x.name.includes('cross-validation')) ? ' (2-fold cross-validation, each fold by the model that never heard it)' : ''}, whole 1 s clips through the streaming engine (one digit typed, the right one): ${pct(r.gscStream.accuracy)} (n=${r.gscStream.n})`,
+        ]
+      : []),
+    ...(r.prompts
+      ? [
+          `- A real voice no model trained on, Asterisk's English prompts (Allison Smith, Debian asterisk-core-sounds-en-wav, 8 kHz): her 10 digits and "oh" ${r.prompts.isolatedRight} of ${r.prompts.digits} right isolated, ${r.prompts.streamRight} of ${r.prompts.digits} as whole recordings through the streaming engine (missed, heard isolated / typed streaming: ${r.prompts.misses.join(', ') || 'none'}); of her ${r.prompts.words} non-digit words (letters, phonetic alphabet, months, weekdays and the like), ${r.prompts.insertions.length} typed a digit (${r.prompts.insertions.join(', ') || 'none'})`,
         ]
       : []),
     ...(r.firstFrame

@@ -15,6 +15,9 @@
  * noise at 20 dB. Babble is eight talkers, FSDD training takes of the other five speakers. Scoring as
  * bench:stream (S/D/I word accuracy; decision time against the word's end; insertions per 10 min).
  *
+ * A real voice no model trains on (bench/realPrompts.ts, when its Debian package is installed):
+ * Asterisk's prompts, digits isolated and streamed, and non-digit words streamed.
+ *
  * Flags: --model FILE, --cv DIR (cross-validation fold models, default the cv cache), --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier,
  * --no-sequence (streams without the string model, as with digitDictation.fluentStrings off). A full run of
  * the bundled model writes models/robust.json, which the model card quotes. `--help` lists the options; a bad
@@ -36,6 +39,12 @@ import type { NoiseKind } from '../src/audio/effects';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { digitStream, loadFsdd } from '../test/fixtures/corpus';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
+import { readWav } from '../src/audio/wav';
+import { trimSilence, utteranceFeatures } from '../src/features/logmel';
+import { argmax } from '../src/model/types';
+import type { SequenceModel } from '../src/model/sequenceModel';
+import type { Verifier } from '../src/stream/verifier';
+import { promptClips, PROMPTS_DIR, PROMPTS_INSTALL } from './realPrompts';
 import { lostWords, merge, quantile, runStream, score, Score, wholeClipsRight, withNoise } from './streamScoring';
 import { benchCommand, parseBench, pathArg } from './args';
 
@@ -159,6 +168,56 @@ function losoRows() {
   return { per: r, mean: accs.reduce((a, b) => a + b, 0) / accs.length, worst: Math.min(...accs), recipe };
 }
 
+/**
+ * Asterisk's prompt voice (bench/realPrompts.ts): its digits isolated and as whole recordings
+ * through the engine, and its non-digit words through the engine (any digit typed is an insertion).
+ * Each recording gets 0.5 s of a −70 dBFS floor either side, as a microphone hears a word.
+ */
+async function promptRows(classifier: Classifier, verifier: Verifier | undefined, strings: SequenceModel | undefined) {
+  const set = promptClips();
+  if (!set) {
+    log(`  (no real prompt voice at ${PROMPTS_DIR}: ${PROMPTS_INSTALL})`);
+    return undefined;
+  }
+  const cfg = classifier.meta.featureConfig;
+  const rng = mulberry32(17);
+  const padded = (x: Float32Array) => {
+    const pad = Math.round(0.5 * cfg.sampleRate);
+    const out = new Float32Array(x.length + 2 * pad).map(() => Math.pow(10, -70 / 20) * 1.73 * (rng() * 2 - 1));
+    for (let i = 0; i < x.length; i++) out[pad + i] += x[i];
+    return out;
+  };
+  const typed = async (path: string) =>
+    (await runStream(classifier, padded(readWav(path, cfg.sampleRate).samples), {}, verifier, strings)).utterances
+      .filter((u) => u.decision)
+      .map((u) => u.decision!.digit);
+  let isolatedRight = 0;
+  let streamRight = 0;
+  const misses: string[] = [];
+  for (const c of set.digits) {
+    const x = trimSilence(readWav(c.path, cfg.sampleRate).samples, cfg);
+    const heard = argmax((await classifier.classify(utteranceFeatures(x, cfg))).probs);
+    if (heard === c.digit) isolatedRight++;
+    const t = await typed(c.path);
+    if (t.length === 1 && t[0] === c.digit) streamRight++;
+    if (heard !== c.digit || t.join('') !== String(c.digit)) misses.push(`${c.word} → ${heard} / ${t.join('') || 'nothing'}`);
+  }
+  const insertions: string[] = [];
+  for (const w of set.words) {
+    const t = await typed(w.path);
+    if (t.length) insertions.push(`${w.word} → ${t.join('')}`);
+  }
+  const n = set.digits.length;
+  log(
+    `  ${`a real voice: Asterisk's prompts (1 woman), digits`.padEnd(52)} ${pct(isolatedRight / n).padStart(9)}  (n=${n}${misses.length ? `; isolated / streamed: ${misses.join(', ')}` : ''})`,
+  );
+  log(`  ${'  … whole recordings, streaming'.padEnd(52)} ${pct(streamRight / n).padStart(9)}`);
+  log(
+    `  ${'  … her non-digit words that typed a digit'.padEnd(52)} ${`${insertions.length} of ${set.words.length}`.padStart(9)}${insertions.length ? `  (${insertions.join(', ')})` : ''}`,
+  );
+  return { digits: n, isolatedRight, streamRight, misses, words: set.words.length, insertions };
+}
+
 async function main() {
   const classifier = await Classifier.load(MODEL);
   const verifier = opts.verifier ? await loadVerifier() : undefined;
@@ -209,6 +268,8 @@ async function main() {
       log(`  ${'  … the same without the verifier'.padEnd(52)} ${pct(gscStreamNoVerifier.accuracy).padStart(9)}`);
     }
   }
+
+  const prompts = await promptRows(classifier, verifier, strings);
 
   const test = loadFsdd(FSDD_DIR, 'test');
   {
@@ -263,7 +324,16 @@ async function main() {
   await classifier.dispose();
   await verifier?.dispose();
   await strings?.dispose();
-  const report = { model: classifier.meta.modelId, isolated: iso, loso, gscStream, gscStreamNoVerifier, firstFrame, streams: results };
+  const report = {
+    model: classifier.meta.modelId,
+    isolated: iso,
+    loso,
+    gscStream,
+    gscStreamNoVerifier,
+    firstFrame,
+    prompts,
+    streams: results,
+  };
   if (JSON_OUT) console.log(JSON.stringify(report));
   // The model card (npm run bench -- --card) quotes the last full run of the shipped model.
   if (!QUICK && MODEL === bundledModelPath())

@@ -10,6 +10,8 @@
 // `corpus --unseen-engines`. They live in Debian's contrib and non-free sections, so as root this
 // adds those sections of the machine's own Debian release in one file of its own
 // (/etc/apt/sources.list.d/digit-dictation-non-free.sources) when they are not enabled yet.
+// `--real-prompts`: Asterisk's English prompts (Debian main, CC-BY-SA-3.0), a real voice that
+// bench:robust only measures (bench/realPrompts.ts).
 // DD_SYSTEM_DEPS_EXTRA="pkg …" adds names to the list (to exercise the missing-package path);
 // DD_SKIP_SYSTEM_DEPS=1 skips the check (a machine set up some other way).
 'use strict';
@@ -29,6 +31,7 @@ const UNSEEN_ENGINE_PACKAGES = [
   'mbrola-us3',
   'mbrola-en1',
 ];
+const REAL_PROMPT_PACKAGES = ['asterisk-core-sounds-en-wav'];
 const NON_FREE_SOURCES = '/etc/apt/sources.list.d/digit-dictation-non-free.sources';
 
 const PACKAGES = [
@@ -74,7 +77,14 @@ function run(cmd, args) {
 function main() {
   if (process.env.DD_SKIP_SYSTEM_DEPS === '1') return;
   const unseen = process.argv.includes('--unseen-engines');
-  const base = unseen ? UNSEEN_ENGINE_PACKAGES : process.argv.includes('--corpus') ? CORPUS_PACKAGES : PACKAGES;
+  const prompts = process.argv.includes('--real-prompts');
+  const base = unseen
+    ? UNSEEN_ENGINE_PACKAGES
+    : prompts
+      ? REAL_PROMPT_PACKAGES
+      : process.argv.includes('--corpus')
+        ? CORPUS_PACKAGES
+        : PACKAGES;
   const wanted = [...base, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
   const have = installed(wanted);
   if (have === undefined) {
@@ -85,7 +95,13 @@ function main() {
   if (missing.length === 0) return;
   const install = ['install', '-y', '--no-install-recommends', ...missing];
   if (process.getuid?.() !== 0) {
-    const job = unseen ? 'corpus --unseen-engines' : process.argv.includes('--corpus') ? 'npm run train' : 'npm test';
+    const job = unseen
+      ? 'corpus --unseen-engines'
+      : prompts
+        ? 'npm run bench:robust'
+        : process.argv.includes('--corpus')
+          ? 'npm run train'
+          : 'npm test';
     if (unseen)
       console.error(`(${missing.join(' ')} are in Debian's contrib and non-free sections: enable them in your apt sources first.)`);
     console.error(`ensure-system-deps: ${job} needs Debian packages that are missing: ${missing.join(' ')}`);
