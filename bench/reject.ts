@@ -14,7 +14,9 @@
  * --real-fold F and a --model and --verifier that never heard fold F) streams every clip of that fold
  * trimmed and levelled, clean and at 10 dB in white, pink and babble noise: real speakers no model
  * heard, the dev measure of rules 81–84 in docs/EXPERIMENTS.md. --set key=value (repeatable) sets an
- * engine option under the grid's two bars. `--help` lists the options; no DATA_DIR, an unknown option or a bad
+ * engine option under the grid's two bars. --spelled adds spelled letters and phonetic-alphabet words
+ * said by the dev TTS voices (bench/voiceTakes.ts), each alone through the engine with the string
+ * model: how many type a digit (rule 95). `--help` lists the options; no DATA_DIR, an unknown option or a bad
  * value stops with `error [CODE]: …` and exit 2.
  */
 import { readdirSync } from 'node:fs';
@@ -38,6 +40,9 @@ import { OptionError } from '../src/errors';
 import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
 import { benchCommand, engineSetArg, listArg, numberArg, numberListArg, parseBench, pathArg } from './args';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
+import { SPELLED_WORDS } from '../test/fixtures/nonDigitText';
+import { loadBundledSequenceModel } from '../src/model/sequenceModel';
+import { DEV_VOICES, voiceWords } from './voiceTakes';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 
@@ -61,6 +66,7 @@ interface Options {
   realFold: '0' | '1';
   model?: string;
   set?: EngineOptionsPatch;
+  spelled?: boolean;
 }
 
 const { opts, args } = parseBench<Options>(
@@ -97,7 +103,11 @@ const { opts, args } = parseBench<Options>(
       'the digit classifier (default: the bundled one; with --real-streams, one that never heard --real-fold)',
       pathArg('--model'),
     )
-    .option('--set <key=value>', "an engine option (stream/options.ts) under the grid's two bars, repeatable", engineSetArg('--set')),
+    .option('--set <key=value>', "an engine option (stream/options.ts) under the grid's two bars, repeatable", engineSetArg('--set'))
+    .option(
+      '--spelled',
+      'also spelled letters and phonetic-alphabet words said by the dev TTS voices, each alone through the engine with the string model (rule 95): words that type a digit',
+    ),
 );
 /** `--set key=value` (repeatable): engine options under the grid's two bars. */
 const SET: EngineOptionsPatch = opts.set ?? {};
@@ -177,6 +187,29 @@ async function main(): Promise<void> {
     }
     return right;
   };
+  // Each spelled word alone, levelled, with half a second of a −70 dBFS floor either side, through
+  // the engine as the product runs it (with the string model).
+  const strings = opts.spelled ? await loadBundledSequenceModel() : undefined;
+  const floorRng = mulberry32(29);
+  const spelled = opts.spelled
+    ? DEV_VOICES.flatMap((v) =>
+        voiceWords(v, SPELLED_WORDS).map((x, i) => {
+          const pad = Math.round(0.5 * RATE);
+          const out = new Float32Array(x.length + 2 * pad).map(() => 5.5e-4 * (floorRng() * 2 - 1));
+          const w = atLevel(x, -26);
+          for (let k = 0; k < w.length; k++) out[pad + k] += w[k];
+          return { word: `${v.name}:${SPELLED_WORDS[i]}`, samples: out };
+        }),
+      )
+    : [];
+  const spelledTyped = async (bars: EngineOptionsPatch): Promise<string[]> => {
+    const typed: string[] = [];
+    for (const c of spelled) {
+      const t = (await runStream(classifier, c.samples, bars, verifier, strings, false)).utterances.filter((u) => u.decision);
+      if (t.length) typed.push(`${c.word}→${t.map((u) => u.decision!.digit).join('')}`);
+    }
+    return typed;
+  };
   const trials = (r: number[]) => `${r.reduce((a, b) => a + b, 0)}/${r.length * streamClips.length} (${r.join(' / ')})`;
   console.log(
     `verifier ${verifier.path} (id ${verifier.modelId}); held-out clips of ${dir}: ${digits.length} FSDD digit words, ${others.length} non-digit clips (${minutes.toFixed(1)} min)`,
@@ -213,9 +246,11 @@ async function main(): Promise<void> {
     const real =
       (realDev ? `  ${await wholeClipsRight(classifier, realDev, realClips, verifier, undefined, bars)}/${realClips.length}` : '') +
       (opts.realStreams ? `  ${trials(await realStreamsRight(bars, true))}` : '');
+    const spelledRow = opts.spelled ? await spelledTyped(bars) : [];
     console.log(
       `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1).padEnd(20)}${real}`,
     );
+    if (opts.spelled) console.log(`  spelled words typed: ${spelledRow.length}/${spelled.length} (${spelledRow.join(' ')})`);
   }
   if (realDev) {
     const speakers = new Set(realClips.map((c) => c.speaker)).size;
@@ -229,6 +264,7 @@ async function main(): Promise<void> {
     );
   await verifier.dispose();
   await classifier.dispose();
+  await strings?.dispose();
 }
 
 main().catch((err) => {

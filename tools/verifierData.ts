@@ -51,7 +51,7 @@ import { atSpeed, TRAIN_VOICES as TRAIN_FAMILIES } from '../src/train/ttsVoices'
 import { atLevel, loadFsdd, meanPower, pinkNoise, synthesize, TtsVoice } from '../test/fixtures/corpus';
 import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { reportFailure } from '../src/cli/failure';
-import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS } from '../test/fixtures/nonDigitText';
+import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS, SPELLED_WORDS } from '../test/fixtures/nonDigitText';
 import { benchCommand, intArg, parseBench, pathArg, refuse } from '../bench/args';
 
 const RATE = FEATURE_CONFIG.sampleRate;
@@ -186,6 +186,7 @@ interface Options {
   corpusVoices?: boolean;
   addNoise?: boolean;
   negatives?: boolean;
+  spelled?: boolean;
   words: number;
   fsddFrom: number;
   debug?: boolean;
@@ -205,6 +206,7 @@ function parseOptions(): { out: string; o: Options } {
     .option('--corpus-voices', "with --mine-with: say the mined words in the corpus's training voices")
     .option('--add-noise', 'add a third of the clips again under pink noise at 5–30 dB SNR')
     .option('--negatives', 'write non-digit clips only, OUT/train and OUT/heldout (for the verifier recipe and bench:reject)')
+    .option('--spelled', "write spelled letters and phonetic-alphabet words only, 40 takes each in the corpus's training voices")
     .option(
       '--words <n>',
       'with --negatives: words to write (the held-out set is fixed by the first 3,500)',
@@ -220,8 +222,8 @@ function parseOptions(): { out: string; o: Options } {
     .option('--debug', 'print the stack trace of a failure');
   const { opts: o, args } = parseBench<Options>(cmd);
   DEBUG = o.debug === true;
-  const modes = [o.mineWith !== undefined, o.addNoise === true, o.negatives === true].filter(Boolean).length;
-  if (modes > 1) refuse('--mine-with, --add-noise and --negatives each write a different set: give one of them');
+  const modes = [o.mineWith !== undefined, o.addNoise === true, o.negatives === true, o.spelled === true].filter(Boolean).length;
+  if (modes > 1) refuse('--mine-with, --add-noise, --negatives and --spelled each write a different set: give one of them');
   if (o.corpusVoices && o.mineWith === undefined) refuse('--corpus-voices goes with --mine-with');
   if (o.words !== 3500 && !o.negatives) refuse('--words goes with --negatives');
   if (o.fsddFrom !== 5 && (o.negatives || o.mineWith !== undefined || o.addNoise))
@@ -238,6 +240,7 @@ async function main(): Promise<void> {
   if (o.mineWith !== undefined) return mine(out, o.mineWith);
   if (o.addNoise) return addNoise(out);
   if (o.negatives) return negatives(out);
+  if (o.spelled) return spelled(out);
   faker.seed(7);
   const rng = mulberry32(2024);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -306,6 +309,27 @@ function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
   const v = TRAIN_FAMILIES[Math.floor(rng() * TRAIN_FAMILIES.length)];
   const spec = atSpeed(v, 0.8 + rng() * 0.5, v.engine === 'espeak' ? Math.round(20 + rng() * 60) : undefined);
   return trimSilence(atLevel(tts(text, spec), -20 - rng() * 16));
+}
+
+/**
+ * `--spelled`: SPELLED_WORDS (letters and the phonetic alphabet), each said 40 times in random
+ * training voices of the corpus, tempos, pitches and levels, as eleven-class "other" clips for
+ * training only (rule 95, docs/EXPERIMENTS.md). Whole words only: a letter's first 300 ms is often a
+ * digit's ("ay" is how "eight" begins), so no prefixes, unlike --negatives.
+ */
+function spelled(out: string): void {
+  digitLabels = true;
+  const rng = mulberry32(2031);
+  mkdirSync(out, { recursive: true });
+  let n = 0;
+  for (const word of SPELLED_WORDS) {
+    const source = `spell${word.replace(/[^a-z]/g, '')}`;
+    for (let k = 0; k < 40; k++) {
+      writeFileSync(join(out, clipName(labelOf(undefined), source, k, 1)), encodeWav(sayInCorpusVoice(word, rng), RATE));
+      n++;
+    }
+  }
+  console.log(`wrote ${n} clips of ${SPELLED_WORDS.length} spelled words to ${out}`);
 }
 
 /**

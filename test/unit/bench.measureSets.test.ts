@@ -4,6 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promptClips } from '../../bench/realPrompts';
+import { DIGIT_WORDS } from '../../src/shared/constants';
+import { BENCH_WORDS, SPELLED_WORDS } from '../fixtures/nonDigitText';
 
 test('the real prompt voice: digits and "oh" as digits; "o", "niner", numbers past nine and unknown prompts never count as non-digit words', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dd-prompts-'));
@@ -36,4 +38,11 @@ test('the real prompt voice: digits and "oh" as digits; "o", "niner", numbers pa
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('spelled words (verifier negatives and the rule-95 dev measure) hold no digit, no "oh" and none of the streaming benchmark words', () => {
+  const said = new Set(SPELLED_WORDS);
+  assert.equal(said.size, SPELLED_WORDS.length, 'no word twice');
+  for (const w of [...DIGIT_WORDS, 'oh', 'o', 'niner', ...BENCH_WORDS]) assert.ok(!said.has(w), `"${w}" is not a spelled negative`);
+  assert.equal(SPELLED_WORDS.length, 52);
 });
