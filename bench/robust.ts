@@ -146,7 +146,9 @@ async function isolated(model: string) {
   } else log(`(no held-out TTS voices at ${held}: run \`node dist/cli.js corpus\`)`);
   const unseen = join(opts.unseenEngines ?? defaultCorpusDir('unseen-engines'), 'heldout');
   if (existsSync(unseen)) {
-    const tts = await evaluate(unseen, 'all', model);
+    // Only today's list: a corpus built for another list (rule 94's patch moves RHVoice into training) may hold other voices.
+    const ids = new Set(UNSEEN_ENGINE_VOICES.map((v) => v.id));
+    const tts = await evaluate(unseen, 'all', model, (speaker) => ids.has(speaker));
     rows.push({
       name: `TTS voices of 3 engines never trained on (${UNSEEN_ENGINE_VOICES.length} voices)`,
       n: tts.n,
