@@ -187,6 +187,7 @@ interface Options {
   addNoise?: boolean;
   negatives?: boolean;
   spelled?: boolean;
+  takes: number;
   words: number;
   fsddFrom: number;
   debug?: boolean;
@@ -206,7 +207,8 @@ function parseOptions(): { out: string; o: Options } {
     .option('--corpus-voices', "with --mine-with: say the mined words in the corpus's training voices")
     .option('--add-noise', 'add a third of the clips again under pink noise at 5–30 dB SNR')
     .option('--negatives', 'write non-digit clips only, OUT/train and OUT/heldout (for the verifier recipe and bench:reject)')
-    .option('--spelled', "write spelled letters and phonetic-alphabet words only, 40 takes each in the corpus's training voices")
+    .option('--spelled', "write spelled letters and phonetic-alphabet words only, --takes each in the corpus's training voices")
+    .option('--takes <n>', 'with --spelled: takes of each word', intArg('--takes', 1, 1000), 40)
     .option(
       '--words <n>',
       'with --negatives: words to write (the held-out set is fixed by the first 3,500)',
@@ -226,6 +228,7 @@ function parseOptions(): { out: string; o: Options } {
   if (modes > 1) refuse('--mine-with, --add-noise, --negatives and --spelled each write a different set: give one of them');
   if (o.corpusVoices && o.mineWith === undefined) refuse('--corpus-voices goes with --mine-with');
   if (o.words !== 3500 && !o.negatives) refuse('--words goes with --negatives');
+  if (o.takes !== 40 && !o.spelled) refuse('--takes goes with --spelled');
   if (o.fsddFrom !== 5 && (o.negatives || o.mineWith !== undefined || o.addNoise))
     refuse('--fsdd-from goes with the main set (no --negatives, --mine-with or --add-noise)');
   return { out: args[0], o };
@@ -312,7 +315,7 @@ function sayInCorpusVoice(text: string, rng: Rng): Float32Array {
 }
 
 /**
- * `--spelled`: SPELLED_WORDS (letters and the phonetic alphabet), each said 40 times in random
+ * `--spelled`: SPELLED_WORDS (letters and the phonetic alphabet), each said `--takes` times (40) in random
  * training voices of the corpus, tempos, pitches and levels, as eleven-class "other" clips for
  * training only (rule 95, docs/EXPERIMENTS.md). Whole words only: a letter's first 300 ms is often a
  * digit's ("ay" is how "eight" begins), so no prefixes, unlike --negatives.
@@ -324,7 +327,7 @@ function spelled(out: string): void {
   let n = 0;
   for (const word of SPELLED_WORDS) {
     const source = `spell${word.replace(/[^a-z]/g, '')}`;
-    for (let k = 0; k < 40; k++) {
+    for (let k = 0; k < OPTS.takes; k++) {
       writeFileSync(join(out, clipName(labelOf(undefined), source, k, 1)), encodeWav(sayInCorpusVoice(word, rng), RATE));
       n++;
     }

@@ -93,6 +93,7 @@ test('the model-making tools refuse bad command lines before writing anything, a
     assertRefused('tools/verifierData', [join(dir, 'out'), '--negatives', '--add-noise'], 'CLI_CONFLICTING_OPTIONS', '--negatives');
     assertRefused('tools/verifierData', [join(dir, 'out'), '--corpus-voices'], 'CLI_CONFLICTING_OPTIONS', '--corpus-voices');
     assertRefused('tools/verifierData', [join(dir, 'out'), '--spelled', '--negatives'], 'CLI_CONFLICTING_OPTIONS', '--spelled');
+    assertRefused('tools/verifierData', [join(dir, 'out'), '--takes', '80'], 'CLI_CONFLICTING_OPTIONS', '--takes');
     assertRefused('tools/verifierData', [join(dir, 'out'), '--fsdd-from', '3'], 'CLI_BAD_OPTION', '--fsdd-from');
     assertRefused('tools/verifierData', [join(dir, 'out'), '--fsdd-from', '10', '--negatives'], 'CLI_CONFLICTING_OPTIONS', '--fsdd-from');
     assertRefused('tools/float16Weights', [join(dir, 'missing.onnx'), join(dir, 'half.onnx')], 'CLI_BAD_OPTION', 'missing.onnx');
