@@ -61,13 +61,9 @@ function atRate(clips: Clip[], rate: number): Clip[] {
   return clips.map((c) => ({ ...c, samples: decodeWav(encodeWav(c.samples, RECORDING_RATE), c.file, rate).samples }));
 }
 
+/** The model's outputs for recordings at RECORDING_RATE, each heard at the model's own rate. */
 async function probsOf(model: Classifier, clips: Clip[]): Promise<Float32Array[]> {
-  const cfg = model.meta.featureConfig;
-  const heard = atRate(clips, cfg.sampleRate);
-  const out: Float32Array[] = [];
-  for (let i = 0; i < heard.length; i += 64)
-    for (const o of await model.classifyBatch(heard.slice(i, i + 64).map((c) => utteranceFeatures(c.samples, cfg)))) out.push(o.probs);
-  return out;
+  return probsOfAtRate(model, atRate(clips, model.meta.featureConfig.sampleRate));
 }
 
 /** Clips right under the mean log-probability of the given models' outputs. */
@@ -78,7 +74,7 @@ function rightOf(probs: Float32Array[][], clips: Clip[]): number {
   }).length;
 }
 
-/** Clips already at the model's rate (FSDD, read at it). */
+/** The model's outputs for clips already at its rate. */
 async function probsOfAtRate(model: Classifier, clips: Clip[]): Promise<Float32Array[]> {
   const out: Float32Array[] = [];
   for (let i = 0; i < clips.length; i += 64)
@@ -113,7 +109,13 @@ async function noiseStreamsRight(
 
 async function main() {
   const dev = loadClips(GSC_DIR, FEATURE_CONFIG_16K, (c) => recipeDevSpeaker(c.speaker)).clips;
-  const fsddVal = (cfg: FeatureConfig) => loadClips(FSDD_DIR, cfg, (c) => c.take >= 5 && c.take <= 9).clips;
+  // FSDD validation takes, read once per feature rate the models use.
+  const fsddValByRate = new Map<number, Clip[]>();
+  const fsddVal = (cfg: FeatureConfig) => {
+    if (!fsddValByRate.has(cfg.sampleRate))
+      fsddValByRate.set(cfg.sampleRate, loadClips(FSDD_DIR, cfg, (c) => c.take >= 5 && c.take <= 9).clips);
+    return fsddValByRate.get(cfg.sampleRate)!;
+  };
   const streams = opts.noiseStreams === true;
   const fsddStreams = streams ? loadFsdd(FSDD_DIR, 'train') : [];
   const verifier = streams ? await loadVerifier() : undefined;
@@ -123,7 +125,7 @@ async function main() {
     ['pink 10 dB', noisy(dev, 'pink', 10, 1)],
     ['white 10 dB', noisy(dev, 'white', 10, 2)],
   ];
-  console.log(`recipe dev: ${dev.length} gsc-digits clips of ${speakers} training-fold speakers; FSDD takes 5–9 (300)`);
+  console.log(`recipe dev: ${dev.length} gsc-digits clips of ${speakers} training-fold speakers; FSDD takes 5–9`);
   console.log(
     `${'model'.padEnd(44)} ${sets.map(([n]) => n.padStart(12)).join('')} ${'stream'.padStart(8)} ${'total'.padStart(7)} ${'FSDD val'.padStart(9)}${streams ? '  FSDD-val streams white / babble 10 dB' : ''}`,
   );

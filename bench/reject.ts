@@ -32,7 +32,7 @@ import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
 import { speakerFold, verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
-import { lostWords, patchOver, runStream, wholeClipsRight, withNoise } from './streamScoring';
+import { lostWords, patchOver, runStream, wholeClipsRight, withNoise, withQuietEdges } from './streamScoring';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
 import { Option } from 'commander';
 import { shown } from '../src/cli/args';
@@ -193,13 +193,10 @@ async function main(): Promise<void> {
   const floorRng = mulberry32(29);
   const spelled = opts.spelled
     ? DEV_VOICES.flatMap((v) =>
-        voiceWords(v, SPELLED_WORDS).map((x, i) => {
-          const pad = Math.round(0.5 * RATE);
-          const out = new Float32Array(x.length + 2 * pad).map(() => 5.5e-4 * (floorRng() * 2 - 1));
-          const w = atLevel(x, -26);
-          for (let k = 0; k < w.length; k++) out[pad + k] += w[k];
-          return { word: `${v.name}:${SPELLED_WORDS[i]}`, samples: out };
-        }),
+        voiceWords(v, SPELLED_WORDS).map((x, i) => ({
+          word: `${v.name}:${SPELLED_WORDS[i]}`,
+          samples: withQuietEdges(atLevel(x, -26), floorRng),
+        })),
       )
     : [];
   const spelledTyped = async (bars: EngineOptionsPatch): Promise<string[]> => {

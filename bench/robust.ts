@@ -45,7 +45,7 @@ import { argmax } from '../src/model/types';
 import type { SequenceModel } from '../src/model/sequenceModel';
 import type { Verifier } from '../src/stream/verifier';
 import { promptClips, PROMPTS_DIR, PROMPTS_INSTALL } from './realPrompts';
-import { lostWords, merge, quantile, runStream, score, Score, wholeClipsRight, withNoise } from './streamScoring';
+import { lostWords, merge, quantile, runStream, score, Score, wholeClipsRight, withNoise, withQuietEdges } from './streamScoring';
 import { benchCommand, parseBench, pathArg } from './args';
 
 interface Options {
@@ -183,30 +183,25 @@ async function promptRows(classifier: Classifier, verifier: Verifier | undefined
   }
   const cfg = classifier.meta.featureConfig;
   const rng = mulberry32(17);
-  const padded = (x: Float32Array) => {
-    const pad = Math.round(0.5 * cfg.sampleRate);
-    const out = new Float32Array(x.length + 2 * pad).map(() => Math.pow(10, -70 / 20) * 1.73 * (rng() * 2 - 1));
-    for (let i = 0; i < x.length; i++) out[pad + i] += x[i];
-    return out;
-  };
-  const typed = async (path: string) =>
-    (await runStream(classifier, padded(readWav(path, cfg.sampleRate).samples), {}, verifier, strings)).utterances
+  const read = (path: string) => readWav(path, cfg.sampleRate).samples;
+  const typed = async (x: Float32Array) =>
+    (await runStream(classifier, withQuietEdges(x, rng, cfg.sampleRate), {}, verifier, strings)).utterances
       .filter((u) => u.decision)
       .map((u) => u.decision!.digit);
   let isolatedRight = 0;
   let streamRight = 0;
   const misses: string[] = [];
   for (const c of set.digits) {
-    const x = trimSilence(readWav(c.path, cfg.sampleRate).samples, cfg);
-    const heard = argmax((await classifier.classify(utteranceFeatures(x, cfg))).probs);
+    const x = read(c.path);
+    const heard = argmax((await classifier.classify(utteranceFeatures(trimSilence(x, cfg), cfg))).probs);
     if (heard === c.digit) isolatedRight++;
-    const t = await typed(c.path);
+    const t = await typed(x);
     if (t.length === 1 && t[0] === c.digit) streamRight++;
     if (heard !== c.digit || t.join('') !== String(c.digit)) misses.push(`${c.word} → ${heard} / ${t.join('') || 'nothing'}`);
   }
   const insertions: string[] = [];
   for (const w of set.words) {
-    const t = await typed(w.path);
+    const t = await typed(read(w.path));
     if (t.length) insertions.push(`${w.word} → ${t.join('')}`);
   }
   const n = set.digits.length;

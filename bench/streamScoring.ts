@@ -66,8 +66,8 @@ export async function wholeClipsRight(
 ): Promise<number> {
   let right = 0;
   for (const clip of clips) {
-    const raw = readWav(join(dir, clip.file), classifier.meta.featureConfig.sampleRate).samples;
     const rate = classifier.meta.featureConfig.sampleRate;
+    const raw = readWav(join(dir, clip.file), rate).samples;
     const decided = (await runStream(classifier, raw, options, verifier, stringModel, true, rate)).utterances.filter((u) => u.decision);
     if (decided.length === 1 && decided[0].decision!.digit === clip.digit) right++;
   }
@@ -94,11 +94,15 @@ export function trackTyped(engine: DictationEngine, onWithdraw?: (reason: string
  * digital silence). Shared by bench:strings and bench:enroll.
  */
 export function fluentTtsString(digits: number[], spec: TtsSpec, levelDb: number, rng: Rng): Float32Array {
-  return padFluent(atLevel(tts(digitText(digits, rng), spec), levelDb), rng);
+  return withQuietEdges(atLevel(tts(digitText(digits, rng), spec), levelDb), rng);
 }
 
-function padFluent(speech: Float32Array, rng: () => number): Float32Array {
-  const pad = Math.round(0.5 * RATE);
+/**
+ * `speech` with half a second either side and a −70 dBFS noise floor throughout, as a microphone
+ * hears a word (no digital silence). Shared by every bench that plays single recordings.
+ */
+export function withQuietEdges(speech: Float32Array, rng: () => number, rate = RATE): Float32Array {
+  const pad = Math.round(0.5 * rate);
   const samples = new Float32Array(pad * 2 + speech.length);
   samples.set(speech, pad);
   const floor = Math.pow(10, -70 / 20);

@@ -76,16 +76,14 @@ function run(cmd, args) {
 
 function main() {
   if (process.env.DD_SKIP_SYSTEM_DEPS === '1') return;
-  const unseen = process.argv.includes('--unseen-engines');
-  const prompts = process.argv.includes('--real-prompts');
-  const base = unseen
-    ? UNSEEN_ENGINE_PACKAGES
-    : prompts
-      ? REAL_PROMPT_PACKAGES
-      : process.argv.includes('--corpus')
-        ? CORPUS_PACKAGES
-        : PACKAGES;
-  const wanted = [...base, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
+  // Each flag: the packages it checks and the job that needs them (named when they are missing).
+  const mode = [
+    { flag: '--unseen-engines', packages: UNSEEN_ENGINE_PACKAGES, job: 'corpus --unseen-engines' },
+    { flag: '--real-prompts', packages: REAL_PROMPT_PACKAGES, job: 'npm run bench:robust' },
+    { flag: '--corpus', packages: CORPUS_PACKAGES, job: 'npm run train' },
+  ].find((m) => process.argv.includes(m.flag)) ?? { flag: undefined, packages: PACKAGES, job: 'npm test' };
+  const unseen = mode.flag === '--unseen-engines';
+  const wanted = [...mode.packages, ...(process.env.DD_SYSTEM_DEPS_EXTRA ?? '').split(/\s+/).filter(Boolean)];
   const have = installed(wanted);
   if (have === undefined) {
     console.warn(`ensure-system-deps: no dpkg-query (not Debian): install these or their equivalents yourself: ${wanted.join(' ')}`);
@@ -95,17 +93,10 @@ function main() {
   if (missing.length === 0) return;
   const install = ['install', '-y', '--no-install-recommends', ...missing];
   if (process.getuid?.() !== 0) {
-    const job = unseen
-      ? 'corpus --unseen-engines'
-      : prompts
-        ? 'npm run bench:robust'
-        : process.argv.includes('--corpus')
-          ? 'npm run train'
-          : 'npm test';
     if (unseen)
       console.error(`(${missing.join(' ')} are in Debian's contrib and non-free sections: enable them in your apt sources first.)`);
-    console.error(`ensure-system-deps: ${job} needs Debian packages that are missing: ${missing.join(' ')}`);
-    console.error(`Install them as root (e.g. with sudo), then run ${job} again:`);
+    console.error(`ensure-system-deps: ${mode.job} needs Debian packages that are missing: ${missing.join(' ')}`);
+    console.error(`Install them as root (e.g. with sudo), then run ${mode.job} again:`);
     console.error(`  apt-get update && apt-get ${install.join(' ')}`);
     process.exit(1);
   }
