@@ -108,6 +108,7 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     firstFrame?: { n: number; accuracy: number };
     gscStreamNoVerifier?: { n: number; accuracy: number };
     prompts?: { digits: number; isolatedRight: number; streamRight: number; misses: string[]; words: number; insertions: string[] };
+    klettres?: { clips: number; insertions: string[] };
     streams: StreamRow[];
   };
   if (r.model !== modelId) return [`models/robust.json measured model ${r.model}, not this one: run \`npm run bench:robust\`.`];
@@ -125,6 +126,11 @@ function robustLines(modelsDir: string, modelId: string): string[] {
     ...(r.prompts
       ? [
           `- A real voice no model trained on, Asterisk's English prompts (Allison Smith, Debian asterisk-core-sounds-en-wav, 8 kHz): her 10 digits and "oh" ${r.prompts.isolatedRight} of ${r.prompts.digits} right isolated, ${r.prompts.streamRight} of ${r.prompts.digits} as whole recordings through the streaming engine (missed, heard isolated / typed streaming: ${r.prompts.misses.join(', ') || 'none'}); of her ${r.prompts.words} non-digit words (letters, phonetic alphabet, months, weekdays and the like), ${r.prompts.insertions.length} typed a digit (${r.prompts.insertions.join(', ') || 'none'})`,
+        ]
+      : []),
+    ...(r.klettres
+      ? [
+          `- Real voices no model trained on saying no digit, KLettres' English speakers (US and GB; Debian klettres-data, GPL-2+): of their ${r.klettres.clips} letters and short words, ${r.klettres.insertions.length} typed a digit (${r.klettres.insertions.join(', ') || 'none'})`,
         ]
       : []),
     ...(r.firstFrame

@@ -16,10 +16,12 @@
  * heard, the dev measure of rules 81–84 in docs/EXPERIMENTS.md. --set key=value (repeatable) sets an
  * engine option under the grid's two bars. --spelled adds spelled letters and phonetic-alphabet words
  * said by the dev TTS voices (bench/voiceTakes.ts), each alone through the engine with the string
- * model: how many type a digit (rule 95). `--help` lists the options; no DATA_DIR, an unknown option or a bad
+ * model: how many type a digit (rule 95); --klettres, likewise, KLettres' real voices of the dev
+ * languages (bench/klettres.ts, rule 98). `--help` lists the options; no DATA_DIR, an unknown option or a bad
  * value stops with `error [CODE]: …` and exit 2.
  */
 import { readdirSync } from 'node:fs';
+import { KLETTRES_DIR, KLETTRES_INSTALL, klettresClips, readKlettres } from './klettres';
 import { join } from 'node:path';
 import { fileSource } from '../src/audio/source';
 import { colour, reverberate } from '../src/audio/effects';
@@ -67,6 +69,7 @@ interface Options {
   model?: string;
   set?: EngineOptionsPatch;
   spelled?: boolean;
+  klettres?: boolean;
 }
 
 const { opts, args } = parseBench<Options>(
@@ -107,6 +110,10 @@ const { opts, args } = parseBench<Options>(
     .option(
       '--spelled',
       'also spelled letters and phonetic-alphabet words said by the dev TTS voices, each alone through the engine with the string model (rule 95): words that type a digit',
+    )
+    .option(
+      '--klettres',
+      "also KLettres' real voices of the dev languages (bench/klettres.ts), each clip alone through the engine with the string model (rule 98): clips that type a digit",
     ),
 );
 /** `--set key=value` (repeatable): engine options under the grid's two bars. */
@@ -189,7 +196,7 @@ async function main(): Promise<void> {
   };
   // Each spelled word alone, levelled, with half a second of a −70 dBFS floor either side, through
   // the engine as the product runs it (with the string model).
-  const strings = opts.spelled ? await loadBundledSequenceModel() : undefined;
+  const strings = opts.spelled || opts.klettres ? await loadBundledSequenceModel() : undefined;
   const floorRng = mulberry32(29);
   const spelled = opts.spelled
     ? DEV_VOICES.flatMap((v) =>
@@ -199,9 +206,15 @@ async function main(): Promise<void> {
         })),
       )
     : [];
-  const spelledTyped = async (bars: EngineOptionsPatch): Promise<string[]> => {
+  const klettresDev = opts.klettres ? klettresClips('dev') : [];
+  if (!klettresDev) throw new Error(`--klettres: no KLettres recordings at ${KLETTRES_DIR} (${KLETTRES_INSTALL})`);
+  const realWords = klettresDev.map((c) => ({
+    word: `${c.language}:${c.name}`,
+    samples: withQuietEdges(readKlettres(c.path, RATE), floorRng),
+  }));
+  const wordsTyped = async (set: Array<{ word: string; samples: Float32Array }>, bars: EngineOptionsPatch): Promise<string[]> => {
     const typed: string[] = [];
-    for (const c of spelled) {
+    for (const c of set) {
       const t = (await runStream(classifier, c.samples, bars, verifier, strings, false)).utterances.filter((u) => u.decision);
       if (t.length) typed.push(`${c.word}→${t.map((u) => u.decision!.digit).join('')}`);
     }
@@ -243,11 +256,13 @@ async function main(): Promise<void> {
     const real =
       (realDev ? `  ${await wholeClipsRight(classifier, realDev, realClips, verifier, undefined, bars)}/${realClips.length}` : '') +
       (opts.realStreams ? `  ${trials(await realStreamsRight(bars, true))}` : '');
-    const spelledRow = opts.spelled ? await spelledTyped(bars) : [];
+    const spelledRow = opts.spelled ? await wordsTyped(spelled, bars) : [];
+    const klettresRow = opts.klettres ? await wordsTyped(realWords, bars) : [];
     console.log(
       `${`${early}/${final}`.padEnd(13)} ${`${cells[0]}, ${cells[2]}, ${cells[4]}`.padEnd(33)} ${`${cells[1]}, ${cells[3]}, ${cells[5]}`.padEnd(47)} ${`${cells[6]}, ${cells[7]}`.padEnd(43)} ${((withdrawn / 2 / minutes) * 10).toFixed(1).padEnd(20)}${real}`,
     );
     if (opts.spelled) console.log(`  spelled words typed: ${spelledRow.length}/${spelled.length} (${spelledRow.join(' ')})`);
+    if (opts.klettres) console.log(`  KLettres dev clips typed: ${klettresRow.length}/${realWords.length} (${klettresRow.join(' ')})`);
   }
   if (realDev) {
     const speakers = new Set(realClips.map((c) => c.speaker)).size;

@@ -16,7 +16,8 @@
  * bench:stream (S/D/I word accuracy; decision time against the word's end; insertions per 10 min).
  *
  * A real voice no model trains on (bench/realPrompts.ts, when its Debian package is installed):
- * Asterisk's prompts, digits isolated and streamed, and non-digit words streamed.
+ * Asterisk's prompts, digits isolated and streamed, and non-digit words streamed. Real voices saying
+ * no digit (bench/klettres.ts): KLettres' English speakers' letters and words, streamed.
  *
  * Flags: --model FILE, --cv DIR (cross-validation fold models, default the cv cache), --corpus DIR (default: the corpus cache), --quick, --json, --no-verifier,
  * --no-sequence (streams without the string model, as with digitDictation.fluentStrings off). A full run of
@@ -45,6 +46,7 @@ import { argmax } from '../src/model/types';
 import type { SequenceModel } from '../src/model/sequenceModel';
 import type { Verifier } from '../src/stream/verifier';
 import { promptClips, PROMPTS_DIR, PROMPTS_INSTALL } from './realPrompts';
+import { KLETTRES_DIR, KLETTRES_INSTALL, klettresClips, readKlettres } from './klettres';
 import { lostWords, merge, quantile, runStream, score, Score, wholeClipsRight, withNoise, withQuietEdges } from './streamScoring';
 import { benchCommand, parseBench, pathArg } from './args';
 
@@ -215,6 +217,32 @@ async function promptRows(classifier: Classifier, verifier: Verifier | undefined
   return { digits: n, isolatedRight, streamRight, misses, words: set.words.length, insertions };
 }
 
+/**
+ * KLettres' English speakers (bench/klettres.ts; US and GB, letters and short words), each clip
+ * through the engine as the product runs: any digit typed is an insertion. Reported only: no
+ * choice is made on English (rule 98 chose on other languages).
+ */
+async function klettresRow(classifier: Classifier, verifier: Verifier | undefined, strings: SequenceModel | undefined) {
+  const clips = klettresClips('reported');
+  if (!clips) {
+    log(`  (no KLettres recordings at ${KLETTRES_DIR}: ${KLETTRES_INSTALL})`);
+    return undefined;
+  }
+  const rate = classifier.meta.featureConfig.sampleRate;
+  const rng = mulberry32(19);
+  const insertions: string[] = [];
+  for (const c of clips) {
+    const typed = (await runStream(classifier, withQuietEdges(readKlettres(c.path, rate), rng, rate), {}, verifier, strings)).utterances
+      .filter((u) => u.decision)
+      .map((u) => u.decision!.digit);
+    if (typed.length) insertions.push(`${c.language} ${c.name} → ${typed.join('')}`);
+  }
+  log(
+    `  ${"real voices: KLettres' English letters and words (2)".padEnd(52)} ${`${insertions.length} of ${clips.length}`.padStart(9)}  typed a digit${insertions.length ? ` (${insertions.join(', ')})` : ''}`,
+  );
+  return { clips: clips.length, insertions };
+}
+
 async function main() {
   const classifier = await Classifier.load(MODEL);
   const verifier = opts.verifier ? await loadVerifier() : undefined;
@@ -267,6 +295,7 @@ async function main() {
   }
 
   const prompts = await promptRows(classifier, verifier, strings);
+  const klettres = await klettresRow(classifier, verifier, strings);
 
   const test = loadFsdd(FSDD_DIR, 'test');
   {
@@ -329,6 +358,7 @@ async function main() {
     gscStreamNoVerifier,
     firstFrame,
     prompts,
+    klettres,
     streams: results,
   };
   if (JSON_OUT) console.log(JSON.stringify(report));

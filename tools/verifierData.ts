@@ -53,6 +53,7 @@ import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { reportFailure } from '../src/cli/failure';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS, SPELLED_WORDS } from '../test/fixtures/nonDigitText';
 import { benchCommand, intArg, parseBench, pathArg, refuse } from '../bench/args';
+import { KLETTRES_DIR, KLETTRES_INSTALL, KlettresClip, klettresClips, readKlettres } from '../bench/klettres';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const DIGIT_WORD_LIST: readonly string[] = DIGIT_WORDS;
@@ -187,6 +188,7 @@ interface Options {
   addNoise?: boolean;
   negatives?: boolean;
   spelled?: boolean;
+  klettres?: boolean;
   takes: number;
   words: number;
   fsddFrom: number;
@@ -208,6 +210,7 @@ function parseOptions(): { out: string; o: Options } {
     .option('--add-noise', 'add a third of the clips again under pink noise at 5–30 dB SNR')
     .option('--negatives', 'write non-digit clips only, OUT/train and OUT/heldout (for the verifier recipe and bench:reject)')
     .option('--spelled', "write spelled letters and phonetic-alphabet words only, --takes each in the corpus's training voices")
+    .option('--klettres', "write KLettres' real voices of the training languages only (bench/klettres.ts), three levels each")
     .option('--takes <n>', 'with --spelled: takes of each word', intArg('--takes', 1, 1000), 40)
     .option(
       '--words <n>',
@@ -224,8 +227,10 @@ function parseOptions(): { out: string; o: Options } {
     .option('--debug', 'print the stack trace of a failure');
   const { opts: o, args } = parseBench<Options>(cmd);
   DEBUG = o.debug === true;
-  const modes = [o.mineWith !== undefined, o.addNoise === true, o.negatives === true, o.spelled === true].filter(Boolean).length;
-  if (modes > 1) refuse('--mine-with, --add-noise, --negatives and --spelled each write a different set: give one of them');
+  const modes = [o.mineWith !== undefined, o.addNoise === true, o.negatives === true, o.spelled === true, o.klettres === true].filter(
+    Boolean,
+  ).length;
+  if (modes > 1) refuse('--mine-with, --add-noise, --negatives, --spelled and --klettres each write a different set: give one of them');
   if (o.corpusVoices && o.mineWith === undefined) refuse('--corpus-voices goes with --mine-with');
   if (o.words !== 3500 && !o.negatives) refuse('--words goes with --negatives');
   if (o.takes !== 40 && !o.spelled) refuse('--takes goes with --spelled');
@@ -244,6 +249,7 @@ async function main(): Promise<void> {
   if (o.addNoise) return addNoise(out);
   if (o.negatives) return negatives(out);
   if (o.spelled) return spelled(out);
+  if (o.klettres) return klettres(out);
   faker.seed(7);
   const rng = mulberry32(2024);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rng() * xs.length)];
@@ -333,6 +339,36 @@ function spelled(out: string): void {
     }
   }
   console.log(`wrote ${n} clips of ${SPELLED_WORDS.length} spelled words to ${out}`);
+}
+
+/**
+ * `--klettres`: real voices saying letters and syllables of other languages (bench/klettres.ts, the
+ * training languages only), each clip trimmed and written at three levels (−20 to −36 dBFS) as
+ * eleven-class "other", for training only (rule 98, docs/EXPERIMENTS.md). Every other non-digit
+ * here is synthetic or reversed, so "a real voice" tended to mean "a digit". At most 120 clips a
+ * language and kind, so that one speaker's 465 syllables do not outweigh the rest. Whole clips
+ * only, as with --spelled.
+ */
+function klettres(out: string): void {
+  digitLabels = true;
+  const clips = klettresClips('train');
+  if (!clips) refuse(`no KLettres recordings at ${KLETTRES_DIR}: ${KLETTRES_INSTALL}`);
+  const rng = mulberry32(2033);
+  mkdirSync(out, { recursive: true });
+  const groups = new Map<string, KlettresClip[]>();
+  for (const c of clips) groups.set(`${c.language}${c.kind}`, [...(groups.get(`${c.language}${c.kind}`) ?? []), c]);
+  let n = 0;
+  for (const [group, members] of groups) {
+    const source = `kl${group.replace(/[^a-z]/gi, '').toLowerCase()}`;
+    for (const [k, c] of shuffle(members.slice(), rng).slice(0, 120).entries()) {
+      const x = trimSilence(readKlettres(c.path, RATE));
+      for (let level = 0; level < 3; level++) {
+        writeFileSync(join(out, clipName(labelOf(undefined), source, 3 * k + level, 1)), encodeWav(atLevel(x, -20 - rng() * 16), RATE));
+        n++;
+      }
+    }
+  }
+  console.log(`wrote ${n} clips of ${groups.size} KLettres languages and kinds to ${out}`);
 }
 
 /**

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { promptClips } from '../../bench/realPrompts';
+import { isDigitLike, KLETTRES_SPLIT, klettresClips, readableName, readKlettres } from '../../bench/klettres';
 import { DIGIT_WORDS } from '../../src/shared/constants';
 import { BENCH_WORDS, SPELLED_WORDS } from '../fixtures/nonDigitText';
 
@@ -45,4 +47,39 @@ test('spelled words (verifier negatives and the rule-95 dev measure) hold no dig
   assert.equal(said.size, SPELLED_WORDS.length, 'no word twice');
   for (const w of [...DIGIT_WORDS, 'oh', 'o', 'niner', ...BENCH_WORDS]) assert.ok(!said.has(w), `"${w}" is not a spelled negative`);
   assert.equal(SPELLED_WORDS.length, 52);
+});
+
+test('KLettres: the three parts share no language, digit-like names are left out everywhere, and a clip decodes through sox at the asked rate', () => {
+  const parts = Object.values(KLETTRES_SPLIT).flat();
+  assert.equal(new Set(parts).size, parts.length, 'a language in two parts');
+  assert.ok(KLETTRES_SPLIT.reported.every((l) => l.startsWith('en')) && !KLETTRES_SPLIT.train.some((l) => l.startsWith('en')));
+  assert.equal(readableName('U006F.ogg'), 'o');
+  assert.equal(readableName('Fisch.ogg'), 'fisch');
+  for (const n of ['o', 'tu', 'for', 'two']) assert.ok(isDigitLike(n), n);
+  for (const n of ['fisch', 'ba', 'a-3', 'ein']) assert.ok(!isDigitLike(n), n);
+  const dir = mkdtempSync(join(tmpdir(), 'dd-klettres-'));
+  try {
+    assert.equal(klettresClips('dev', dir), undefined, 'no package, no set');
+    mkdirSync(join(dir, 'en', 'alpha'), { recursive: true });
+    mkdirSync(join(dir, 'de', 'syllab'), { recursive: true });
+    mkdirSync(join(dir, 'nl', 'alpha'), { recursive: true });
+    const tone = join(dir, 'de', 'syllab', 'ein.ogg');
+    const made = spawnSync('sox', ['-n', '-r', '44100', '-c', '2', tone, 'synth', '0.5', 'sine', '440']);
+    assert.equal(made.status, 0, `sox made no Ogg file: ${made.stderr.toString()}`);
+    for (const f of ['tu.ogg', 'U006F.ogg']) writeFileSync(join(dir, 'de', 'syllab', f), '');
+    writeFileSync(join(dir, 'nl', 'alpha', 'a-2.ogg'), '');
+    writeFileSync(join(dir, 'de', 'syllab', 'notes.txt'), '');
+    const dev = klettresClips('dev', dir)!;
+    assert.deepEqual(
+      dev.map((c) => `${c.language}/${c.kind}/${c.name}`),
+      ['de/syllab/ein', 'nl/alpha/a-2'],
+    );
+    const x = readKlettres(tone, 8000);
+    assert.ok(Math.abs(x.length - 4000) <= 40, `0.5 s at 8 kHz, got ${x.length} samples`);
+    const peak = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+    assert.ok(peak > 0.3 && peak <= 1, `a full-scale tone, mixed to mono (peak ${peak})`);
+    assert.throws(() => readKlettres(join(dir, 'nl', 'alpha', 'a-2.ogg'), 8000), /sox could not read .*a-2\.ogg/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
