@@ -189,6 +189,7 @@ interface Options {
   negatives?: boolean;
   spelled?: boolean;
   klettres?: boolean;
+  copies: number;
   takes: number;
   words: number;
   fsddFrom: number;
@@ -210,7 +211,8 @@ function parseOptions(): { out: string; o: Options } {
     .option('--add-noise', 'add a third of the clips again under pink noise at 5–30 dB SNR')
     .option('--negatives', 'write non-digit clips only, OUT/train and OUT/heldout (for the verifier recipe and bench:reject)')
     .option('--spelled', "write spelled letters and phonetic-alphabet words only, --takes each in the corpus's training voices")
-    .option('--klettres', "write KLettres' real voices of the training languages only (bench/klettres.ts), three levels each")
+    .option('--klettres', "write KLettres' real voices of the training languages only (bench/klettres.ts), --copies levels each")
+    .option('--copies <n>', 'with --klettres: copies of each clip, each at its own level', intArg('--copies', 1, 20), 3)
     .option('--takes <n>', 'with --spelled: takes of each word', intArg('--takes', 1, 1000), 40)
     .option(
       '--words <n>',
@@ -234,6 +236,7 @@ function parseOptions(): { out: string; o: Options } {
   if (o.corpusVoices && o.mineWith === undefined) refuse('--corpus-voices goes with --mine-with');
   if (o.words !== 3500 && !o.negatives) refuse('--words goes with --negatives');
   if (o.takes !== 40 && !o.spelled) refuse('--takes goes with --spelled');
+  if (o.copies !== 3 && !o.klettres) refuse('--copies goes with --klettres');
   if (o.fsddFrom !== 5 && (o.negatives || o.mineWith !== undefined || o.addNoise))
     refuse('--fsdd-from goes with the main set (no --negatives, --mine-with or --add-noise)');
   return { out: args[0], o };
@@ -343,7 +346,7 @@ function spelled(out: string): void {
 
 /**
  * `--klettres`: real voices saying letters and syllables of other languages (bench/klettres.ts, the
- * training languages only), each clip trimmed and written at three levels (−20 to −36 dBFS) as
+ * training languages only), each clip trimmed and written at --copies levels (3; −20 to −36 dBFS) as
  * eleven-class "other", for training only (rule 98, docs/EXPERIMENTS.md). Every other non-digit
  * here is synthetic or reversed, so "a real voice" tended to mean "a digit". At most 120 clips a
  * language and kind, so that one speaker's 465 syllables do not outweigh the rest. Whole clips
@@ -362,8 +365,11 @@ function klettres(out: string): void {
     const source = `kl${group.replace(/[^a-z]/gi, '').toLowerCase()}`;
     for (const [k, c] of shuffle(members.slice(), rng).slice(0, 120).entries()) {
       const x = trimSilence(readKlettres(c.path, RATE));
-      for (let level = 0; level < 3; level++) {
-        writeFileSync(join(out, clipName(labelOf(undefined), source, 3 * k + level, 1)), encodeWav(atLevel(x, -20 - rng() * 16), RATE));
+      for (let level = 0; level < OPTS.copies; level++) {
+        writeFileSync(
+          join(out, clipName(labelOf(undefined), source, OPTS.copies * k + level, 1)),
+          encodeWav(atLevel(x, -20 - rng() * 16), RATE),
+        );
         n++;
       }
     }
