@@ -8,11 +8,10 @@
  * - training: the verifier may learn these as "not a digit" (`tools/verifierData.ts --klettres`);
  * - dev: `bench:reject --klettres` chooses by them;
  * - English (US and GB speakers): reported only, by `bench:robust`.
- * Read through sox (its Vorbis decoder), the tool the corpus already uses for audio it does not write.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readWithSox } from './soxRead';
 
 export const KLETTRES_DIR = '/usr/share/klettres';
 export const KLETTRES_INSTALL = 'node scripts/ensure-system-deps.js --real-prompts';
@@ -91,17 +90,7 @@ export function klettresClips(part: KlettresPart, dir = KLETTRES_DIR): KlettresC
   return clips;
 }
 
-/**
- * A clip decoded and resampled by sox to mono at `rate`. Raw 16-bit samples rather than WAV: a WAV
- * written to a pipe has no length in its header.
- */
+/** A clip decoded (Vorbis) and resampled by sox to mono at `rate`. */
 export function readKlettres(path: string, rate: number): Float32Array {
-  const r = spawnSync('sox', ['-q', path, '-t', 'raw', '-e', 'signed-integer', '-b', '16', '-L', '-r', String(rate), '-c', '1', '-'], {
-    maxBuffer: 64 << 20,
-  });
-  if (r.error || r.status !== 0)
-    throw new Error(`sox could not read ${path}: ${r.error?.message ?? (r.stderr.toString().trim().split('\n')[0] || `exit ${r.status}`)}`);
-  const bytes = new Uint8Array(r.stdout); // a copy at offset 0, so the 16-bit view is aligned
-  const ints = new Int16Array(bytes.buffer, 0, bytes.length >> 1);
-  return Float32Array.from(ints, (v) => v / 32768);
+  return readWithSox(path, rate);
 }

@@ -17,6 +17,7 @@
  * validation takes 5–9 spliced, gsc-digits' recipe-dev half (folds.ts; the string model validates
  * on it, never trains) spliced, and the string model's training TTS voices saying other strings.
  *
+ * Beside the sets, real recordings with transcripts (bench/pocketsphinxData.ts, reported runs only).
  * "model alone" is the string model's greedy decode of the whole recording without the engine
  * (digit accuracy / exact strings), to tell the model's errors from the gate's.
  *
@@ -51,7 +52,8 @@ import { cvDir, gscMeasures } from './gscFolds';
 import { alignDigits, quantile } from '../src/shared/stringScore';
 import { logMelFrames } from '../src/features/logmel';
 import { greedyDecode } from '../src/train/ctc';
-import { fluentTtsString, trackTyped } from './streamScoring';
+import { fluentTtsString, trackTyped, withQuietEdges } from './streamScoring';
+import { POCKETSPHINX_DIR, POCKETSPHINX_INSTALL, readUtterance, realUtterances } from './pocketsphinxData';
 import { tts } from '../src/train/tts';
 import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
 import { shown } from '../src/cli/args';
@@ -212,6 +214,43 @@ async function typedDigits(classifier: Classifier, verifier: Verifier | undefine
   return typed;
 }
 
+/**
+ * Real recordings with transcripts (bench/pocketsphinxData.ts): a TIDIGITS string, card phrases
+ * with digits inside, audiobook sentences with none. Each alone through the engine, with 0.5 s of a
+ * −70 dBFS floor either side; digits typed are aligned with the digits said. Reported beside the
+ * bars, not in them: eleven utterances are too few to weigh against the sets above.
+ */
+async function realRecordings(classifier: Classifier, verifier: Verifier | undefined) {
+  const utterances = realUtterances();
+  if (!utterances) {
+    log(`\n(real recordings left out: no PocketSphinx test data at ${POCKETSPHINX_DIR}; ${POCKETSPHINX_INSTALL})`);
+    return undefined;
+  }
+  const rng = mulberry32(SEED + 31);
+  const r = { utterances: 0, n: 0, sub: 0, del: 0, ins: 0, exact: 0, sentences: 0, sentenceDigits: 0, lines: [] as string[] };
+  for (const u of utterances) {
+    const hyp = (await typedDigits(classifier, verifier, withQuietEdges(readUtterance(u, RATE), rng))).map((d) => d.digit);
+    const a = alignDigits(u.digits, hyp);
+    if (u.digits.length) {
+      r.utterances++;
+      r.n += u.digits.length;
+      r.sub += a.sub;
+      r.del += a.del;
+      r.ins += a.ins;
+      if (a.sub + a.del + a.ins === 0) r.exact++;
+    } else {
+      r.sentences++;
+      r.sentenceDigits += hyp.length;
+    }
+    r.lines.push(`"${u.text}" → "${hyp.join('')}"${a.sub + a.del + a.ins ? '' : ' (right)'}`);
+  }
+  log(
+    `\nreal recordings (PocketSphinx test data: a TIDIGITS string and card phrases, ${r.utterances} utterances with ${r.n} digits): ${r.n - r.sub - r.del - r.ins} right (S ${r.sub}, D ${r.del}, I ${r.ins}), ${r.exact} of ${r.utterances} exactly; ${r.sentences} utterances with no digit word ("ten of clubs", audiobook sentences): ${r.sentenceDigits} digits typed`,
+  );
+  for (const line of r.lines) log(`    ${line}`);
+  return r;
+}
+
 function tallyReasons(reasons: string[]): string {
   const n = new Map<string, number>();
   for (const r of reasons) {
@@ -364,6 +403,7 @@ async function main() {
     for (const e of s.examples) log(`    e.g. ${e}`);
     if (REASONS && s.reasons.length) log(`    in strings not typed exactly:\n${tallyReasons(s.reasons)}`);
   }
+  const real = DEV ? undefined : await realRecordings(classifier, verifier);
   const negDir = opts.negatives;
   let nonDigit: { typed: number; minutes: number; falsePer10Min: number } | undefined;
   if (negDir) {
@@ -407,6 +447,7 @@ async function main() {
         seed: SEED,
         modelId: classifier.meta.modelId,
         rows: Object.fromEntries(Object.entries(rows).map(([k, r]) => [k, { ...r, delays: undefined }])),
+        real,
         nonDigit,
       }),
     );

@@ -11,8 +11,8 @@
 // adds those sections of the machine's own Debian release in one file of its own
 // (/etc/apt/sources.list.d/digit-dictation-non-free.sources) when they are not enabled yet.
 // `--real-prompts`: Asterisk's English prompts (Debian main, CC-BY-SA-3.0), a real voice that
-// bench:robust only measures (bench/realPrompts.ts), and KLettres' recordings (Debian main, GPL-2+;
-// bench/klettres.ts).
+// bench:robust only measures (bench/realPrompts.ts), KLettres' recordings (Debian main, GPL-2+;
+// bench/klettres.ts) and PocketSphinx's test recordings (BSD-2; bench/pocketsphinxData.ts).
 // DD_SYSTEM_DEPS_EXTRA="pkg …" adds names to the list (to exercise the missing-package path);
 // DD_SKIP_SYSTEM_DEPS=1 skips the check (a machine set up some other way).
 'use strict';
@@ -32,8 +32,9 @@ const UNSEEN_ENGINE_PACKAGES = [
   'mbrola-us3',
   'mbrola-en1',
 ];
-// …and KLettres' real voices reading letters and syllables (Debian main, GPL-2+; bench/klettres.ts).
-const REAL_PROMPT_PACKAGES = ['asterisk-core-sounds-en-wav', 'klettres-data'];
+// …KLettres' real voices reading letters and syllables (Debian main, GPL-2+; bench/klettres.ts), and
+// PocketSphinx's test recordings with transcripts (BSD-2; bench/pocketsphinxData.ts).
+const REAL_PROMPT_PACKAGES = ['asterisk-core-sounds-en-wav', 'klettres-data', 'pocketsphinx-testdata'];
 const NON_FREE_SOURCES = '/etc/apt/sources.list.d/digit-dictation-non-free.sources';
 
 const PACKAGES = [

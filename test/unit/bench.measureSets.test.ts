@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { promptClips } from '../../bench/realPrompts';
+import { digitsOf, parseTranscription, realUtterances } from '../../bench/pocketsphinxData';
 import { isDigitLike, KLETTRES_SPLIT, klettresClips, readableName, readKlettres } from '../../bench/klettres';
 import { DIGIT_WORDS } from '../../src/shared/constants';
 import { BENCH_WORDS, SPELLED_WORDS } from '../fixtures/nonDigitText';
@@ -79,6 +80,35 @@ test('KLettres: the three parts share no language, digit-like names are left out
     const peak = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
     assert.ok(peak > 0.3 && peak <= 1, `a full-scale tone, mixed to mono (peak ${peak})`);
     assert.throws(() => readKlettres(join(dir, 'nl', 'alpha', 'a-2.ogg'), 8000), /sox could not read .*a-2\.ogg/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('PocketSphinx test data: digits from transcripts ("oh" is zero, "ten" is no digit), Sphinx transcription lines, TIDIGITS names', () => {
+  assert.deepEqual(digitsOf('Eight of spades four of clubs'), [8, 4]);
+  assert.deepEqual(digitsOf('ten of clubs'), []);
+  assert.deepEqual(digitsOf('oh two  nine'), [0, 2, 9]);
+  assert.deepEqual(parseTranscription('<s> five five  </s> (004)\n\nnoise\n<s> he was not </s> (book-0880)\n'), [
+    { id: '004', words: 'five five' },
+    { id: 'book-0880', words: 'he was not' },
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), 'dd-sphinx-'));
+  try {
+    assert.equal(realUtterances(dir), undefined, 'no package, no set');
+    for (const sub of ['cards', 'librivox', 'tidigits']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'cards', 'cards.transcription'), '<s> seven of clubs </s> (003)\n<s> ten </s> (009)\n');
+    writeFileSync(join(dir, 'cards', '003.wav'), '');
+    writeFileSync(join(dir, 'tidigits', 'dhd.29o4z.raw'), '');
+    writeFileSync(join(dir, 'tidigits', 'bad.2x.raw'), '');
+    const set = realUtterances(dir)!;
+    assert.deepEqual(
+      set.map((u) => [u.text, u.digits, u.raw]),
+      [
+        ['two nine zero four zero', [2, 9, 0, 4, 0], true],
+        ['seven of clubs', [7], false],
+      ],
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
