@@ -40,7 +40,7 @@ import { Option } from 'commander';
 import { shown } from '../src/cli/args';
 import { OptionError } from '../src/errors';
 import { OPTION_RULES, type EngineOptionsPatch } from '../src/stream/options';
-import { benchCommand, engineSetArg, listArg, numberArg, numberListArg, parseBench, pathArg } from './args';
+import { benchCommand, engineSetArg, listArg, numberArg, numberListArg, parseBench, pathArg, refuse } from './args';
 import { atLevel, Clip, concatWithGaps, digitStream, pinkNoise } from '../test/fixtures/corpus';
 import { SPELLED_WORDS } from '../test/fixtures/nonDigitText';
 import { loadBundledSequenceModel } from '../src/model/sequenceModel';
@@ -121,6 +121,10 @@ const SET: EngineOptionsPatch = opts.set ?? {};
 
 async function main(): Promise<void> {
   const dir = args[0];
+  // Checked before any model loads: without the package there is nothing to measure.
+  const klettresDev = opts.klettres
+    ? (klettresClips('dev') ?? refuse(`--klettres: no KLettres recordings at ${KLETTRES_DIR} (${KLETTRES_INSTALL})`, 'KLETTRES_MISSING'))
+    : [];
   const grid = opts.grid;
   const classifier = await Classifier.load(opts.model ?? bundledModelPath());
   const verifier = await loadVerifier(opts.verifier, opts.verifierWeights);
@@ -206,8 +210,6 @@ async function main(): Promise<void> {
         })),
       )
     : [];
-  const klettresDev = opts.klettres ? klettresClips('dev') : [];
-  if (!klettresDev) throw new Error(`--klettres: no KLettres recordings at ${KLETTRES_DIR} (${KLETTRES_INSTALL})`);
   const realWords = klettresDev.map((c) => ({
     word: `${c.language}:${c.name}`,
     samples: withQuietEdges(readKlettres(c.path, RATE), floorRng),
