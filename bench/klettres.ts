@@ -8,10 +8,10 @@
  * - training: the verifier may learn these as "not a digit" (`tools/verifierData.ts --klettres`);
  * - dev: `bench:reject --klettres` chooses by them;
  * - English (US and GB speakers): reported only, by `bench:robust`.
+ * The clips are Ogg Vorbis; callers read them with bench/soxRead.ts.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { readWithSox } from './soxRead';
 
 export const KLETTRES_DIR = '/usr/share/klettres';
 export const KLETTRES_INSTALL = 'node scripts/ensure-system-deps.js --real-prompts';
@@ -88,9 +88,4 @@ export function klettresClips(part: KlettresPart, dir = KLETTRES_DIR): KlettresC
       }
     }
   return clips;
-}
-
-/** A clip decoded (Vorbis) and resampled by sox to mono at `rate`. */
-export function readKlettres(path: string, rate: number): Float32Array {
-  return readWithSox(path, rate);
 }

@@ -21,7 +21,8 @@
  * value stops with `error [CODE]: …` and exit 2.
  */
 import { readdirSync } from 'node:fs';
-import { KLETTRES_DIR, KLETTRES_INSTALL, klettresClips, readKlettres } from './klettres';
+import { KLETTRES_DIR, KLETTRES_INSTALL, klettresClips } from './klettres';
+import { readWithSox } from './soxRead';
 import { join } from 'node:path';
 import { fileSource } from '../src/audio/source';
 import { colour, reverberate } from '../src/audio/effects';
@@ -212,7 +213,7 @@ async function main(): Promise<void> {
     : [];
   const realWords = klettresDev.map((c) => ({
     word: `${c.language}:${c.name}`,
-    samples: withQuietEdges(readKlettres(c.path, RATE), floorRng),
+    samples: withQuietEdges(readWithSox(c.path, RATE), floorRng),
   }));
   const wordsTyped = async (set: Array<{ word: string; samples: Float32Array }>, bars: EngineOptionsPatch): Promise<string[]> => {
     const typed: string[] = [];

@@ -46,7 +46,8 @@ import { argmax } from '../src/model/types';
 import type { SequenceModel } from '../src/model/sequenceModel';
 import type { Verifier } from '../src/stream/verifier';
 import { promptClips, PROMPTS_DIR, PROMPTS_INSTALL } from './realPrompts';
-import { KLETTRES_DIR, KLETTRES_INSTALL, klettresClips, readKlettres } from './klettres';
+import { KLETTRES_DIR, KLETTRES_INSTALL, klettresClips } from './klettres';
+import { readWithSox } from './soxRead';
 import { lostWords, merge, quantile, runStream, score, Score, wholeClipsRight, withNoise, withQuietEdges } from './streamScoring';
 import { benchCommand, parseBench, pathArg } from './args';
 
@@ -172,6 +173,19 @@ function losoRows() {
   return { per: r, mean: accs.reduce((a, b) => a + b, 0) / accs.length, worst: Math.min(...accs), recipe };
 }
 
+/** The digits the engine types for one recording played alone, with quiet edges (withQuietEdges). */
+async function typedAlone(
+  classifier: Classifier,
+  verifier: Verifier | undefined,
+  strings: SequenceModel | undefined,
+  x: Float32Array,
+  rng: () => number,
+): Promise<number[]> {
+  return (await runStream(classifier, withQuietEdges(x, rng, classifier.meta.featureConfig.sampleRate), {}, verifier, strings)).utterances
+    .filter((u) => u.decision)
+    .map((u) => u.decision!.digit);
+}
+
 /**
  * Asterisk's prompt voice (bench/realPrompts.ts): its digits isolated and as whole recordings
  * through the engine, and its non-digit words through the engine (any digit typed is an insertion).
@@ -186,10 +200,7 @@ async function promptRows(classifier: Classifier, verifier: Verifier | undefined
   const cfg = classifier.meta.featureConfig;
   const rng = mulberry32(17);
   const read = (path: string) => readWav(path, cfg.sampleRate).samples;
-  const typed = async (x: Float32Array) =>
-    (await runStream(classifier, withQuietEdges(x, rng, cfg.sampleRate), {}, verifier, strings)).utterances
-      .filter((u) => u.decision)
-      .map((u) => u.decision!.digit);
+  const typed = (x: Float32Array) => typedAlone(classifier, verifier, strings, x, rng);
   let isolatedRight = 0;
   let streamRight = 0;
   const misses: string[] = [];
@@ -232,9 +243,7 @@ async function klettresRow(classifier: Classifier, verifier: Verifier | undefine
   const rng = mulberry32(19);
   const insertions: string[] = [];
   for (const c of clips) {
-    const typed = (await runStream(classifier, withQuietEdges(readKlettres(c.path, rate), rng, rate), {}, verifier, strings)).utterances
-      .filter((u) => u.decision)
-      .map((u) => u.decision!.digit);
+    const typed = await typedAlone(classifier, verifier, strings, readWithSox(c.path, rate), rng);
     if (typed.length) insertions.push(`${c.language} ${c.name} → ${typed.join('')}`);
   }
   log(

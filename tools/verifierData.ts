@@ -53,7 +53,8 @@ import { FSDD_DIR as DATA } from '../test/fixtures/fsddDir';
 import { reportFailure } from '../src/cli/failure';
 import { BENCH_SENTENCES, BENCH_VOICES, BENCH_WORDS, SPELLED_WORDS } from '../test/fixtures/nonDigitText';
 import { benchCommand, intArg, parseBench, pathArg, refuse } from '../bench/args';
-import { KLETTRES_DIR, KLETTRES_INSTALL, KlettresClip, klettresClips, readKlettres } from '../bench/klettres';
+import { KLETTRES_DIR, KLETTRES_INSTALL, KlettresClip, klettresClips } from '../bench/klettres';
+import { readWithSox } from '../bench/soxRead';
 
 const RATE = FEATURE_CONFIG.sampleRate;
 const DIGIT_WORD_LIST: readonly string[] = DIGIT_WORDS;
@@ -359,12 +360,16 @@ function klettres(out: string): void {
   const rng = mulberry32(2033);
   mkdirSync(out, { recursive: true });
   const groups = new Map<string, KlettresClip[]>();
-  for (const c of clips) groups.set(`${c.language}${c.kind}`, [...(groups.get(`${c.language}${c.kind}`) ?? []), c]);
+  for (const c of clips) {
+    const key = `${c.language}${c.kind}`;
+    groups.set(key, groups.get(key) ?? []);
+    groups.get(key)!.push(c);
+  }
   let n = 0;
   for (const [group, members] of groups) {
     const source = `kl${group.replace(/[^a-z]/gi, '').toLowerCase()}`;
     for (const [k, c] of shuffle(members.slice(), rng).slice(0, 120).entries()) {
-      const x = trimSilence(readKlettres(c.path, RATE));
+      const x = trimSilence(readWithSox(c.path, RATE));
       for (let level = 0; level < OPTS.copies; level++) {
         writeFileSync(
           join(out, clipName(labelOf(undefined), source, OPTS.copies * k + level, 1)),
