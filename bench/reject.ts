@@ -33,7 +33,7 @@ import { bundledModelPath, Classifier } from '../src/model/classifier';
 import { DictationEngine } from '../src/stream/engine';
 import { loadVerifier } from '../src/stream/verifier';
 import { loadClips } from '../src/train/dataset';
-import { speakerFold, verifierDevSpeaker } from '../src/train/folds';
+import { recipeDevSpeaker, speakerFold, verifierDevSpeaker } from '../src/train/folds';
 import { mulberry32, shuffle } from '../src/train/rng';
 import { lostWords, patchOver, runStream, wholeClipsRight, withNoise, withQuietEdges } from './streamScoring';
 import { FSDD_DIR } from '../test/fixtures/fsddDir';
@@ -65,6 +65,7 @@ interface Options {
   verifierWeights?: number[];
   grid: Array<[number, number]>;
   realDev?: string;
+  realDevSet: 'verifier' | 'all';
   realStreams?: string;
   realFold: '0' | '1';
   model?: string;
@@ -96,6 +97,14 @@ const { opts, args } = parseBench<Options>(
       numberListArg('--verifier-weights', { min: 0 }),
     )
     .option('--real-dev <dir>', 'gsc-digits recordings: its verifier-dev speakers as whole clips', pathArg('--real-dev'))
+    .addOption(
+      new Option(
+        '--real-dev-set <set>',
+        "--real-dev's speakers: the verifier-dev quarter, or all (with the recipe-dev half: for a member trained with --real-hold-dev all, measured alone)",
+      )
+        .choices(['verifier', 'all'])
+        .default('verifier'),
+    )
     .option(
       '--real-streams <dir>',
       'gsc-digits recordings: every clip of --real-fold trimmed, levelled to −26 dBFS and streamed alone, clean and at 10 dB in white, pink and babble noise (rules 81–84)',
@@ -167,7 +176,8 @@ async function main(): Promise<void> {
   // (the old members never heard gsc-digits at all), whole clips (bench/streamScoring.ts). The digit
   // model did train on these speakers, so only the difference with and without the verifier (its
   // vetoes) means anything here.
-  const realClips = realDev ? loadClips(realDev, undefined, (c) => verifierDevSpeaker(c.speaker)).clips : [];
+  const devSpeaker = (speaker: string) => verifierDevSpeaker(speaker) || (opts.realDevSet === 'all' && recipeDevSpeaker(speaker));
+  const realClips = realDev ? loadClips(realDev, undefined, (c) => devSpeaker(c.speaker)).clips : [];
   const streamClips = opts.realStreams
     ? loadClips(opts.realStreams, undefined, (c) => speakerFold(c.speaker) === Number(opts.realFold)).clips.map((c) => ({
         ...c,
@@ -270,7 +280,7 @@ async function main(): Promise<void> {
   if (realDev) {
     const speakers = new Set(realClips.map((c) => c.speaker)).size;
     console.log(
-      `real dev (${realClips.length} gsc-digits clips, ${speakers} speakers of the training fold's verifier-dev quarter): ${await wholeClipsRight(classifier, realDev, realClips, undefined, undefined, SET)} right without the verifier`,
+      `real dev (${realClips.length} gsc-digits clips, ${speakers} speakers of the training fold's ${opts.realDevSet === 'all' ? 'verifier-dev quarter and recipe-dev half' : 'verifier-dev quarter'}): ${await wholeClipsRight(classifier, realDev, realClips, undefined, undefined, SET)} right without the verifier`,
     );
   }
   if (opts.realStreams)

@@ -17,7 +17,7 @@ interface TrainCliOptions {
   extra?: string[];
   real?: string;
   realRepeat: number;
-  realHoldDev?: 'verifier' | 'recipe';
+  realHoldDev?: 'verifier' | 'recipe' | 'all';
   realFold: '0' | '1' | 'both';
   vtlp: number;
   swaFrom: number;
@@ -30,6 +30,8 @@ interface TrainCliOptions {
   labels: '10' | '11';
   role?: 'digits' | 'verifier';
   corpus?: string | true;
+  init?: string;
+  lr?: number;
 }
 
 function realFold(v: '0' | '1' | 'both'): RealFolds {
@@ -60,9 +62,9 @@ export function registerTrain(program: Command): void {
     .addOption(
       new Option(
         '--real-hold-dev [which]',
-        'leave dev speakers of the real training fold out: verifier (a quarter, to choose verifier members) or recipe (half, for bench:recipe)',
+        'leave dev speakers of the real training fold out: verifier (a quarter, to choose verifier members), recipe (half, for bench:recipe) or all (both)',
       )
-        .choices(['verifier', 'recipe'])
+        .choices(['verifier', 'recipe', 'all'])
         .preset('verifier'),
     )
     .option(
@@ -116,6 +118,12 @@ export function registerTrain(program: Command): void {
         'verifier',
       ]),
     )
+    .option(
+      '--init <file>',
+      'start from this exported model (same network and --labels; its normalization is kept) instead of random weights',
+      pathArg('--init'),
+    )
+    .option('--lr <x>', 'peak learning rate (1e-5–0.1; default 3e-3)', numberArg('--lr', { min: 1e-5, max: 0.1 }))
     .option('--corpus [dir]', 'also train on the synthetic voices of `corpus` (built first if missing; default folder: the cache)')
     .action(async (o: TrainCliOptions) => {
       if (o.role === 'digits' && o.labels === '11') {
@@ -160,6 +168,8 @@ export function registerTrain(program: Command): void {
           variants: o.variants,
           labels: o.labels === '11' ? 11 : 10,
           role: o.role,
+          ...(o.init ? { init: o.init } : {}),
+          ...(o.lr !== undefined ? { learningRate: o.lr } : {}),
         },
         {
           onLog: (line) => {

@@ -23,6 +23,7 @@ import { argmax, confusionMatrix, formatConfusion, summarize } from './metrics';
 import { DEFAULT_NET, DigitNet, NetSpec, Weights, describeNet, prototypeLoss } from './network';
 import { exportOnnx } from './export';
 import { Rng, mulberry32, shuffle } from './rng';
+import { applyInitModel, readInitModel } from './initWeights';
 import { EpochMetrics, TrainHooks, TrainOptions, TrainResult } from './types';
 import { checkTrainOutput, installCheckedModel } from './outputTarget';
 import { refuseOtherLabel } from './labels';
@@ -169,7 +170,9 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   }
   if (opts.real) {
     const { dir, fold, repeat, holdDev } = opts.real;
-    const held = holdDev === 'recipe' ? recipeDevSpeaker : holdDev === 'verifier' ? verifierDevSpeaker : () => false;
+    const held = (speaker: string) =>
+      ((holdDev === 'recipe' || holdDev === 'all') && recipeDevSpeaker(speaker)) ||
+      ((holdDev === 'verifier' || holdDev === 'all') && verifierDevSpeaker(speaker));
     const real = loadClips(dir, undefined, (c) => trainedOnSpeaker(fold, c.speaker) && !held(c.speaker), {
       labels: opts.labels,
     });
@@ -196,6 +199,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     convs: width === 1 ? baseSpec.convs : baseSpec.convs.map((c) => ({ ...c, out: Math.max(1, Math.round(c.out * width)) })),
     classes: opts.labels === 11 ? OTHER_LABEL + 1 : baseSpec.classes,
   };
+  // Read before the features' minutes, so a wrong file fails at once; the run keeps its normalisation.
+  const init = opts.init ? readInitModel(opts.init, spec) : undefined;
   const predict = (inputs: Float32Array[]) => predictProbs(net, inputs, norm, 100, spec.classes);
   log(
     `data: ${trainClips.length} train, ${valClips.length} validation, ${testClips.length} test${opts.loso ? ` (speaker ${opts.loso} held out)` : ''}`,
@@ -207,7 +212,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   const trainEx = featurize(trainClips, variants, rng, opts.vtlp ?? 0, opts.noisy ? NOISY_MIX : DEFAULT_NOISE_MIX, (d) =>
     hooks.onProgress?.(0, d, trainClips.length),
   );
-  const norm = bandStatistics(trainEx);
+  const norm = init?.normalization ?? bandStatistics(trainEx);
   const valInputs = valClips.map((c) => utteranceFeatures(c.samples));
   const testInputs = testClips.map((c) => utteranceFeatures(c.samples));
   log(`features: ${((Date.now() - t0) / 1000).toFixed(1)} s (${variants} augmented variant(s) per training clip)`);
@@ -215,7 +220,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   const frameAugment: FrameAugmentOptions = { ...DEFAULT_FRAME_AUGMENT, masks: opts.specAugment ? { fill: norm.mean } : undefined };
   const net = new DigitNet(spec, rng);
   log(`parameters: ${net.parameterCount()}`);
-  const optimizer = tf.train.adam(3e-3);
+  const peakLr = opts.learningRate ?? 3e-3;
+  const optimizer = tf.train.adam(peakLr);
   const history: EpochMetrics[] = [];
   let best: { metrics: EpochMetrics; weights: Weights; valAcc: number; valLoss: number } | undefined;
   const stepsPerEpoch = Math.ceil(trainEx.length / opts.batchSize);
@@ -245,6 +251,28 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       const a = opts.augment ? augmentFrames(v.data, v.frames, rng, cfg, frameAugment) : v;
       return toModelInput(a.data, a.frames);
     });
+  if (init) {
+    // Clean variants of a fixed draw (its own generator, so runs without --init are unchanged).
+    const order = shuffle(
+      trainEx.map((_, i) => i),
+      mulberry32(opts.seed ^ 0x1a17),
+    );
+    const batches: tf.Tensor3D[] = [];
+    for (let s = 0; s < Math.min(20, stepsPerEpoch); s++) {
+      const idx = order.slice(s * opts.batchSize, (s + 1) * opts.batchSize);
+      batches.push(
+        normalisedBatch(
+          idx.map((i) => toModelInput(trainEx[i].variants[0].data, trainEx[i].variants[0].frames)),
+          norm,
+        ),
+      );
+    }
+    applyInitModel(net, init, batches);
+    const { valScore, test } = measure();
+    log(
+      `started from ${init.path} (model id ${init.modelId}): val ${(valScore.accuracy * 100).toFixed(2)}%  test ${(test.accuracy * 100).toFixed(2)}%`,
+    );
+  }
 
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     if (hooks.signal?.aborted) throw new DatasetError('TRAINING_CANCELLED', 'training cancelled');
@@ -259,7 +287,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       const idx = order.slice(s * opts.batchSize, (s + 1) * opts.batchSize);
       const inputs = trainBatch(idx);
       const labels = idx.map((i) => trainEx[i].digit);
-      (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch - 1, s, stepsPerEpoch, opts.epochs, 3e-3);
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRate(epoch - 1, s, stepsPerEpoch, opts.epochs, peakLr);
       const stats: Array<{ mean: tf.Tensor; variance: tf.Tensor }> = [];
       const result = tf.tidy(() => {
         const x = normalisedBatch(inputs, norm);
@@ -360,6 +388,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       ...(opts.swaFrom ? { swaFrom: opts.swaFrom } : {}),
       ...(width !== 1 ? { width } : {}),
       ...(opts.protoLoss ? { protoLoss: opts.protoLoss } : {}),
+      ...(init ? { init: { path: init.path, modelId: init.modelId } } : {}),
+      ...(opts.learningRate ? { learningRate: opts.learningRate } : {}),
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,

@@ -14,9 +14,10 @@ export interface TrainOptions {
    * fold's files are never read.
    *
    * `holdDev`: leave out the training fold's verifier-dev speakers ('verifier') or its recipe-dev
-   * half ('recipe'), so that members or recipes are chosen on real speakers never heard (folds.ts).
+   * half ('recipe') or both ('all'), so that members or recipes are chosen on real speakers never
+   * heard (folds.ts).
    */
-  real?: { dir: string; fold: RealFolds; repeat: number; holdDev?: 'verifier' | 'recipe' };
+  real?: { dir: string; fold: RealFolds; repeat: number; holdDev?: 'verifier' | 'recipe' | 'all' };
   /** Vocal-tract-length perturbation of each augmented variant: warp drawn from 1 ± vtlp (0 = off). */
   vtlp?: number;
   /** SpecAugment-style band and time masks, per epoch (augment.ts). */
@@ -40,6 +41,10 @@ export interface TrainOptions {
   protoLoss?: number;
   /** Augmented variants per training clip (default 2). */
   variants?: number;
+  /** An exported model of the same network to start from (initWeights.ts); its normalisation is kept. */
+  init?: string;
+  /** Peak learning rate of the warm-up and cosine schedule (default 3e-3). */
+  learningRate?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */
   out: string;
   epochs: number;

@@ -285,6 +285,7 @@ test('the command lines the README, docs/ and the model card quote parse, with t
     grid: parsed('reject', ['D']).opts.grid,
     verifier: 'a.onnx,b.onnx',
     set: { reject: { minConfidence: 0.4 } },
+    realDevSet: 'verifier',
     realFold: '0',
   });
   const rs = parsed('reject', ['D', '--real-streams', 'G', '--real-fold', '1', '--model', 'F1.onnx']).opts;
