@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Float16Array } from '@petamoriken/float16';
 import { onnx } from 'onnx-proto';
 import { ModelMismatchError } from '../errors';
-import { readMeta } from '../model/meta';
+import { ModelMeta, readMeta } from '../model/meta';
 import { BN_EPS, BatchStats, DigitNet, NetSpec, describeNet } from './network';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
@@ -20,6 +20,7 @@ const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
 export interface InitModel {
   path: string;
   modelId: string;
+  meta: ModelMeta;
   normalization: { mean: number[]; std: number[] };
   /** Initializers by name, float16 ones (`X_float16`, float16.ts) decoded under their float name. */
   tensors: Map<string, Float32Array>;
@@ -33,8 +34,7 @@ function values(t: onnx.ITensorProto): Float32Array {
 }
 
 /** Reads `path` and checks it is a model of `spec`'s architecture and class count. */
-export function readInitModel(path: string, spec: NetSpec): InitModel {
-  const bytes = readFileSync(path);
+export function readInitModel(path: string, spec: NetSpec, bytes: Uint8Array = readFileSync(path)): InitModel {
   const meta = readMeta(bytes, path);
   if (meta.labels.length !== spec.classes)
     throw new ModelMismatchError(
@@ -58,7 +58,7 @@ export function readInitModel(path: string, spec: NetSpec): InitModel {
     mean?.length === spec.bands && scale?.length === spec.bands
       ? { mean: Array.from(mean), std: Array.from(scale, (s) => 1 / s) }
       : meta.normalization;
-  return { path, modelId: meta.modelId, normalization, tensors };
+  return { path, modelId: meta.modelId, meta, normalization, tensors };
 }
 
 /**

@@ -79,7 +79,7 @@ export function bandStatistics(examples: Example[]): { mean: number[]; std: numb
   return { mean, std };
 }
 
-function normalisedBatch(inputs: Float32Array[], norm: { mean: number[]; std: number[] }): tf.Tensor3D {
+export function normalisedBatch(inputs: Float32Array[], norm: { mean: number[]; std: number[] }): tf.Tensor3D {
   const B = cfg.melBands;
   const out = new Float32Array(inputs.length * FRAME_SIZE);
   inputs.forEach((x, i) => {
