@@ -32,6 +32,7 @@ interface TrainCliOptions {
   corpus?: string | true;
   init?: string;
   lr?: number;
+  distill?: number;
 }
 
 function realFold(v: '0' | '1' | 'both'): RealFolds {
@@ -123,11 +124,19 @@ export function registerTrain(program: Command): void {
       'start from this exported model (same network and --labels; its normalization is kept) instead of random weights',
       pathArg('--init'),
     )
+    .option(
+      '--distill <w>',
+      "with --init: weight (0–10) of a loss toward the started model's outputs where it is right, so that the run does not forget them",
+      numberArg('--distill', { min: 0, max: 10 }),
+    )
     .option('--lr <x>', 'peak learning rate (1e-5–0.1; default 3e-3)', numberArg('--lr', { min: 1e-5, max: 0.1 }))
     .option('--corpus [dir]', 'also train on the synthetic voices of `corpus` (built first if missing; default folder: the cache)')
     .action(async (o: TrainCliOptions) => {
       if (o.role === 'digits' && o.labels === '11') {
         throw new OptionError('CLI_CONFLICTING_OPTIONS', '--role digits cannot go with --labels 11: an eleven-class model is a verifier');
+      }
+      if (o.distill !== undefined && !o.init) {
+        throw new OptionError('CLI_CONFLICTING_OPTIONS', '--distill needs --init: it keeps the outputs of the model a run starts from');
       }
       if (o.swaFrom > o.epochs) {
         throw new OptionError('CLI_BAD_OPTION', `--swa-from ${o.swaFrom}: must be at most --epochs (${o.epochs}), or 0 for off`);
@@ -170,6 +179,7 @@ export function registerTrain(program: Command): void {
           role: o.role,
           ...(o.init ? { init: o.init } : {}),
           ...(o.lr !== undefined ? { learningRate: o.lr } : {}),
+          ...(o.distill ? { distill: o.distill } : {}),
         },
         {
           onLog: (line) => {

@@ -67,6 +67,8 @@ export class DigitNet {
   constructor(
     readonly spec: NetSpec,
     rng: Rng,
+    /** Prefixed to every variable's name: tfjs refuses two live variables of one name (a second net, e.g. a frozen teacher). */
+    scope = '',
   ) {
     // He-normal initialisation from our own seeded generator, so a seed reproduces a run exactly.
     const he = (shape: number[], fanIn: number, name: string) => {
@@ -74,23 +76,23 @@ export class DigitNet {
       const v = new Float32Array(size);
       const sd = Math.sqrt(2 / fanIn);
       for (let i = 0; i < size; i++) v[i] = gaussian(rng) * sd;
-      return tf.variable(tf.tensor(v, shape), true, name);
+      return tf.variable(tf.tensor(v, shape), true, scope + name);
     };
     let cin = spec.bands;
     spec.convs.forEach((c, i) => {
       this.convs.push({
         w: he([c.kernel * cin, c.out], c.kernel * cin, `conv${i}_w`),
-        gamma: tf.variable(tf.ones([c.out]), true, `conv${i}_gamma`),
-        beta: tf.variable(tf.zeros([c.out]), true, `conv${i}_beta`),
-        runMean: tf.variable(tf.zeros([c.out]), false, `conv${i}_mean`),
-        runVar: tf.variable(tf.ones([c.out]), false, `conv${i}_var`),
+        gamma: tf.variable(tf.ones([c.out]), true, `${scope}conv${i}_gamma`),
+        beta: tf.variable(tf.zeros([c.out]), true, `${scope}conv${i}_beta`),
+        runMean: tf.variable(tf.zeros([c.out]), false, `${scope}conv${i}_mean`),
+        runVar: tf.variable(tf.ones([c.out]), false, `${scope}conv${i}_var`),
       });
       cin = c.out;
     });
     this.d1w = he([2 * cin, spec.embedding], 2 * cin, 'dense1_w');
-    this.d1b = tf.variable(tf.zeros([spec.embedding]), true, 'dense1_b');
+    this.d1b = tf.variable(tf.zeros([spec.embedding]), true, scope + 'dense1_b');
     this.d2w = he([spec.embedding, spec.classes], spec.embedding, 'dense2_w');
-    this.d2b = tf.variable(tf.zeros([spec.classes]), true, 'dense2_b');
+    this.d2b = tf.variable(tf.zeros([spec.classes]), true, scope + 'dense2_b');
   }
 
   get trainable(): tf.Variable[] {

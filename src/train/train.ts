@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames, toModelInput, utteranceFeatures } from '../features/logmel';
 import { DIGIT_LABELS, OTHER_LABEL } from '../model/meta';
-import { DatasetError } from '../errors';
+import { DatasetError, TrainingError } from '../errors';
 import { initBackend } from './backend';
 import { Clip, describeSkipped, loadClips, splitOf } from './dataset';
 import {
@@ -133,6 +133,23 @@ class WeightAverage {
   }
 }
 
+/**
+ * The teacher's probabilities on a batch and a mask of the examples it gets right (learning
+ * without forgetting): where the started model agrees with the label its soft outputs are kept,
+ * and where it is wrong (the material the run is meant to teach) the label alone decides.
+ */
+export function distillTargets(teacher: DigitNet, x: tf.Tensor3D, labels: number[]): { probs: tf.Tensor2D; mask: tf.Tensor1D } {
+  const probs = tf.softmax(teacher.forward(x, false).logits) as tf.Tensor2D;
+  const mask = tf.cast(tf.equal(tf.argMax(probs, 1), tf.tensor1d(labels, 'int32')), 'float32') as tf.Tensor1D;
+  return { probs, mask };
+}
+
+/** Mean over the batch of the masked cross-entropy of the student's logits against the teacher's probabilities. */
+export function distillLoss(soft: { probs: tf.Tensor2D; mask: tf.Tensor1D }, logits: tf.Tensor2D): tf.Scalar {
+  const ce = tf.neg(tf.sum(tf.mul(soft.probs, tf.logSoftmax(logits)), 1));
+  return tf.div(tf.sum(tf.mul(ce, soft.mask)), logits.shape[0]) as tf.Scalar;
+}
+
 /** Learning rate: one warm-up epoch, then cosine decay to 1 % of the peak. */
 function learningRate(epoch: number, step: number, stepsPerEpoch: number, epochs: number, peak: number): number {
   const t = epoch + step / stepsPerEpoch;
@@ -145,6 +162,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
   const startedAt = Date.now();
   // Before any work: a bad --out must not cost the user every epoch first.
   const { modelPath } = checkTrainOutput(opts.out);
+  if (opts.distill && !opts.init)
+    throw new TrainingError('TRAIN_DISTILL_WITHOUT_INIT', 'distill needs init: it keeps the outputs of the model a run starts from');
   await initBackend();
   const rng = mulberry32(opts.seed);
   const { clips, skipped } = loadClips(opts.data, undefined, undefined, { labels: opts.labels });
@@ -251,6 +270,8 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       const a = opts.augment ? augmentFrames(v.data, v.frames, rng, cfg, frameAugment) : v;
       return toModelInput(a.data, a.frames);
     });
+  /** With --distill: the started model, frozen, whose outputs the run keeps where they are right. */
+  let teacher: DigitNet | undefined;
   if (init) {
     // Clean variants of a fixed draw (its own generator, so runs without --init are unchanged).
     const order = shuffle(
@@ -268,6 +289,11 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       );
     }
     applyInitModel(net, init, batches);
+    if (opts.distill) {
+      const t = new DigitNet(spec, mulberry32(opts.seed ^ 0x7eac), 'teacher/');
+      t.all.forEach((v, i) => v.assign(net.all[i]));
+      teacher = t;
+    }
     const { valScore, test } = measure();
     log(
       `started from ${init.path} (model id ${init.modelId}): val ${(valScore.accuracy * 100).toFixed(2)}%  test ${(test.accuracy * 100).toFixed(2)}%`,
@@ -293,11 +319,13 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
         const x = normalisedBatch(inputs, norm);
         const y = tf.oneHot(tf.tensor1d(labels, 'int32'), spec.classes);
         let predicted: tf.Tensor | undefined;
+        const soft = teacher && distillTargets(teacher, x, labels);
         const loss = optimizer.minimize(
           () => {
             const { logits, embedding } = net.forward(x, true, dropoutSeedBase + epoch * 100003 + s, stats);
             predicted = tf.keep(tf.argMax(logits, 1));
-            const ce = tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits);
+            let ce: tf.Scalar = tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, logits);
+            if (soft) ce = tf.add(ce, tf.mul(distillLoss(soft, logits), opts.distill!));
             return opts.protoLoss ? tf.add(ce, tf.mul(prototypeLoss(embedding as tf.Tensor2D, y as tf.Tensor2D), opts.protoLoss)) : ce;
           },
           true,
@@ -390,6 +418,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       ...(opts.protoLoss ? { protoLoss: opts.protoLoss } : {}),
       ...(init ? { init: { path: init.path, modelId: init.modelId } } : {}),
       ...(opts.learningRate ? { learningRate: opts.learningRate } : {}),
+      ...(opts.distill ? { distill: opts.distill } : {}),
       seed: opts.seed,
       loso: opts.loso ?? null,
       bestEpoch: best!.metrics.epoch,
@@ -398,6 +427,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     },
   });
   net.dispose();
+  teacher?.dispose();
   optimizer.dispose();
   mkdirSync(opts.out, { recursive: true });
   // Replaces the old model only if the new one has finite weights and matches the trainer.

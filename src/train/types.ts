@@ -43,6 +43,11 @@ export interface TrainOptions {
   variants?: number;
   /** An exported model of the same network to start from (initWeights.ts); its normalisation is kept. */
   init?: string;
+  /**
+   * With `init`: weight of a distillation loss toward the started model's outputs on the examples
+   * it gets right (train.ts distillTargets), so that a run teaches new material without forgetting.
+   */
+  distill?: number;
   /** Peak learning rate of the warm-up and cosine schedule (default 3e-3). */
   learningRate?: number;
   /** Folder to write `digits.onnx` (+ `training.json`) into. */

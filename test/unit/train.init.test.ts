@@ -10,7 +10,7 @@ import { initBackend } from '../../src/train/backend';
 import { applyInitModel, readInitModel } from '../../src/train/initWeights';
 import { DEFAULT_NET, DigitNet } from '../../src/train/network';
 import { mulberry32 } from '../../src/train/rng';
-import { predictProbs } from '../../src/train/train';
+import { distillLoss, distillTargets, predictProbs } from '../../src/train/train';
 import { fsddFile, REPO } from './helpers';
 
 // The older verifier member: eleven classes, weights stored in half precision (float16.ts).
@@ -73,4 +73,28 @@ test('a model of another network or class count is refused by name', () => {
     () => readInitModel(MEMBER, narrow),
     (e: unknown) => e instanceof ModelMismatchError && e.code === 'MODEL_ARCHITECTURE_MISMATCH',
   );
+});
+
+test('the distillation loss is the masked cross-entropy against the teacher, and a wrong teacher is left out', async () => {
+  await initBackend();
+  const teacher = new DigitNet(VERIFIER_NET, mulberry32(5));
+  const x = normalised(inputs().slice(0, 6), { mean: Array(40).fill(0), std: Array(40).fill(10) });
+  const teacherProbs = tf.tidy(() => tf.softmax(teacher.forward(x, false).logits).arraySync() as number[][]);
+  const argmax = (p: number[]) => p.indexOf(Math.max(...p));
+  // Labels: the teacher's own answer for the first three examples, another class for the rest.
+  const labels = teacherProbs.map((p, i) => (i < 3 ? argmax(p) : (argmax(p) + 1) % 11));
+  const soft = distillTargets(teacher, x, labels);
+  assert.deepEqual(Array.from(soft.mask.dataSync()), [1, 1, 1, 0, 0, 0]);
+  const logits = tf.tensor2d(labels.map((_, i) => Array.from({ length: 11 }, (_, k) => Math.sin(i + 2 * k))));
+  const got = distillLoss(soft, logits).dataSync()[0];
+  const logSoftmax = logits.arraySync().map((row) => {
+    const m = Math.max(...row);
+    const z = Math.log(row.reduce((a, v) => a + Math.exp(v - m), 0)) + m;
+    return row.map((v) => v - z);
+  });
+  let want = 0;
+  for (let i = 0; i < 3; i++) want -= teacherProbs[i].reduce((a, p, k) => a + p * logSoftmax[i][k], 0);
+  assert.ok(Math.abs(got - want / 6) < 1e-5, `${got} vs ${want / 6}`);
+  tf.dispose([x, logits, soft.probs, soft.mask]);
+  teacher.dispose();
 });
