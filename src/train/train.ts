@@ -139,7 +139,7 @@ class WeightAverage {
  * and where it is wrong (the material the run is meant to teach) the label alone decides.
  */
 export function distillTargets(teacher: DigitNet, x: tf.Tensor3D, labels: number[]): { probs: tf.Tensor2D; mask: tf.Tensor1D } {
-  const probs = tf.softmax(teacher.forward(x, false).logits) as tf.Tensor2D;
+  const probs = tf.softmax<tf.Tensor2D>(teacher.forward(x, false).logits);
   const mask = tf.cast(tf.equal(tf.argMax(probs, 1), tf.tensor1d(labels, 'int32')), 'float32') as tf.Tensor1D;
   return { probs, mask };
 }
@@ -147,7 +147,7 @@ export function distillTargets(teacher: DigitNet, x: tf.Tensor3D, labels: number
 /** Mean over the batch of the masked cross-entropy of the student's logits against the teacher's probabilities. */
 export function distillLoss(soft: { probs: tf.Tensor2D; mask: tf.Tensor1D }, logits: tf.Tensor2D): tf.Scalar {
   const ce = tf.neg(tf.sum(tf.mul(soft.probs, tf.logSoftmax(logits)), 1));
-  return tf.div(tf.sum(tf.mul(ce, soft.mask)), logits.shape[0]) as tf.Scalar;
+  return tf.div<tf.Scalar>(tf.sum(tf.mul(ce, soft.mask)), logits.shape[0]);
 }
 
 /** Learning rate: one warm-up epoch, then cosine decay to 1 % of the peak. */

@@ -78,8 +78,8 @@ test('a model of another network or class count is refused by name', () => {
 test('the distillation loss is the masked cross-entropy against the teacher, and a wrong teacher is left out', async () => {
   await initBackend();
   const teacher = new DigitNet(VERIFIER_NET, mulberry32(5));
-  const x = normalised(inputs().slice(0, 6), { mean: Array(40).fill(0), std: Array(40).fill(10) });
-  const teacherProbs = tf.tidy(() => tf.softmax(teacher.forward(x, false).logits).arraySync() as number[][]);
+  const x = normalised(inputs().slice(0, 6), { mean: new Array<number>(40).fill(0), std: new Array<number>(40).fill(10) });
+  const teacherProbs = tf.tidy(() => tf.softmax(teacher.forward(x, false).logits).arraySync());
   const argmax = (p: number[]) => p.indexOf(Math.max(...p));
   // Labels: the teacher's own answer for the first three examples, another class for the rest.
   const labels = teacherProbs.map((p, i) => (i < 3 ? argmax(p) : (argmax(p) + 1) % 11));
