@@ -677,6 +677,8 @@ for (const [flag, v] of [
   ['--width', '0'],
   ['--width', 'wide'],
   ['--variants', '-1'],
+  ['--lr', '0'],
+  ['--distill', '11'],
 ] as const) {
   add({
     name: `train ${flag} ${v}`,
@@ -699,6 +701,22 @@ add({
   code: 'CLI_BAD_OPTION',
   stderr: /--proto-loss/,
   then: () => assert.ok(!existsSync(join(T, 'ox-proto'))),
+});
+add({
+  name: 'train --distill without --init: nothing to keep, nothing trained',
+  args: () => ['train', '--data', FSDD, '--out', join(T, 'ox-distill'), '--distill', '1'],
+  exit: 2,
+  code: 'CLI_CONFLICTING_OPTIONS',
+  stderr: /--distill needs --init/,
+  then: () => assert.ok(!existsSync(join(T, 'ox-distill'))),
+});
+add({
+  name: 'train --init with an eleven-class verifier for a ten-digit run: refused before any epoch',
+  args: () => ['train', '--data', FSDD, '--out', join(T, 'ox-init'), '--init', join(MODELS, 'verifier-digits.onnx'), '--epochs', '1'],
+  exit: 2,
+  code: 'MODEL_LABELS_MISMATCH',
+  stderr: /11 classes and this run trains 10/,
+  then: () => assert.ok(!existsSync(join(T, 'ox-init', 'digits.onnx'))),
 });
 add({
   name: 'train --role digits --labels 11',
