@@ -2,14 +2,14 @@
  * `npm run train:strings`: trains models/digit-strings.onnx (train/trainStrings.ts).
  *   node dist/bench/trainStrings.js [--out models] [--minutes 25] [--seed 1] [--batch 24] [--init DIR]
  *     [--fluent 1500] [--non-digit 600] [--eval-every 150] [--lr X] [--draw-seed N] [--real DIR] [--augment]
- *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives] [--channels N] [--half]
+ *     [--negatives DIR] [--more-voices] [--non-digit-share S] [--hard-negatives] [--channels N] [--half] [--encoder FILE]
  * (--init DIR continues from the checkpoint a previous run left in DIR, --init FILE.onnx from an
  * exported model; --lr sets the peak learning rate; --real DIR adds gsc-digits' training fold,
  * --augment the digit model's waveform augmentation, --negatives DIR phrases of non-digit clips
  * (verifierData --negatives' training folder) with the empty string as target; --more-voices adds
  * espeak-ng's named variants, train/voices.ts NAMED_VARIANT_VOICES; --non-digit-share S the share of
  * examples with an empty target (default 0.15), --hard-negatives draws half of the non-digit words
- * and phrases from those the --init model hears digits in; --channels N widens every layer; --half stores the weights in half precision.) `--help` lists them all; a bad value
+ * and phrases from those the --init model hears digits in; --channels N widens every layer; --half stores the weights in half precision; --encoder FILE trains a head on that word classifier's frozen convolutions.) `--help` lists them all; a bad value
  * or an unknown option stops with `error [CODE]: …` and exit 2 before anything is trained.
  * Non-digit phrases come from the EFF diceware words, never the benchmarks' words and sentences
  * (nonDigitText.ts), and never a word that sounds like a digit.
@@ -36,6 +36,7 @@ interface Options {
   evalEvery: number;
   init?: string;
   lr?: number;
+  encoder?: string;
   drawSeed?: number;
   real?: string;
   augment?: boolean;
@@ -58,6 +59,11 @@ const { opts } = parseBench<Options>(
     .option('--eval-every <n>', 'steps between validations', intArg('--eval-every', 1, 1_000_000), 150)
     .option('--init <path>', 'continue from the checkpoint in DIR, or from an exported FILE.onnx', pathArg('--init'))
     .option('--lr <x>', 'peak learning rate', numberArg('--lr', { above: 0 }))
+    .option(
+      '--encoder <file>',
+      'a word classifier (digits.onnx) whose convolutions, frozen, feed a causal CTC head instead of the string network (rule 106; use --half to stay under 200 KB)',
+      pathArg('--encoder'),
+    )
     .option('--draw-seed <n>', 'seed of the examples drawn (default: from --seed)', intArg('--draw-seed', 0, 2 ** 32 - 1))
     .option('--real <dir>', "add gsc-digits' training fold (its recordings folder)", pathArg('--real'))
     .option('--augment', "the digit model's waveform augmentation")
@@ -109,6 +115,7 @@ async function main() {
     valCount: 240,
     evalEvery: opts.evalEvery,
     init: opts.init,
+    encoder: opts.encoder,
     peakLr: opts.lr,
     drawSeed: opts.drawSeed,
     realDir: opts.real,

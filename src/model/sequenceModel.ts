@@ -27,8 +27,13 @@ export interface SequenceMeta {
   blank: number;
   /** Input frames per output step. */
   stride: number;
-  /** Input frames one output step depends on. */
+  /** Input frames one output step depends on, up to its own end. */
   receptiveField: number;
+  /**
+   * Frames past its own end that an output step also depends on (a string head on the word
+   * classifier's centred convolutions, train/encoderHead.ts); absent or 0 for a causal model.
+   */
+  lookahead?: number;
   architecture: string;
   parameters: number;
   training: Record<string, unknown>;
@@ -71,9 +76,13 @@ export function readSequenceMeta(bytes: Uint8Array, source: string, expected: Fe
     meta.labels?.length !== SEQUENCE_LABELS.length ||
     meta.blank !== SEQUENCE_LABELS.length - 1 ||
     !(meta.stride >= 1) ||
-    !(meta.receptiveField >= 1)
+    !(meta.receptiveField >= 1) ||
+    !(meta.lookahead === undefined || (Number.isInteger(meta.lookahead) && meta.lookahead >= 0 && meta.lookahead % meta.stride === 0))
   )
-    throw new ModelMismatchError('MODEL_BAD_METADATA', `${source}: metadata lacks the eleven labels, blank, stride or receptive field`);
+    throw new ModelMismatchError(
+      'MODEL_BAD_METADATA',
+      `${source}: metadata lacks the eleven labels, blank, stride or receptive field, or its look-ahead is not whole steps`,
+    );
   return meta;
 }
 

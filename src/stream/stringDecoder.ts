@@ -6,6 +6,8 @@
  *
  * The window is the model's receptive field rounded up to whole steps and aligned to the step
  * grid, so each step's output is exactly what the model computes over the whole stream (tested).
+ * A model whose steps also hear frames past their end (metadata `lookahead`) is run on that many
+ * more, and each step is decoded once they have arrived.
  * During silence the model need not run (its steps are blank there); nor while an utterance is
  * still too short to hold two digits ('wait'): those steps are kept and decoded by the first run
  * once it is longer ('on'), so a lone short word never costs a string-model run.
@@ -38,6 +40,8 @@ export type StringListen = 'off' | 'wait' | 'on';
 export class StringDecoder {
   readonly stride: number;
   readonly window: number;
+  /** Frames a step waits for past its own end (model metadata `lookahead`; 0 for a causal model). */
+  readonly lookahead: number;
   private readonly bands: number;
   private readonly input: Float32Array;
   private frames = 0;
@@ -70,7 +74,8 @@ export class StringDecoder {
     const m = model.meta;
     this.stride = m.stride;
     this.maxPending = Math.max(1, stepsPerRun + catchUpSteps);
-    this.window = Math.ceil(m.receptiveField / m.stride) * m.stride + (this.maxPending - 1) * m.stride;
+    this.lookahead = m.lookahead ?? 0;
+    this.window = Math.ceil(m.receptiveField / m.stride) * m.stride + this.lookahead + (this.maxPending - 1) * m.stride;
     this.bands = m.featureConfig.melBands;
     this.input = new Float32Array(this.window * this.bands);
     this.prevClass = m.blank;
@@ -124,10 +129,13 @@ export class StringDecoder {
     const out = await this.model.probs(this.input, span);
     const C = this.model.meta.labels.length;
     const spikes: Spike[] = [];
-    const total = out.length / C;
+    // The newest steps still wait for their look-ahead: the ones decoded end that much earlier.
+    const total = out.length / C - this.lookahead / this.stride;
     for (let k = steps - 1; k >= 0; k--) {
+      const frame = index - k * this.stride - this.lookahead;
+      if (frame < 0) continue;
       this.lastStep = Float32Array.from(out.subarray((total - 1 - k) * C, (total - k) * C));
-      const s = this.step(this.lastStep, index - k * this.stride);
+      const s = this.step(this.lastStep, frame);
       if (s) spikes.push(s);
     }
     return spikes;

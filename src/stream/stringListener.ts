@@ -106,7 +106,8 @@ export class StringListener {
    */
   holdTail(u: Utterance, nowFrame: number): number {
     // An utterance the string decoder never heard has no spike to wait for.
-    const tailFrames = u.stringHeard ? Math.round(this.host.options().stringTailMs / this.host.hopMs) : 0;
+    // A model with look-ahead decodes each step that many frames later, so the tail lasts as much longer.
+    const tailFrames = u.stringHeard ? Math.round(this.host.options().stringTailMs / this.host.hopMs) + this.strings.lookahead : 0;
     if (tailFrames > 0) this.tail = { u, untilFrame: nowFrame + tailFrames };
     return tailFrames;
   }

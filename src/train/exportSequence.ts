@@ -8,6 +8,8 @@ import { SEQUENCE_INPUT, SEQUENCE_META_KEY, SEQUENCE_OUTPUT, SequenceMeta } from
 import { modelIdOf } from './export';
 import { BN_EPS } from './network';
 import { SeqSpec, SeqWeights } from './sequenceNet';
+import type { InitModel } from './initWeights';
+import type { NetSpec } from './network';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
@@ -39,18 +41,23 @@ function fold(w: SeqWeights, i: number, kernel: number, cin: number, cout: numbe
   return { W, B };
 }
 
+/**
+ * `encoder`: the word classifier whose convolutions (BatchNorm already folded, as exported) run
+ * first, centred as in training (encoderHead.ts); the head's layers then read their output.
+ */
 export function exportSequenceOnnx(
   spec: SeqSpec,
   weights: SeqWeights,
   meta: Omit<SequenceMeta, 'modelId'>,
+  encoder?: { model: InitModel; spec: NetSpec },
 ): { bytes: Uint8Array; modelId: string } {
   const nodes: onnx.INodeProto[] = [];
   const inits: onnx.ITensorProto[] = [];
-  inits.push(floatTensor('norm_mean', [spec.bands], meta.normalization.mean));
+  inits.push(floatTensor('norm_mean', [meta.featureConfig.melBands], meta.normalization.mean));
   inits.push(
     floatTensor(
       'norm_scale',
-      [spec.bands],
+      [meta.featureConfig.melBands],
       meta.normalization.std.map((s) => 1 / s),
     ),
   );
@@ -59,6 +66,34 @@ export function exportSequenceOnnx(
   nodes.push(node('Transpose', ['normalised'], ['h_in'], [ints('perm', [0, 2, 1])]));
   let x = 'h_in';
   let cin = spec.bands;
+  if (encoder) {
+    let ein = meta.featureConfig.melBands;
+    encoder.spec.convs.forEach((c, i) => {
+      const W = encoder.model.tensors.get(`conv${i}_W`);
+      const B = encoder.model.tensors.get(`conv${i}_B`);
+      if (W?.length !== c.out * ein * c.kernel || B?.length !== c.out)
+        throw new Error(`encoder ${encoder.model.path}: conv${i} has the wrong shape`);
+      inits.push(floatTensor(`enc${i}_W`, [c.out, ein, c.kernel], W));
+      inits.push(floatTensor(`enc${i}_B`, [c.out], B));
+      const p = Math.floor(c.kernel / 2);
+      nodes.push(
+        node(
+          'Conv',
+          [x, `enc${i}_W`, `enc${i}_B`],
+          [`enc_conv${i}`],
+          [ints('kernel_shape', [c.kernel]), ints('pads', [p, c.kernel - 1 - p])],
+        ),
+      );
+      nodes.push(node('Relu', [`enc_conv${i}`], [`enc_relu${i}`]));
+      x = `enc_relu${i}`;
+      if (c.pool) {
+        nodes.push(node('MaxPool', [x], [`enc_pool${i}`], [ints('kernel_shape', [2]), ints('strides', [2])]));
+        x = `enc_pool${i}`;
+      }
+      ein = c.out;
+    });
+    if (ein !== spec.bands) throw new Error(`encoder ${encoder.model.path}: ${ein} channels, the head reads ${spec.bands}`);
+  }
   spec.layers.forEach((l, i) => {
     const { W, B } = fold(weights, i, l.kernel, cin, l.out);
     inits.push(floatTensor(`seq${i}_W`, [l.out, cin, l.kernel], W));
@@ -102,7 +137,7 @@ export function exportSequenceOnnx(
       name: 'digit_strings',
       node: nodes,
       initializer: inits,
-      input: [valueInfo(SEQUENCE_INPUT, ['batch', 'frames', spec.bands])],
+      input: [valueInfo(SEQUENCE_INPUT, ['batch', 'frames', meta.featureConfig.melBands])],
       output: [valueInfo(SEQUENCE_OUTPUT, ['batch', 'steps', spec.classes])],
     },
     metadataProps: [{ key: SEQUENCE_META_KEY, value: JSON.stringify({ ...meta, modelId }) }],

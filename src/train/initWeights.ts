@@ -65,7 +65,8 @@ export function readInitModel(path: string, spec: NetSpec, bytes: Uint8Array = r
  * Sets `net` to `init`'s weights. `batches` (normalised training inputs, disposed here) give each
  * layer's batch statistics of the folded convolution's output y, one layer per pass (a layer's
  * statistics depend on the layers below being set): with γ = √(var + ε), β = mean + b and running
- * statistics mean and var, both BatchNorm modes compute y + b, the exported layer.
+ * statistics mean and var, both BatchNorm modes compute y + b, the exported layer. Without
+ * batches the network is for eval mode only (a frozen encoder, encoderHead.ts).
  */
 export function applyInitModel(net: DigitNet, init: InitModel, batches: tf.Tensor3D[]): void {
   const { spec } = net;
@@ -94,6 +95,18 @@ export function applyInitModel(net: DigitNet, init: InitModel, batches: tf.Tenso
     net.d2w.assign(tf.tensor(get('dense2_W', spec.embedding * spec.classes), net.d2w.shape));
     net.d2b.assign(tf.tensor(get('dense2_B', spec.classes), net.d2b.shape));
   });
+  if (!batches.length) {
+    // A frozen network (eval mode only): BatchNorm as the identity around the folded bias.
+    tf.tidy(() =>
+      net.convs.forEach((p, i) => {
+        p.gamma.assign(tf.onesLike(p.gamma));
+        p.beta.assign(tf.tensor(biases[i], p.beta.shape));
+        p.runMean.assign(tf.zerosLike(p.runMean));
+        p.runVar.assign(tf.fill(p.runVar.shape, 1 - BN_EPS));
+      }),
+    );
+    return;
+  }
   spec.convs.forEach((c, i) => {
     const mean = new Float64Array(c.out);
     const variance = new Float64Array(c.out);

@@ -112,6 +112,20 @@ export class DigitNet {
    * statistics and `batchStats` receives them (kept tensors) for the running averages.
    */
   forward(x: tf.Tensor3D, training: boolean, dropoutSeed = 0, batchStats?: BatchStats[]) {
+    const h = this.encode(x, training, batchStats);
+    const pooled = tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1);
+    const z = tf.relu(tf.add(tf.matMul(pooled, this.d1w), this.d1b)) as tf.Tensor2D;
+    const embedding = tf.div(z, tf.sqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-6)));
+    const zd = training && this.spec.dropout > 0 ? tf.dropout(z, this.spec.dropout, undefined, dropoutSeed) : z;
+    const logits = tf.add<tf.Tensor2D>(tf.matMul(zd, this.d2w), this.d2b);
+    return { logits, embedding };
+  }
+
+  /**
+   * The convolutions alone: [batch, frames / 4, channels] before the pooling over time, each step
+   * seeing about 100 ms either side of its own 40 ms (the string head of encoderHead.ts reads them).
+   */
+  encode(x: tf.Tensor3D, training: boolean, batchStats?: BatchStats[]): tf.Tensor3D {
     let h: tf.Tensor3D = x;
     this.spec.convs.forEach((c, i) => {
       const p = this.convs[i];
@@ -133,12 +147,7 @@ export class DigitNet {
         h = tf.max<tf.Tensor3D>(tf.reshape(h, [b, Math.floor(t / 2), 2, ch]), 2);
       }
     });
-    const pooled = tf.concat([tf.mean(h, 1), tf.max(h, 1)], 1);
-    const z = tf.relu(tf.add(tf.matMul(pooled, this.d1w), this.d1b)) as tf.Tensor2D;
-    const embedding = tf.div(z, tf.sqrt(tf.add(tf.sum(tf.square(z), 1, true), 1e-6)));
-    const zd = training && this.spec.dropout > 0 ? tf.dropout(z, this.spec.dropout, undefined, dropoutSeed) : z;
-    const logits = tf.add<tf.Tensor2D>(tf.matMul(zd, this.d2w), this.d2b);
-    return { logits, embedding };
+    return h;
   }
 
   updateRunningStats(stats: BatchStats[]): void {

@@ -79,7 +79,20 @@ export type SeqWeights = Weights;
 
 const BN_MOMENTUM = 0.95;
 
-export class SequenceNet {
+/** What the string trainer needs of a network: SequenceNet, or a head on a frozen encoder (encoderHead.ts). */
+export interface StringNet {
+  readonly spec: SeqSpec;
+  /** Logits [batch, frames / stride, classes] of normalised frames. */
+  forward(x: tf.Tensor3D, training: boolean, batchStats?: BatchStats[]): tf.Tensor3D;
+  readonly trainable: tf.Variable[];
+  updateRunningStats(stats: BatchStats[]): void;
+  snapshot(): SeqWeights;
+  restore(w: SeqWeights): void;
+  parameterCount(): number;
+  dispose(): void;
+}
+
+export class SequenceNet implements StringNet {
   readonly layers: LayerParams[] = [];
   readonly outW: tf.Variable;
   readonly outB: tf.Variable;

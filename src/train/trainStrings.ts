@@ -24,7 +24,19 @@ import { withFloat16Weights } from './float16';
 import { gaussian, mulberry32 } from './rng';
 import { buildSources, Example, sampleExample } from './stringData';
 import { alignDigits } from '../shared/stringScore';
-import { BLANK, DEFAULT_SEQ_NET, describeSeqNet, receptiveField, SeqSpec, SeqWeights, SequenceNet, totalStride } from './sequenceNet';
+import {
+  BLANK,
+  DEFAULT_SEQ_NET,
+  describeSeqNet,
+  receptiveField,
+  SeqSpec,
+  SeqWeights,
+  SequenceNet,
+  StringNet,
+  totalStride,
+} from './sequenceNet';
+import { describeEncoderHead, EncoderHeadNet, encoderHeadGeometry, ENCODER_HEAD_SPEC } from './encoderHead';
+import { DEFAULT_NET } from './network';
 import type { VoiceFamily } from './ttsVoices';
 
 const cfg = FEATURE_CONFIG;
@@ -52,6 +64,11 @@ export interface StringTrainOptions {
   peakLr?: number;
   /** Continue from the weights (and normalisation) a previous run left in its `out` folder. */
   init?: string;
+  /**
+   * A word classifier (digits.onnx) whose convolutions, frozen, feed a causal CTC head
+   * (encoderHead.ts) instead of the string network; its normalisation is the run's.
+   */
+  encoder?: string;
   /**
    * Real recordings of many speakers (gsc-digits): its training fold less the recipe-dev half
    * trains (pooled, stringData.ts), the recipe-dev half joins validation (folds.ts).
@@ -198,7 +215,7 @@ function bandStats(xs: Featurised[]): { mean: number[]; std: number[] } {
 }
 
 /** Greedy CTC decodes (and the frame probabilities) of featurised examples, 16 at a time. */
-function decodeAll(net: SequenceNet, xs: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
+function decodeAll(net: StringNet, xs: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
   const hyps: number[][] = [];
   const probs: Float32Array[] = [];
   for (let i = 0; i < xs.length; i += 16) {
@@ -216,7 +233,7 @@ function decodeAll(net: SequenceNet, xs: Featurised[], norm: { mean: number[]; s
   return { hyps, probs };
 }
 
-function evaluate(net: SequenceNet, val: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
+function evaluate(net: StringNet, val: Featurised[], norm: { mean: number[]; std: number[] }, stride: number) {
   let errors = 0;
   let n = 0;
   let exact = 0;
@@ -235,7 +252,7 @@ function evaluate(net: SequenceNet, val: Featurised[], norm: { mean: number[]; s
  * The non-digit audio in which a network hears a digit (hard-negative mining): each clip or phrase
  * alone, with 0.2 s of a −70 dBFS white floor either side, as the stream would cut it.
  */
-export function mineHard(net: SequenceNet, xs: Float32Array[], norm: { mean: number[]; std: number[] }, stride: number): Float32Array[] {
+export function mineHard(net: StringNet, xs: Float32Array[], norm: { mean: number[]; std: number[] }, stride: number): Float32Array[] {
   const pad = Math.round(0.2 * cfg.sampleRate);
   const rng = mulberry32(0);
   const floor = Math.pow(10, -70 / 20);
@@ -261,6 +278,11 @@ export function checkStringTrainOptions(o: StringTrainOptions): void {
       'TRAIN_CONFLICTING_OPTIONS',
       'nonDigitShare (--non-digit-share) needs negativesDir (--negatives): it sets the share of their phrases',
     );
+  if (o.encoder && o.init?.endsWith('.onnx'))
+    throw new OptionError(
+      'TRAIN_CONFLICTING_OPTIONS',
+      'encoder (--encoder) continues only from a run folder (--init DIR), not from an exported FILE.onnx',
+    );
   if (o.mineHardNegatives && !(o.init && o.negativesDir))
     throw new OptionError(
       'TRAIN_CONFLICTING_OPTIONS',
@@ -273,8 +295,12 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   const log = o.log ?? (() => undefined);
   checkStringTrainOptions(o);
   await initBackend();
-  const spec = o.spec ?? DEFAULT_SEQ_NET;
-  const stride = totalStride(spec);
+  const spec = o.spec ?? (o.encoder ? ENCODER_HEAD_SPEC : DEFAULT_SEQ_NET);
+  const encoderNet = o.encoder ? EncoderHeadNet.fromModel(o.encoder, mulberry32(o.seed + 3), spec) : undefined;
+  const geometry = encoderNet
+    ? encoderHeadGeometry(DEFAULT_NET, spec)
+    : { stride: totalStride(spec), receptiveField: receptiveField(spec), lookahead: 0 };
+  const stride = geometry.stride;
   const { clips } = loadClips(o.fsddDir, cfg, (c) => c.take >= 5);
   const trainClips = clips.filter((c) => c.take >= 10);
   const valClips = clips.filter((c) => c.take < 10);
@@ -320,13 +346,15 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
       ? checkpointFromOnnx(o.init, spec)
       : loadCheckpoint(join(o.init, CHECKPOINT))
     : undefined;
-  const norm = init?.norm ?? bandStats(Array.from({ length: 200 }, () => featurise(sampleExample(src, rng))));
-  const net = new SequenceNet(spec, mulberry32(o.seed + 3));
+  const norm =
+    encoderNet?.source.normalization ?? init?.norm ?? bandStats(Array.from({ length: 200 }, () => featurise(sampleExample(src, rng))));
+  const net: StringNet = encoderNet ?? new SequenceNet(spec, mulberry32(o.seed + 3));
+  const architecture = encoderNet ? describeEncoderHead(spec, encoderNet.source.modelId) : describeSeqNet(spec);
   if (init) {
     net.restore(init.weights);
     log(`continuing from ${o.init!.endsWith('.onnx') ? o.init : join(o.init!, CHECKPOINT)}`);
   }
-  log(`model: ${describeSeqNet(spec)}; ${net.parameterCount()} parameters`);
+  log(`model: ${architecture}; ${net.parameterCount()} parameters`);
   if (o.nonDigitShare !== undefined) src.nonDigitShare = o.nonDigitShare;
   if (o.mineHardNegatives && init && src.negatives) {
     const t = Date.now();
@@ -397,27 +425,34 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   }
   net.restore(best!.weights);
   const ref = evaluate(net, val.slice(0, 16), norm, stride).probs;
-  const exported = exportSequenceOnnx(spec, best!.weights, {
-    featureConfig: { ...cfg },
-    normalization: norm,
-    labels: [...SEQUENCE_LABELS],
-    blank: BLANK,
-    stride,
-    receptiveField: receptiveField(spec),
-    architecture: describeSeqNet(spec),
-    parameters: net.parameterCount(),
-    training: {
-      seed: o.seed,
-      steps: totalSteps,
-      batchSize: o.batchSize,
-      bestStep: best!.step,
-      valDigitErrorRate: best!.errorRate,
-      valExact: best!.exact,
-      continuedFrom: o.init ? 'a previous run (--init)' : null,
-      ...(o.half ? { weights: 'float16' } : {}),
-      data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ` (also phrases of verifierData --negatives clips${o.nonDigitShare !== undefined ? `, ${Math.round(o.nonDigitShare * 100)} % of examples empty` : ''}${o.mineHardNegatives ? ', half their words and phrases mined where the starting model heard digits' : ''})` : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
+  const exported = exportSequenceOnnx(
+    spec,
+    best!.weights,
+    {
+      featureConfig: { ...cfg },
+      normalization: norm,
+      labels: [...SEQUENCE_LABELS],
+      blank: BLANK,
+      stride,
+      receptiveField: geometry.receptiveField,
+      ...(geometry.lookahead ? { lookahead: geometry.lookahead } : {}),
+      architecture,
+      parameters: net.parameterCount(),
+      training: {
+        seed: o.seed,
+        steps: totalSteps,
+        batchSize: o.batchSize,
+        bestStep: best!.step,
+        valDigitErrorRate: best!.errorRate,
+        valExact: best!.exact,
+        continuedFrom: o.init ? 'a previous run (--init)' : null,
+        ...(encoderNet ? { encoder: { path: o.encoder, modelId: encoderNet.source.modelId } } : {}),
+        ...(o.half ? { weights: 'float16' } : {}),
+        data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ` (also phrases of verifierData --negatives clips${o.nonDigitShare !== undefined ? `, ${Math.round(o.nonDigitShare * 100)} % of examples empty` : ''}${o.mineHardNegatives ? ', half their words and phrases mined where the starting model heard digits' : ''})` : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
+      },
     },
-  });
+    encoderNet ? { model: encoderNet.source, spec: DEFAULT_NET } : undefined,
+  );
   const { modelId } = exported;
   const bytes = o.half ? withFloat16Weights(exported.bytes) : exported.bytes;
   net.dispose();

@@ -84,39 +84,49 @@ test('smoke training writes a string model whose streamed steps equal the model 
     // The word classifier refuses it: it is not a digit classifier.
     await assert.rejects(Classifier.load(r.modelPath), /metadata/);
 
-    const model = await SequenceModel.load(r.modelPath);
-    try {
-      const { clips } = loadClips(FSDD, FEATURE_CONFIG, (c) => c.take === 0 && c.speaker === 'jackson');
-      const s = spliceDigits(
-        [4, 2, 7, 9].map((d) => ({ digit: d, samples: clips.find((c) => c.digit === d)!.samples })),
-        mulberry32(2),
-        { gapMs: [0, 80], floorDb: -70 },
-      );
-      const { data, frames } = logMelFrames(s.samples);
-      const stride = meta.stride;
-      const usable = Math.floor(frames / stride) * stride;
-      const whole = await model.probs(data, usable);
-      const C = meta.labels.length;
-      for (const stepsPerRun of [1, 2]) {
-        const decoder = new StringDecoder(model, 0.5, stepsPerRun);
-        let compared = 0;
-        for (let f = 0; f < usable; f++) {
-          await decoder.push((i) => data.subarray(i * 40, i * 40 + 40), 'on');
-          const step = (f + 1) / stride - 1;
-          if ((f + 1) % (stride * stepsPerRun) !== 0 || f + 1 < decoder.window) continue;
-          const ref = whole.subarray(step * C, step * C + C);
-          decoder.lastStep!.forEach((p, k) => assert.ok(Math.abs(p - ref[k]) < 1e-4, `step ${step} class ${k}: ${p} vs ${ref[k]}`));
-          compared++;
-        }
-        assert.ok(compared > 10, `${compared} steps compared (${stepsPerRun} a run)`);
-      }
-    } finally {
-      await model.dispose();
-    }
+    await assertStreamedStepsEqualWhole(r.modelPath);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+/**
+ * The stream decoder's steps, one or two a run, equal the model run over the whole utterance
+ * ("4 2 7 9" spliced from one speaker), each step compared once its look-ahead has arrived.
+ */
+async function assertStreamedStepsEqualWhole(modelPath: string, tolerance = 1e-4): Promise<void> {
+  const model = await SequenceModel.load(modelPath);
+  try {
+    const meta = model.meta;
+    const { clips } = loadClips(FSDD, FEATURE_CONFIG, (c) => c.take === 0 && c.speaker === 'jackson');
+    const s = spliceDigits(
+      [4, 2, 7, 9].map((d) => ({ digit: d, samples: clips.find((c) => c.digit === d)!.samples })),
+      mulberry32(2),
+      { gapMs: [0, 80], floorDb: -70 },
+    );
+    const { data, frames } = logMelFrames(s.samples);
+    const stride = meta.stride;
+    const lookahead = meta.lookahead ?? 0;
+    const usable = Math.floor(frames / stride) * stride;
+    const whole = await model.probs(data, usable);
+    const C = meta.labels.length;
+    for (const stepsPerRun of [1, 2]) {
+      const decoder = new StringDecoder(model, 0.5, stepsPerRun);
+      let compared = 0;
+      for (let f = 0; f < usable; f++) {
+        await decoder.push((i) => data.subarray(i * 40, i * 40 + 40), 'on');
+        const step = (f + 1 - lookahead) / stride - 1;
+        if ((f + 1) % (stride * stepsPerRun) !== 0 || f + 1 < decoder.window) continue;
+        const ref = whole.subarray(step * C, step * C + C);
+        decoder.lastStep!.forEach((p, k) => assert.ok(Math.abs(p - ref[k]) < tolerance, `step ${step} class ${k}: ${p} vs ${ref[k]}`));
+        compared++;
+      }
+      assert.ok(compared > 10, `${compared} steps compared (${stepsPerRun} a run)`);
+    }
+  } finally {
+    await model.dispose();
+  }
+}
 
 /** The smallest string training there is: one step of two examples, one voice. */
 const ONE_STEP = {
@@ -201,6 +211,35 @@ test('string trainer --half: the same step stored in half the bytes, its export 
     const meta = readSequenceMeta(readFileSync(half.modelPath), 'model');
     assert.equal(meta.training.weights, 'float16');
     assert.equal(readSequenceMeta(readFileSync(full.modelPath), 'model').training.weights, undefined);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('a string head on the frozen word classifier: its look-ahead in the metadata, the export equal to the trainer, streamed steps equal to the whole', async () => {
+  const out = mkdtempSync(join(tmpdir(), 'dd-strings-encoder-'));
+  try {
+    const lines: string[] = [];
+    const classifier = join(REPO, 'models', 'digits.onnx');
+    const r = await trainStrings({ ...ONE_STEP, steps: 2, out, encoder: classifier, half: true, log: (l) => lines.push(l) });
+    const meta = readSequenceMeta(readFileSync(r.modelPath), r.modelPath);
+    // The classifier's convolutions reach 8 frames past a 40 ms step (three centred conv3 layers
+    // and two pools); the head's four causal layers 30 steps back (encoderHead.ts).
+    assert.equal(meta.stride, 4);
+    assert.equal(meta.lookahead, 8);
+    assert.equal(meta.receptiveField, 132);
+    assert.match(meta.architecture, /word classifier's convolutions \(frozen, model cd2eadd80b61c8bc\)/);
+    assert.ok(r.bytes <= 200 * 1024, `${r.bytes} bytes`);
+    assert.ok(r.exportMaxAbsDiff < 2e-2, `export off by ${r.exportMaxAbsDiff}`);
+    assert.ok(
+      lines.some((l) => l.includes('look-ahead 80 ms')),
+      lines.join('\n'),
+    );
+    await assertStreamedStepsEqualWhole(r.modelPath, 1e-4);
+    await assert.rejects(
+      trainStrings({ ...ONE_STEP, out, encoder: classifier, init: join(REPO, 'models', 'digit-strings.onnx') }),
+      /encoder \(--encoder\) continues only from a run folder/,
+    );
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
