@@ -11,7 +11,7 @@ import { EMBEDDING_NAME, INPUT_NAME, PROBS_NAME } from '../model/classifier';
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 
-function floatTensor(name: string, dims: number[], values: Float32Array | number[]): onnx.ITensorProto {
+function floatTensor(name: string, dims: number[], values: ArrayLike<number>): onnx.ITensorProto {
   const f = Float32Array.from(values);
   return { name, dims, dataType: FLOAT, rawData: new Uint8Array(f.buffer, f.byteOffset, f.byteLength) };
 }
@@ -46,6 +46,46 @@ export function foldConv(weights: Weights, i: number, kernel: number, cin: numbe
   return { W, B };
 }
 
+/**
+ * The classifier's centred convolutions as ONNX nodes (Conv with BatchNorm folded, ReLU, MaxPool
+ * by 2), reading `input` [batch, channels, frames]; `prefix` keeps names apart when the stack is
+ * part of another graph (exportSequence.ts).
+ */
+export function convStack(
+  spec: NetSpec,
+  input: string,
+  channels: number,
+  weightsOf: (i: number, cin: number, c: NetSpec['convs'][number]) => { W: ArrayLike<number>; B: ArrayLike<number> },
+  prefix = '',
+): { nodes: onnx.INodeProto[]; inits: onnx.ITensorProto[]; output: string; channels: number } {
+  const nodes: onnx.INodeProto[] = [];
+  const inits: onnx.ITensorProto[] = [];
+  let x = input;
+  let cin = channels;
+  spec.convs.forEach((c, i) => {
+    const { W, B } = weightsOf(i, cin, c);
+    inits.push(floatTensor(`${prefix}conv${i}_W`, [c.out, cin, c.kernel], W));
+    inits.push(floatTensor(`${prefix}conv${i}_B`, [c.out], B));
+    const p = Math.floor(c.kernel / 2);
+    nodes.push(
+      node(
+        'Conv',
+        [x, `${prefix}conv${i}_W`, `${prefix}conv${i}_B`],
+        [`${prefix}conv${i}`],
+        [intsAttr('kernel_shape', [c.kernel]), intsAttr('pads', [p, c.kernel - 1 - p])],
+      ),
+    );
+    nodes.push(node('Relu', [`${prefix}conv${i}`], [`${prefix}relu${i}`]));
+    x = `${prefix}relu${i}`;
+    if (c.pool) {
+      nodes.push(node('MaxPool', [x], [`${prefix}pool${i}`], [intsAttr('kernel_shape', [2]), intsAttr('strides', [2])]));
+      x = `${prefix}pool${i}`;
+    }
+    cin = c.out;
+  });
+  return { nodes, inits, output: x, channels: cin };
+}
+
 export function modelIdOf(weights: Weights): string {
   const h = createHash('sha256');
   for (const k of Object.keys(weights).sort())
@@ -73,28 +113,11 @@ export function exportOnnx(
   nodes.push(node('Mul', ['centred', 'norm_scale'], ['normalised']));
   nodes.push(node('Transpose', ['normalised'], ['x0'], [intsAttr('perm', [0, 2, 1])]));
   let x = 'x0';
-  let cin = spec.bands;
-  spec.convs.forEach((c, i) => {
-    const { W, B } = foldConv(weights, i, c.kernel, cin, c.out);
-    inits.push(floatTensor(`conv${i}_W`, [c.out, cin, c.kernel], W));
-    inits.push(floatTensor(`conv${i}_B`, [c.out], B));
-    const p = Math.floor(c.kernel / 2);
-    nodes.push(
-      node(
-        'Conv',
-        [x, `conv${i}_W`, `conv${i}_B`],
-        [`conv${i}`],
-        [intsAttr('kernel_shape', [c.kernel]), intsAttr('pads', [p, c.kernel - 1 - p])],
-      ),
-    );
-    nodes.push(node('Relu', [`conv${i}`], [`relu${i}`]));
-    x = `relu${i}`;
-    if (c.pool) {
-      nodes.push(node('MaxPool', [x], [`pool${i}`], [intsAttr('kernel_shape', [2]), intsAttr('strides', [2])]));
-      x = `pool${i}`;
-    }
-    cin = c.out;
-  });
+  const stack = convStack(spec, x, spec.bands, (i, cin, c) => foldConv(weights, i, c.kernel, cin, c.out));
+  nodes.push(...stack.nodes);
+  inits.push(...stack.inits);
+  x = stack.output;
+  const cin = stack.channels;
   nodes.push(node('ReduceMean', [x], ['time_mean'], [intsAttr('axes', [2]), intAttr('keepdims', 0)]));
   nodes.push(node('ReduceMax', [x], ['time_max'], [intsAttr('axes', [2]), intAttr('keepdims', 0)]));
   nodes.push(node('Concat', ['time_mean', 'time_max'], ['pooled'], [intAttr('axis', 1)]));

@@ -5,7 +5,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { SEQUENCE_INPUT, SEQUENCE_META_KEY, SEQUENCE_OUTPUT, SequenceMeta } from '../model/sequenceModel';
-import { modelIdOf } from './export';
+import { convStack, modelIdOf } from './export';
 import { BN_EPS } from './network';
 import { SeqSpec, SeqWeights } from './sequenceNet';
 import type { InitModel } from './initWeights';
@@ -67,32 +67,23 @@ export function exportSequenceOnnx(
   let x = 'h_in';
   let cin = spec.bands;
   if (encoder) {
-    let ein = meta.featureConfig.melBands;
-    encoder.spec.convs.forEach((c, i) => {
-      const W = encoder.model.tensors.get(`conv${i}_W`);
-      const B = encoder.model.tensors.get(`conv${i}_B`);
-      if (W?.length !== c.out * ein * c.kernel || B?.length !== c.out)
-        throw new Error(`encoder ${encoder.model.path}: conv${i} has the wrong shape`);
-      inits.push(floatTensor(`enc${i}_W`, [c.out, ein, c.kernel], W));
-      inits.push(floatTensor(`enc${i}_B`, [c.out], B));
-      const p = Math.floor(c.kernel / 2);
-      nodes.push(
-        node(
-          'Conv',
-          [x, `enc${i}_W`, `enc${i}_B`],
-          [`enc_conv${i}`],
-          [ints('kernel_shape', [c.kernel]), ints('pads', [p, c.kernel - 1 - p])],
-        ),
-      );
-      nodes.push(node('Relu', [`enc_conv${i}`], [`enc_relu${i}`]));
-      x = `enc_relu${i}`;
-      if (c.pool) {
-        nodes.push(node('MaxPool', [x], [`enc_pool${i}`], [ints('kernel_shape', [2]), ints('strides', [2])]));
-        x = `enc_pool${i}`;
-      }
-      ein = c.out;
-    });
-    if (ein !== spec.bands) throw new Error(`encoder ${encoder.model.path}: ${ein} channels, the head reads ${spec.bands}`);
+    const tensor = (name: string, size: number) => {
+      const v = encoder.model.tensors.get(name);
+      if (v?.length !== size) throw new Error(`encoder ${encoder.model.path}: ${name} is missing or has the wrong shape`);
+      return v;
+    };
+    const stack = convStack(
+      encoder.spec,
+      x,
+      meta.featureConfig.melBands,
+      (i, cin, c) => ({ W: tensor(`conv${i}_W`, c.out * cin * c.kernel), B: tensor(`conv${i}_B`, c.out) }),
+      'enc_',
+    );
+    if (stack.channels !== spec.bands)
+      throw new Error(`encoder ${encoder.model.path}: ${stack.channels} channels, the head reads ${spec.bands}`);
+    nodes.push(...stack.nodes);
+    inits.push(...stack.inits);
+    x = stack.output;
   }
   spec.layers.forEach((l, i) => {
     const { W, B } = fold(weights, i, l.kernel, cin, l.out);
