@@ -23,6 +23,7 @@
  * saliency falls back to classifying the 40 masked copies.
  */
 import { onnx } from 'onnx-proto';
+import { floatValues } from './onnxTensors';
 
 export interface OcclusionModel {
   /** The ONNX model: inputs `features` [1, frames, bands], `head` [1, tc, bands], `cut` int64 [1]. */
@@ -67,14 +68,6 @@ function attr(n: onnx.INodeProto, name: string): onnx.IAttributeProto | undefine
 }
 function ints(n: onnx.INodeProto, name: string): number[] {
   return (attr(n, name)?.ints ?? []).map(num);
-}
-
-function floatsOf(t: onnx.ITensorProto): Float32Array {
-  if (t.rawData && t.rawData.length > 0) {
-    const copy = Uint8Array.from(t.rawData);
-    return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
-  }
-  return Float32Array.from(t.floatData ?? []);
 }
 
 function floatTensor(name: string, dims: number[], values: Float32Array): onnx.ITensorProto {
@@ -165,9 +158,9 @@ export function buildOcclusionModel(classifierBytes: Uint8Array): OcclusionModel
   if (!W0T || conv0.input?.length !== 3) return undefined;
   const [c0, cin, k0] = (W0T.dims ?? []).map((d) => num(d));
   if (cin !== bands) return undefined;
-  const W0 = floatsOf(W0T);
-  const mean = floatsOf(meanT);
-  const scale = floatsOf(scaleT);
+  const W0 = floatValues(W0T);
+  const mean = floatValues(meanT);
+  const scale = floatValues(scaleT);
   // The normalised value of silence per band, rounded as the graph's Sub and Mul round it.
   const silence = new Float32Array(bands);
   for (let f = 0; f < bands; f++) silence[f] = Math.fround(Math.fround(0 - mean[f]) * scale[f]);

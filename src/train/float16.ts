@@ -8,6 +8,7 @@
  */
 import { Float16Array } from '@petamoriken/float16';
 import { onnx } from 'onnx-proto';
+import { floatValues } from '../model/onnxTensors';
 
 const FLOAT: number = onnx.TensorProto.DataType.FLOAT;
 const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
@@ -21,8 +22,7 @@ export function withFloat16Weights(bytes: Uint8Array): Uint8Array {
   const casts: onnx.NodeProto[] = [];
   graph.initializer = (graph.initializer as onnx.TensorProto[]).map((t) => {
     if (t.dataType !== FLOAT) return t;
-    // A copy: decoded raw_data is a view into the whole file's buffer.
-    const values = t.floatData.length ? Float32Array.from(t.floatData) : new Float32Array(Uint8Array.from(t.rawData).buffer);
+    const values = floatValues(t);
     const half = new Uint16Array(values.length);
     new Float16Array(half.buffer).set(values);
     const stored = `${t.name}_float16`;

@@ -8,29 +8,18 @@
  */
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { Float16Array } from '@petamoriken/float16';
 import { onnx } from 'onnx-proto';
 import { ModelMismatchError } from '../errors';
 import { ModelMeta, readMeta } from '../model/meta';
-import { BN_EPS, BatchStats, DigitNet, NetSpec, describeNet } from './network';
-
-const FLOAT = onnx.TensorProto.DataType.FLOAT;
-const FLOAT16 = onnx.TensorProto.DataType.FLOAT16;
+import { floatInitializers } from '../model/onnxTensors';
+import { BN_EPS, BatchStats, DigitNet, NetSpec, describeNet, im2colFromOnnx } from './network';
 
 export interface InitModel {
   path: string;
-  modelId: string;
   meta: ModelMeta;
   normalization: { mean: number[]; std: number[] };
   /** Initializers by name, float16 ones (`X_float16`, float16.ts) decoded under their float name. */
   tensors: Map<string, Float32Array>;
-}
-
-function values(t: onnx.ITensorProto): Float32Array {
-  // A copy: decoded raw_data is a view into the whole file's buffer, at any alignment.
-  const raw = Uint8Array.from(t.rawData ?? []);
-  if (t.dataType === FLOAT) return t.floatData?.length ? Float32Array.from(t.floatData) : new Float32Array(raw.buffer);
-  return Float32Array.from(new Float16Array(raw.buffer));
 }
 
 /** Reads `path` and checks it is a model of `spec`'s architecture and class count. */
@@ -46,11 +35,7 @@ export function readInitModel(path: string, spec: NetSpec, bytes: Uint8Array = r
       'MODEL_ARCHITECTURE_MISMATCH',
       `--init ${path}: its network (${meta.architecture}) is not the one this run trains (${describeNet(spec)})`,
     );
-  const tensors = new Map<string, Float32Array>();
-  for (const t of onnx.ModelProto.decode(bytes).graph?.initializer ?? []) {
-    if (t.dataType !== FLOAT && t.dataType !== FLOAT16) continue;
-    tensors.set((t.name ?? '').replace(/_float16$/, ''), values(t));
-  }
+  const tensors = floatInitializers(onnx.ModelProto.decode(bytes));
   // The graph's own normalisation (stored at the weights' precision), which is what the file computes.
   const mean = tensors.get('norm_mean');
   const scale = tensors.get('norm_scale');
@@ -58,7 +43,7 @@ export function readInitModel(path: string, spec: NetSpec, bytes: Uint8Array = r
     mean?.length === spec.bands && scale?.length === spec.bands
       ? { mean: Array.from(mean), std: Array.from(scale, (s) => 1 / s) }
       : meta.normalization;
-  return { path, modelId: meta.modelId, meta, normalization, tensors };
+  return { path, meta, normalization, tensors };
 }
 
 /**
@@ -80,12 +65,7 @@ export function applyInitModel(net: DigitNet, init: InitModel, batches: tf.Tenso
   const biases: Float32Array[] = [];
   tf.tidy(() => {
     spec.convs.forEach((c, i) => {
-      const W = get(`conv${i}_W`, c.out * cin * c.kernel);
-      // ONNX [out, in, kernel] → im2col rows (tap · in + channel), columns out (network.ts).
-      const w = new Float32Array(W.length);
-      for (let o = 0; o < c.out; o++)
-        for (let ch = 0; ch < cin; ch++)
-          for (let k = 0; k < c.kernel; k++) w[(k * cin + ch) * c.out + o] = W[(o * cin + ch) * c.kernel + k];
+      const w = im2colFromOnnx(get(`conv${i}_W`, c.out * cin * c.kernel), c.out, cin, c.kernel);
       net.convs[i].w.assign(tf.tensor(w, net.convs[i].w.shape));
       biases.push(get(`conv${i}_B`, c.out));
       cin = c.out;

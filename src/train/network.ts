@@ -272,6 +272,14 @@ export function restoreVariables(vars: tf.Variable[], w: Weights): void {
   for (const v of vars) v.assign(tf.tensor(w[v.name].values, w[v.name].shape));
 }
 
+/** Convolution weights in ONNX layout [out, in, kernel] as this file's im2col matrix [kernel · in, out] (row = tap · in + channel). */
+export function im2colFromOnnx(W: ArrayLike<number>, cout: number, cin: number, kernel: number): Float32Array {
+  const w = new Float32Array(kernel * cin * cout);
+  for (let o = 0; o < cout; o++)
+    for (let c = 0; c < cin; c++) for (let k = 0; k < kernel; k++) w[(k * cin + c) * cout + o] = W[(o * cin + c) * kernel + k];
+  return w;
+}
+
 /** 'Same'-padded 1-D convolution over time as im2col + matMul (see the file comment). */
 export function conv1dSame(x: tf.Tensor3D, w: tf.Tensor, kernel: number): tf.Tensor3D {
   const [b, t, c] = x.shape;

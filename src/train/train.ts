@@ -296,7 +296,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
     }
     const { valScore, test } = measure();
     log(
-      `started from ${init.path} (model id ${init.modelId}): val ${(valScore.accuracy * 100).toFixed(2)}%  test ${(test.accuracy * 100).toFixed(2)}%`,
+      `started from ${init.path} (model id ${init.meta.modelId}): val ${(valScore.accuracy * 100).toFixed(2)}%  test ${(test.accuracy * 100).toFixed(2)}%`,
     );
   }
 
@@ -416,7 +416,7 @@ export async function train(opts: TrainOptions, hooks: TrainHooks = {}, baseSpec
       ...(opts.swaFrom ? { swaFrom: opts.swaFrom } : {}),
       ...(width !== 1 ? { width } : {}),
       ...(opts.protoLoss ? { protoLoss: opts.protoLoss } : {}),
-      ...(init ? { init: { path: init.path, modelId: init.modelId } } : {}),
+      ...(init ? { init: { path: init.path, modelId: init.meta.modelId } } : {}),
       ...(opts.learningRate ? { learningRate: opts.learningRate } : {}),
       ...(opts.distill ? { distill: opts.distill } : {}),
       seed: opts.seed,

@@ -14,6 +14,7 @@ import { FEATURE_CONFIG } from '../features/config';
 import { logMelFrames } from '../features/logmel';
 import { onnx } from 'onnx-proto';
 import { readSequenceMeta, SEQUENCE_LABELS, SequenceModel } from '../model/sequenceModel';
+import { floatInitializers } from '../model/onnxTensors';
 import { BN_EPS } from './network';
 import { initBackend } from './backend';
 import { ctcLossTensor, greedyDecode } from './ctc';
@@ -36,7 +37,7 @@ import {
   totalStride,
 } from './sequenceNet';
 import { describeEncoderHead, EncoderHeadNet, encoderHeadGeometry, ENCODER_HEAD_SPEC } from './encoderHead';
-import { DEFAULT_NET } from './network';
+import { DEFAULT_NET, im2colFromOnnx } from './network';
 import type { VoiceFamily } from './ttsVoices';
 
 const cfg = FEATURE_CONFIG;
@@ -120,13 +121,7 @@ function checkpointFromOnnx(
 ): { weights: SeqWeights; norm: { mean: number[]; std: number[] }; folded?: boolean } {
   const bytes = readFileSync(path);
   const meta = readSequenceMeta(bytes, path);
-  const model = onnx.ModelProto.decode(bytes);
-  const init = new Map(
-    model.graph!.initializer!.map((t) => {
-      const raw = t.rawData!;
-      return [t.name!, new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength))] as const;
-    }),
-  );
+  const init = floatInitializers(onnx.ModelProto.decode(bytes));
   const get = (name: string) => {
     const v = init.get(name);
     if (!v) throw new Error(`${path}: no initializer ${name}; not a model of this architecture`);
@@ -135,11 +130,7 @@ function checkpointFromOnnx(
   const weights: SeqWeights = {};
   let cin = spec.bands;
   spec.layers.forEach((l, i) => {
-    const W = get(`seq${i}_W`);
-    const w = new Float32Array(l.kernel * cin * l.out);
-    for (let o = 0; o < l.out; o++)
-      for (let c = 0; c < cin; c++) for (let k = 0; k < l.kernel; k++) w[(k * cin + c) * l.out + o] = W[(o * cin + c) * l.kernel + k];
-    weights[`seq${i}_w`] = { shape: [l.kernel * cin, l.out], values: w };
+    weights[`seq${i}_w`] = { shape: [l.kernel * cin, l.out], values: im2colFromOnnx(get(`seq${i}_W`), l.out, cin, l.kernel) };
     weights[`seq${i}_gamma`] = { shape: [l.out], values: new Float32Array(l.out).fill(1) };
     weights[`seq${i}_beta`] = { shape: [l.out], values: Float32Array.from(get(`seq${i}_B`)) };
     weights[`seq${i}_mean`] = { shape: [l.out], values: new Float32Array(l.out) };
@@ -349,7 +340,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
   const norm =
     encoderNet?.source.normalization ?? init?.norm ?? bandStats(Array.from({ length: 200 }, () => featurise(sampleExample(src, rng))));
   const net: StringNet = encoderNet ?? new SequenceNet(spec, mulberry32(o.seed + 3));
-  const architecture = encoderNet ? describeEncoderHead(spec, encoderNet.source.modelId) : describeSeqNet(spec);
+  const architecture = encoderNet ? describeEncoderHead(spec, encoderNet.source.meta.modelId) : describeSeqNet(spec);
   if (init) {
     net.restore(init.weights);
     log(`continuing from ${o.init!.endsWith('.onnx') ? o.init : join(o.init!, CHECKPOINT)}`);
@@ -446,7 +437,7 @@ export async function trainStrings(o: StringTrainOptions): Promise<StringTrainRe
         valDigitErrorRate: best!.errorRate,
         valExact: best!.exact,
         continuedFrom: o.init ? 'a previous run (--init)' : null,
-        ...(encoderNet ? { encoder: { path: o.encoder, modelId: encoderNet.source.modelId } } : {}),
+        ...(encoderNet ? { encoder: { path: o.encoder, modelId: encoderNet.source.meta.modelId } } : {}),
         ...(o.half ? { weights: 'float16' } : {}),
         data: `FSDD takes 10–49 (5–9 validation), training TTS voices (COMMON split)${o.realDir ? ', gsc-digits training fold pooled (its recipe-dev half validation)' : ''}, spliced −40…150 ms and fluent; non-digit phrases → empty${o.negativesDir ? ` (also phrases of verifierData --negatives clips${o.nonDigitShare !== undefined ? `, ${Math.round(o.nonDigitShare * 100)} % of examples empty` : ''}${o.mineHardNegatives ? ', half their words and phrases mined where the starting model heard digits' : ''})` : ''}${o.augment ? '; half through the waveform augmentation' : ''}`,
       },
